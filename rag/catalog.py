@@ -1,0 +1,258 @@
+"""The SQLite side of the index: articles, their sources, chunk text and the FTS5 lexical index.
+
+An article moves through states so a crash at any point is recoverable: 'pending' while its
+vectors are written to Chroma, 'done' once chunks and FTS rows are committed, 'deleting'
+while its vectors are removed. Anything not 'done' at start-up is purged and re-ingested.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from rag.lexical import FTS_TOKENIZE, index_text
+from rag.types import Article, ArticleInfo, Chunk
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles(
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    date TEXT,
+    source TEXT NOT NULL,
+    url TEXT,
+    publisher TEXT,
+    word_count INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'deleting'))
+);
+CREATE TABLE IF NOT EXISTS sources(
+    source TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id)
+);
+CREATE INDEX IF NOT EXISTS sources_article ON sources(article_id);
+CREATE TABLE IF NOT EXISTS chunks(
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    tokens INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize="{FTS_TOKENIZE}");
+"""
+
+_HIT_COLUMNS = (
+    "c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, c.end"
+)
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self.db.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+            (SCHEMA_VERSION,),
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta ---------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # -- articles and sources -------------------------------------------------------------
+    def article_for_source(self, source: str) -> tuple[str, str] | None:
+        """(article id, state) currently indexed for `source`."""
+        row = self.db.execute(
+            "SELECT a.id, a.state FROM sources s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.source = ?",
+            (source,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def article_state(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT state FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def begin_article(self, article: Article) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO articles(id, title, date, source, url, publisher, word_count, "
+            "text, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+            (
+                article.id,
+                article.title,
+                article.date,
+                article.source,
+                article.url,
+                article.publisher,
+                article.word_count,
+                article.text,
+            ),
+        )
+
+    def finish_article(self, article_id: str, chunks: Sequence[Chunk]) -> None:
+        """Chunks and their FTS rows, then state 'done', in one transaction."""
+        with self._transaction():
+            self._delete_chunks(article_id)
+            for chunk in chunks:
+                cur = self.db.execute(
+                    "INSERT INTO chunks(id, article_id, idx, start, end, tokens, text) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        chunk.id,
+                        chunk.article_id,
+                        chunk.index,
+                        chunk.start,
+                        chunk.end,
+                        chunk.tokens,
+                        chunk.text,
+                    ),
+                )
+                self.db.execute(
+                    "INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)",
+                    (cur.lastrowid, index_text(chunk.text)),
+                )
+            self.db.execute("UPDATE articles SET state = 'done' WHERE id = ?", (article_id,))
+
+    def map_source(self, source: str, article_id: str) -> str | None:
+        """Point `source` at `article_id`; return the article it pointed at before, if other."""
+        with self._transaction():
+            previous = self.db.execute(
+                "SELECT article_id FROM sources WHERE source = ?", (source,)
+            ).fetchone()
+            self.db.execute(
+                "INSERT OR REPLACE INTO sources(source, article_id) VALUES (?, ?)",
+                (source, article_id),
+            )
+            old = previous[0] if previous and previous[0] != article_id else None
+            if old is not None:
+                self._mark_deleting_if_unreferenced(old)
+        return old
+
+    def unmap_source(self, source: str) -> str | None:
+        with self._transaction():
+            row = self.db.execute(
+                "SELECT article_id FROM sources WHERE source = ?", (source,)
+            ).fetchone()
+            if row is None:
+                return None
+            self.db.execute("DELETE FROM sources WHERE source = ?", (source,))
+            self._mark_deleting_if_unreferenced(row[0])
+        return str(row[0])
+
+    def _mark_deleting_if_unreferenced(self, article_id: str) -> None:
+        self.db.execute(
+            "UPDATE articles SET state = 'deleting' WHERE id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM sources WHERE article_id = ?)",
+            (article_id, article_id),
+        )
+
+    def sources(self) -> list[tuple[str, str]]:
+        return self.db.execute("SELECT source, article_id FROM sources ORDER BY source").fetchall()
+
+    def unfinished(self) -> list[str]:
+        """Articles a crash or a replacement left not 'done', or with no source left."""
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE state != 'done' OR NOT EXISTS "
+            "(SELECT 1 FROM sources s WHERE s.article_id = articles.id)"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def delete_article(self, article_id: str) -> None:
+        with self._transaction():
+            self._delete_chunks(article_id)
+            self.db.execute("DELETE FROM sources WHERE article_id = ?", (article_id,))
+            self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+
+    def _delete_chunks(self, article_id: str) -> None:
+        self.db.execute(
+            "DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE article_id = ?)",
+            (article_id,),
+        )
+        self.db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
+
+    def _transaction(self) -> _Tx:
+        return _Tx(self.db)
+
+    # -- reading --------------------------------------------------------------------------
+    def articles(self) -> list[ArticleInfo]:
+        rows = self.db.execute(
+            "SELECT a.id, a.title, a.date, a.source, a.word_count, "
+            "(SELECT COUNT(*) FROM chunks c WHERE c.article_id = a.id) "
+            "FROM articles a WHERE a.state = 'done' ORDER BY a.date IS NULL, a.date, a.title"
+        ).fetchall()
+        return [
+            ArticleInfo(id=r[0], title=r[1], date=r[2], source=r[3], word_count=r[4], chunks=r[5])
+            for r in rows
+        ]
+
+    def article_text(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def chunk_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT id FROM chunks")}
+
+    def counts(self) -> dict[str, int]:
+        one = self.db.execute
+        return {
+            "articles": one("SELECT COUNT(*) FROM articles WHERE state = 'done'").fetchone()[0],
+            "sources": one("SELECT COUNT(*) FROM sources").fetchone()[0],
+            "chunks": one("SELECT COUNT(*) FROM chunks").fetchone()[0],
+            "lexical_rows": one("SELECT COUNT(*) FROM chunks_fts").fetchone()[0],
+            "tokens": one("SELECT COALESCE(SUM(tokens), 0) FROM chunks").fetchone()[0],
+        }
+
+    def hits_by_ids(self, ids: Iterable[str]) -> dict[str, tuple]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT {_HIT_COLUMNS} FROM chunks c JOIN articles a ON a.id = c.article_id "
+            f"WHERE c.id IN ({marks})",
+            ids,
+        ).fetchall()
+        return {r[0]: r for r in rows}
+
+    def lexical_search(
+        self, match: str, n: int, where_sql: str = "", params: Sequence[object] = ()
+    ) -> list[tuple[tuple, float]]:
+        """Rows (as in hits_by_ids) with their bm25 score (higher is better)."""
+        rows = self.db.execute(
+            f"SELECT {_HIT_COLUMNS}, -bm25(chunks_fts) AS score FROM chunks_fts "
+            f"JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN articles a ON a.id = c.article_id "
+            f"WHERE chunks_fts MATCH ? AND a.state = 'done' {where_sql} "
+            f"ORDER BY bm25(chunks_fts) LIMIT ?",
+            (match, *params, n),
+        ).fetchall()
+        return [(r[:-1], float(r[-1])) for r in rows]
+
+
+class _Tx:
+    """BEGIN IMMEDIATE ... COMMIT/ROLLBACK around a block (autocommit connection)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

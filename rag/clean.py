@@ -1,0 +1,49 @@
+"""Boilerplate removal: a small, explicit rule list that never touches article sentences.
+
+Each rule removes a span (not a whole line), because publishers glue promos and photo
+credits onto the end of real sentences ("...digital finance.Unlock stock picks ... Upgrade
+Now"). Rules are anchored on wording no article sentence uses.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (name, pattern). Patterns run in MULTILINE mode over the whole text.
+RULES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "promo-upgrade",
+        re.compile(r"Unlock stock picks and a broker-level newsfeed[^\n]*?Upgrade Now[ \t]*"),
+    ),
+    ("image-source-line", re.compile(r"^[ \t]*Image source:[^\n]{0,80}$")),
+    (
+        # A photo credit glued after a sentence's final stop: "...open source.Wang HE/Getty Images"
+        "glued-photo-credit",
+        re.compile(
+            r"(?<=[.!?\"”])[A-Z][\w.'\- ]{0,40}/(?:Getty Images|Reuters|AP Photo|AFP|Bloomberg)"
+            r"[ \t]*$"
+        ),
+    ),
+    (
+        "credit-only-line",
+        re.compile(
+            r"^[ \t]*(?:Photo|Image|Credit)s?:?[ \t]*[^\n]{0,50}"
+            r"(?:Getty Images|Reuters|AP Photo|AFP|Shutterstock)[ \t]*$"
+        ),
+    ),
+    ("advertisement-line", re.compile(r"^[ \t]*(?:Advertisement|ADVERTISEMENT|Story continues)$")),
+]
+
+_TRAILING_WS = re.compile(r"[ \t]+$", re.MULTILINE)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def clean_text(text: str) -> str:
+    """Normalise line endings and whitespace, then remove boilerplate spans."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = text.replace("\ufeff", "")
+    for _name, pattern in RULES:
+        text = pattern.sub("", text)
+    text = _TRAILING_WS.sub("", text)
+    text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip()

@@ -1,0 +1,257 @@
+"""Command line: builds the parts from settings and calls the core. `main(argv) -> int`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from pydantic import BaseModel
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from rag import __version__
+from rag.config import Settings, load_settings
+from rag.errors import RagError
+
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    return load_settings(**ctx.obj, **overrides)
+
+
+def _print_json(value: BaseModel | dict[str, Any] | list[Any]) -> None:
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
+    click.echo(json.dumps(value, ensure_ascii=False))
+
+
+@contextmanager
+def _open_store(settings: Settings, create: bool = False) -> Iterator[Any]:
+    from rag.embed import make_embedder
+    from rag.store import Store
+
+    embedder = make_embedder(settings)
+    store = Store.open(
+        settings.data_dir,
+        settings.collection,
+        embedder.name,
+        chroma_url=settings.chroma_url,
+        create=create,
+    )
+    try:
+        yield store, embedder
+    finally:
+        store.close()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Index folder [./.rag].")
+@click.option("--collection", help="Chroma collection name [articles].")
+@click.option("--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000.")
+@click.option("--embedder", type=click.Choice(["local", "openai"]), help="Embedding backend.")
+@click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
+@click.version_option(__version__, prog_name="rag")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, **overrides: Any) -> None:
+    """rag: ask questions about your news articles, with citations, offline by default.
+
+    Settings come from flags, then RAG_* environment variables or .env, then defaults;
+    `rag config` shows the effective values.
+    """
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = overrides
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--prune", is_flag=True, help="Remove indexed articles whose files are gone.")
+@click.option("--chunk-tokens", type=int, help="Target tokens per chunk [256].")
+@click.option("--chunk-overlap", type=int, help="Overlap tokens between chunks [48].")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    prune: bool,
+    chunk_tokens: int | None,
+    chunk_overlap: int | None,
+    as_json: bool,
+) -> None:
+    """Index articles from files, folders (recursive) or glob patterns.
+
+    Formats: .txt/.md, .html, .json/.jsonl records ({title, body|content, date, url, source}).
+    Unchanged articles are skipped without embedding; edited files replace their chunks.
+    """
+    from rag.ingest import ingest as run_ingest
+
+    settings = _settings(ctx, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap)
+    with (
+        _open_store(settings, create=True) as (store, embedder),
+        Progress(
+            TextColumn("ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=err,
+            transient=True,
+        ) as bar,
+    ):
+        task = bar.add_task("", total=None)
+        report = run_ingest(
+            list(paths),
+            store,
+            embedder,
+            chunk_tokens=settings.chunk_tokens,
+            chunk_overlap=settings.chunk_overlap,
+            encoding=settings.encoding,
+            prune=prune,
+            on_start=lambda total: bar.update(task, total=total),
+            on_file=lambda name: bar.update(task, advance=1, description=name[-40:]),
+            on_failure=lambda failure: err.print(f"error: {failure}", markup=False),
+        )
+    if as_json:
+        _print_json(report.model_dump(mode="json") | {"ingested": report.ingested})
+    else:
+        err.print(report.summary(), markup=False)
+    if report.ingested == 0 and report.failed > 0:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def articles(ctx: click.Context, as_json: bool) -> None:
+    """List indexed articles: id, date, chunks, title."""
+    with _open_store(_settings(ctx)) as (store, _):
+        items = store.catalog.articles()
+    if as_json:
+        for item in items:
+            _print_json(item)
+        return
+    table = Table("id", "date", "chunks", "words", "title", box=None)
+    for item in items:
+        table.add_row(item.id, item.date or "-", str(item.chunks), str(item.word_count), item.title)
+    out.print(table)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-k", type=int, help="How many passages [5].")
+@click.option(
+    "--mode", type=click.Choice(["dense", "lexical", "hybrid"]), default="hybrid", show_default=True
+)
+@click.option("--explain", is_flag=True, help="Show each hit's dense and lexical rank.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@click.pass_context
+def search(
+    ctx: click.Context, query: str, k: int | None, mode: str, explain: bool, as_json: bool
+) -> None:
+    """Show the passages that best match QUERY, best first."""
+    from rag.retrieve import Retriever
+
+    settings = _settings(ctx, k=k)
+    with _open_store(settings) as (store, embedder):
+        hits = Retriever(store, embedder).search(query, settings.k, mode)  # type: ignore[arg-type]
+    if as_json:
+        for hit in hits:
+            _print_json(hit)
+        return
+    if not hits:
+        err.print("no matching passages")
+    for n, hit in enumerate(hits, start=1):
+        line = f"[{n}] {hit.title}  ({hit.date or 'no date'}, score {hit.score:.3f})"
+        if explain:
+            line += f"  dense #{hit.dense_rank or '-'} lexical #{hit.lexical_rank or '-'}"
+        out.print(line, style="bold", markup=False)
+        snippet = " ".join(hit.text.split())
+        out.print(f"    {snippet[:300]}{'…' if len(snippet) > 300 else ''}", markup=False)
+        out.print(f"    {hit.chunk_id} chars {hit.start}-{hit.end}", style="dim", markup=False)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Counts of articles, chunks, tokens, and whether Chroma and the catalog agree."""
+    settings = _settings(ctx)
+    with _open_store(settings) as (store, embedder):
+        data: dict[str, Any] = store.catalog.counts()
+        data["vectors"] = store.vector_count()
+        data["embedder"] = embedder.name
+        data["data_dir"] = str(settings.data_dir)
+        data["consistent"] = data["vectors"] == data["chunks"] == data["lexical_rows"]
+    if as_json:
+        _print_json(data)
+        return
+    for key, value in data.items():
+        out.print(f"{key:>13}: {value}", markup=False)
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Fix drift: drop stray vectors, re-queue articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Check that Chroma and the lexical index hold exactly the same chunks."""
+    with _open_store(_settings(ctx)) as (store, _):
+        if repair:
+            store.lock()
+        report = store.check(repair=repair)
+    if as_json:
+        _print_json(report)
+    else:
+        for key, value in report.items():
+            out.print(f"{key:>20}: {value}", markup=False)
+        if not report["consistent"] and not repair:
+            err.print("run `rag doctor --repair`, then `rag ingest` again to re-index")
+    if not report["consistent"] and not repair:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def config(ctx: click.Context, as_json: bool) -> None:
+    """Show the effective settings (secrets redacted) and where each can be set."""
+    settings = _settings(ctx)
+    data = settings.model_dump(mode="json")
+    if as_json:
+        _print_json(data)
+        return
+    for name, field in Settings.model_fields.items():
+        value = data[name]
+        shown = "(unset)" if value is None else value
+        out.print(f"{name:>16} = {shown}", markup=False)
+        out.print(f"{'':>16}   RAG_{name.upper()}: {field.description}", style="dim", markup=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code (0 ok, 1 error, 2 usage)."""
+    try:
+        cli.main(args=argv, prog_name="rag", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except RagError as exc:
+        err.print(f"error: {exc}", markup=False)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

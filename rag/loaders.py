@@ -1,0 +1,278 @@
+"""Read files into Articles: .txt/.md, .html, .json/.jsonl records.
+
+Every failure is a `LoadFailure` with one line saying what is wrong and what to do; a bad
+file or record never stops the others.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from rag.clean import clean_text
+from rag.types import Article
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_TITLE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    source: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+def discover(inputs: list[str]) -> tuple[list[Path], list[LoadFailure]]:
+    """Expand files, folders (recursive) and glob patterns into a sorted list of files."""
+    found: list[Path] = []
+    failures: list[LoadFailure] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not files:
+                failures.append(
+                    LoadFailure(raw, f"no articles ({' '.join(sorted(SUFFIXES))}) in this folder")
+                )
+            found.extend(files)
+        elif path.is_file():
+            found.append(path)
+        elif glob.has_magic(raw):
+            matches = sorted(Path(p) for p in glob.glob(raw, recursive=True) if Path(p).is_file())
+            if not matches:
+                failures.append(LoadFailure(raw, "the pattern matches no files"))
+            found.extend(matches)
+        else:
+            failures.append(LoadFailure(raw, "no such file or folder: check the path"))
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    return unique, failures
+
+
+def load_path(path: Path) -> Iterator[Article | LoadFailure]:
+    """Yield the articles in one file, or failures (one per bad file or record)."""
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        yield LoadFailure(
+            source, f"unsupported file type {suffix or '(none)'}: use {', '.join(sorted(SUFFIXES))}"
+        )
+        return
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            yield LoadFailure(
+                source,
+                f"file is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit: "
+                "split it into one article per file or per JSONL line",
+            )
+            return
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield LoadFailure(source, f"cannot read: {exc.strerror or exc}")
+        return
+    text_or_failure = decode(raw, source)
+    if isinstance(text_or_failure, LoadFailure):
+        yield text_or_failure
+        return
+    text = text_or_failure
+    if suffix in TEXT_SUFFIXES:
+        yield from _one(parse_text(text, source))
+    elif suffix in HTML_SUFFIXES:
+        yield from _one(parse_html(text, source))
+    elif suffix == ".json":
+        yield from parse_json(text, source)
+    else:
+        yield from parse_jsonl(text, source)
+
+
+def _one(item: Article | LoadFailure) -> Iterator[Article | LoadFailure]:
+    yield item
+
+
+def decode(raw: bytes, source: str) -> str | LoadFailure:
+    if not raw.strip():
+        return LoadFailure(source, "empty file: nothing to ingest")
+    if b"\x00" in raw[:8192]:
+        return LoadFailure(source, "binary file, not text: give .txt, .md, .html or .json files")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return LoadFailure(
+            source,
+            f"not UTF-8 (bad byte 0x{raw[exc.start]:02x} at offset {exc.start}): "
+            "convert it, e.g. `iconv -f latin1 -t utf-8`",
+        )
+
+
+def make_article(
+    body: str,
+    source: str,
+    *,
+    title: str | None = None,
+    date_value: Any = None,
+    url: str | None = None,
+    publisher: str | None = None,
+) -> Article | LoadFailure:
+    text = clean_text(body)
+    if not text:
+        return LoadFailure(source, "no article text left after cleaning")
+    first_line = text.split("\n", 1)[0].strip().lstrip("#").strip()
+    title = (title or "").strip() or first_line
+    if len(title) > MAX_TITLE_CHARS:
+        title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+    return Article(
+        id=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        title=title,
+        date=parse_date(date_value) if date_value is not None else find_date_line(text),
+        source=source,
+        url=url,
+        publisher=publisher,
+        text=text,
+        word_count=len(text.split()),
+    )
+
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+
+
+def parse_text(text: str, source: str) -> Article | LoadFailure:
+    """Plain text or Markdown; optional `---` front matter with title/date/url."""
+    fields: dict[str, str] = {}
+    match = _FRONT_MATTER.match(text.replace("\r\n", "\n"))
+    if match:
+        for line in match.group(1).splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                fields[key.strip().lower()] = value.strip().strip("\"'")
+        text = text.replace("\r\n", "\n")[match.end() :]
+    return make_article(
+        text, source, title=fields.get("title"), date_value=fields.get("date"), url=fields.get("url")
+    )
+
+
+def parse_html(html: str, source: str) -> Article | LoadFailure:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    title = None
+    if soup.title and soup.title.string:
+        title = soup.title.string.strip()
+    elif (h1 := soup.find("h1")) is not None:
+        title = h1.get_text(" ", strip=True)
+    date_value: str | None = None
+    meta = soup.find("meta", attrs={"property": "article:published_time"})
+    if meta is not None and meta.get("content"):
+        date_value = str(meta["content"])
+    elif (time_tag := soup.find("time")) is not None and time_tag.get("datetime"):
+        date_value = str(time_tag["datetime"])
+    for tag in soup(["script", "style", "noscript", "head", "template", "svg", "iframe"]):
+        tag.decompose()
+    lines = (line.strip() for line in soup.get_text("\n").splitlines())
+    body = "\n".join(line for line in lines if line)
+    return make_article(body, source, title=title, date_value=date_value)
+
+
+def parse_record(record: Any, source: str) -> Article | LoadFailure:
+    if not isinstance(record, dict):
+        return LoadFailure(source, "record is not a JSON object with title and body/content")
+    body = record.get("body", record.get("content", record.get("text")))
+    if isinstance(body, list) and all(isinstance(p, str) for p in body):
+        body = "\n\n".join(body)
+    if not isinstance(body, str) or not body.strip():
+        return LoadFailure(
+            source, "record has no 'body' or 'content' text (a string or a list of paragraphs)"
+        )
+    title = record.get("title")
+    url = record.get("url")
+    publisher = record.get("source")
+    return make_article(
+        body,
+        source,
+        title=title if isinstance(title, str) else None,
+        date_value=record.get("date") or record.get("published"),
+        url=url if isinstance(url, str) else None,
+        publisher=publisher if isinstance(publisher, str) else None,
+    )
+
+
+def parse_json(text: str, source: str) -> Iterator[Article | LoadFailure]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield LoadFailure(source, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+        return
+    records = data if isinstance(data, list) else [data]
+    for i, record in enumerate(records):
+        yield parse_record(record, f"{source}#{i}" if isinstance(data, list) else source)
+
+
+def parse_jsonl(text: str, source: str) -> Iterator[Article | LoadFailure]:
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{source}#{lineno}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield LoadFailure(where, f"invalid JSON on this line (column {exc.colno}): {exc.msg}")
+            continue
+        yield parse_record(record, where)
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%b. %d, %Y", "%Y/%m/%d")
+_DATE_LINE = re.compile(
+    r"^(?:(?:Published|Updated|Date)\s*:?\s*)?"
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+    r"(\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})"
+    r"(?:[ T,][^\n]{0,30})?$"
+)
+
+
+def parse_date(value: Any) -> str | None:
+    """ISO yyyy-mm-dd from a record field (ISO string, datetime, common formats)."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def find_date_line(text: str) -> str | None:
+    """A date on a line of its own ("Published: March 6, 2025") among the first lines."""
+    for line in text.split("\n", 8)[:8]:
+        match = _DATE_LINE.match(line.strip())
+        if match:
+            return parse_date(match.group(1))
+    return None

@@ -1,0 +1,257 @@
+"""The index: Chroma vectors and the SQLite catalog/lexical index, kept consistent.
+
+Chroma runs embedded (PersistentClient in the data dir) or as a server (HttpClient) when
+`chroma_url` is set; the catalog always lives in the data dir. Writes take a lock file so
+two ingests on one data dir cannot interleave (Chroma is not process-safe for writers).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from rag.catalog import Catalog
+from rag.errors import BackendError, ConfigError, EmbedderMismatchError, IndexMissingError, RagError
+from rag.types import Article, Chunk
+
+log = logging.getLogger(__name__)
+
+CATALOG_FILE = "catalog.sqlite"
+LOCK_FILE = "write.lock"
+
+
+def chroma_client(data_dir: Path, chroma_url: str | None) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url is None:
+        return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+    url = urlparse(chroma_url)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise ConfigError(f"invalid chroma_url {chroma_url!r}: use http://HOST:PORT")
+    try:
+        return chromadb.HttpClient(
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    except Exception as exc:  # chromadb raises plain Exception/ValueError on connect failure
+        raise BackendError(
+            f"cannot reach the Chroma server at {chroma_url} ({exc}): start it with "
+            f"`chroma run --path DIR --host {url.hostname} --port {url.port or 8000}` "
+            "or unset RAG_CHROMA_URL to use the embedded store"
+        ) from None
+
+
+class Store:
+    """Chroma collection + catalog. Open with `Store.open`; close when done."""
+
+    def __init__(self, data_dir: Path, catalog: Catalog, collection: Any, embedder: str) -> None:
+        self.data_dir = data_dir
+        self.catalog = catalog
+        self.collection = collection
+        self.embedder = embedder
+        self._lock_fd: int | None = None
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        collection: str,
+        embedder: str,
+        chroma_url: str | None = None,
+        create: bool = False,
+    ) -> Store:
+        catalog_path = data_dir / CATALOG_FILE
+        if not create and not catalog_path.exists():
+            raise IndexMissingError(
+                f"no index in {data_dir}: run `rag ingest seeds/` (or your folder) first"
+            )
+        built_with = _read_embedder(catalog_path) if catalog_path.exists() else None
+        if built_with is not None and built_with != embedder:
+            raise EmbedderMismatchError(
+                f"the index in {data_dir} was built with {built_with}, but {embedder} is "
+                f"configured: set RAG_EMBEDDER back, or ingest into another --data-dir"
+            )
+        catalog = Catalog(catalog_path)
+        try:
+            client = chroma_client(data_dir, chroma_url)
+            coll = client.get_or_create_collection(
+                name=collection,
+                embedding_function=None,
+                metadata={"hnsw:space": "cosine", "embedder": embedder},
+            )
+        except RagError:
+            catalog.close()
+            raise
+        except Exception as exc:
+            catalog.close()
+            where = chroma_url or str(data_dir / "chroma")
+            raise BackendError(f"cannot open the Chroma collection at {where}: {exc}") from None
+        coll_embedder = (coll.metadata or {}).get("embedder")
+        if coll_embedder not in (None, embedder):
+            catalog.close()
+            raise EmbedderMismatchError(
+                f"Chroma collection {collection!r} was built with {coll_embedder}, but "
+                f"{embedder} is configured: use another --collection or the same embedder"
+            )
+        catalog.set_meta("embedder", embedder)
+        return cls(data_dir, catalog, coll, embedder)
+
+    def close(self) -> None:
+        self.unlock()
+        self.catalog.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- writer lock ------------------------------------------------------------------------
+    def lock(self) -> None:
+        """Refuse a second writer on the same data dir with a clear message."""
+        path = self.data_dir / LOCK_FILE
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise RagError(
+                f"another `rag ingest` is writing to {self.data_dir}: wait for it to finish"
+            ) from None
+        self._lock_fd = fd
+
+    def unlock(self) -> None:
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    # -- writing ----------------------------------------------------------------------------
+    def add_article(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        """Index one article: pending -> vectors in Chroma -> chunks + FTS rows -> done."""
+        self.catalog.begin_article(article)
+        self._delete_vectors(article.id)
+        if chunks:
+            self.collection.upsert(
+                ids=[c.id for c in chunks],
+                embeddings=vectors,
+                documents=[c.text for c in chunks],
+                metadatas=[_chunk_metadata(article, c) for c in chunks],
+            )
+        self.catalog.finish_article(article.id, chunks)
+
+    def remove_article(self, article_id: str) -> None:
+        self._delete_vectors(article_id)
+        self.catalog.delete_article(article_id)
+
+    def _delete_vectors(self, article_id: str) -> None:
+        self.collection.delete(where={"article_id": article_id})
+
+    def recover(self) -> list[str]:
+        """Purge articles a crash or replacement left unfinished; they get re-ingested."""
+        purged = self.catalog.unfinished()
+        for article_id in purged:
+            log.info("purging unfinished article %s", article_id)
+            self.remove_article(article_id)
+        return purged
+
+    # -- reading ----------------------------------------------------------------------------
+    def dense_search(
+        self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) best first."""
+        count = self.collection.count()
+        if count == 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=min(n, count),
+            where=where or None,
+            include=["distances"],
+        )
+        ids = result["ids"][0]
+        distances = result["distances"][0] if result.get("distances") else [0.0] * len(ids)
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
+
+    def vector_count(self) -> int:
+        return int(self.collection.count())
+
+    def vector_ids(self) -> set[str]:
+        ids: set[str] = set()
+        offset, page = 0, 5000
+        while True:
+            got = self.collection.get(include=[], limit=page, offset=offset)["ids"]
+            ids.update(got)
+            if len(got) < page:
+                return ids
+            offset += page
+
+    def check(self, repair: bool = False) -> dict[str, Any]:
+        """Compare Chroma with the catalog; with repair, delete strays and purge articles
+        whose vectors are missing (the next ingest re-does them)."""
+        in_catalog = self.catalog.chunk_ids()
+        in_chroma = self.vector_ids()
+        missing = sorted(in_catalog - in_chroma)
+        stray = sorted(in_chroma - in_catalog)
+        counts = self.catalog.counts()
+        report: dict[str, Any] = {
+            "catalog_chunks": len(in_catalog),
+            "vectors": len(in_chroma),
+            "lexical_rows": counts["lexical_rows"],
+            "missing_vectors": len(missing),
+            "stray_vectors": len(stray),
+            "unfinished_articles": len(self.catalog.unfinished()),
+        }
+        report["consistent"] = (
+            not missing
+            and not stray
+            and counts["lexical_rows"] == counts["chunks"]
+            and report["unfinished_articles"] == 0
+        )
+        if repair and not report["consistent"]:
+            if stray:
+                self.collection.delete(ids=stray)
+            for article_id in sorted({cid.rsplit(":", 1)[0] for cid in missing}):
+                self.remove_article(article_id)
+            self.recover()
+            report["repaired"] = True
+        return report
+
+
+def _chunk_metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:
+    meta: dict[str, str | int] = {
+        "article_id": article.id,
+        "index": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": article.title,
+        "source": article.source,
+    }
+    if article.date:
+        meta["date"] = article.date
+        meta["date_num"] = int(article.date.replace("-", ""))
+    return meta
+
+
+def _read_embedder(catalog_path: Path) -> str | None:
+    import sqlite3
+
+    db = sqlite3.connect(catalog_path)
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'embedder'").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        db.close()
+    return row[0] if row else None

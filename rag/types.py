@@ -1,0 +1,57 @@
+"""Data types shared across the package."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Article(BaseModel):
+    """One cleaned article; `text` is what chunk offsets point into."""
+
+    id: str = Field(description="Stable id: the first 16 hex digits of sha256(text).")
+    title: str = Field(description="Record title, or the article's first line.")
+    date: str | None = Field(None, description="Publication date, ISO yyyy-mm-dd, when known.")
+    source: str = Field(description="Where it came from: a file path, path#record or a URL.")
+    url: str | None = Field(None, description="URL given by the record, if any.")
+    publisher: str | None = Field(None, description="The record's 'source' field, if any.")
+    text: str = Field(description="Cleaned article text.")
+    word_count: int = Field(description="Words in the cleaned text.")
+
+
+class Chunk(BaseModel):
+    """A token-counted, sentence-aligned slice of an article."""
+
+    id: str = Field(description="'<article id>:<index>', stable across re-ingests.")
+    article_id: str
+    index: int = Field(description="Position of the chunk within its article, from 0.")
+    start: int = Field(description="Char offset of the chunk in the cleaned article text.")
+    end: int = Field(description="Char offset one past the chunk's last character.")
+    text: str
+    tokens: int = Field(description="tiktoken count (sum over the chunk's sentences).")
+
+
+class Hit(BaseModel):
+    """A retrieved chunk with what a citation needs."""
+
+    chunk_id: str
+    article_id: str
+    title: str
+    date: str | None = None
+    source: str
+    text: str
+    start: int
+    end: int
+    score: float = Field(description="Higher is better; meaning depends on the mode.")
+    dense_rank: int | None = Field(None, description="1-based rank in dense results, if any.")
+    lexical_rank: int | None = Field(None, description="1-based rank in lexical results, if any.")
+
+
+class ArticleInfo(BaseModel):
+    """What `rag articles` lists."""
+
+    id: str
+    title: str
+    date: str | None
+    source: str
+    word_count: int
+    chunks: int
