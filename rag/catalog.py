@@ -48,9 +48,7 @@ CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize="{FTS_TOKENIZE}");
 """
 
-_HIT_COLUMNS = (
-    "c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, c.end"
-)
+_HIT_COLUMNS = "c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, c.end"
 
 
 class Catalog:

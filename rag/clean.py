@@ -9,29 +9,34 @@ from __future__ import annotations
 
 import re
 
-# (name, pattern). Patterns run in MULTILINE mode over the whole text.
+# (name, pattern), applied in order over the whole text; line rules use re.M.
 RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "promo-upgrade",
         re.compile(r"Unlock stock picks and a broker-level newsfeed[^\n]*?Upgrade Now[ \t]*"),
     ),
-    ("image-source-line", re.compile(r"^[ \t]*Image source:[^\n]{0,80}$")),
+    ("image-source-line", re.compile(r"^[ \t]*Image source:[^\n]{0,80}$", re.M)),
     (
         # A photo credit glued after a sentence's final stop: "...open source.Wang HE/Getty Images"
         "glued-photo-credit",
         re.compile(
             r"(?<=[.!?\"”])[A-Z][\w.'\- ]{0,40}/(?:Getty Images|Reuters|AP Photo|AFP|Bloomberg)"
-            r"[ \t]*$"
+            r"[ \t]*$",
+            re.M,
         ),
     ),
     (
         "credit-only-line",
         re.compile(
             r"^[ \t]*(?:Photo|Image|Credit)s?:?[ \t]*[^\n]{0,50}"
-            r"(?:Getty Images|Reuters|AP Photo|AFP|Shutterstock)[ \t]*$"
+            r"(?:Getty Images|Reuters|AP Photo|AFP|Shutterstock)[ \t]*$",
+            re.M,
         ),
     ),
-    ("advertisement-line", re.compile(r"^[ \t]*(?:Advertisement|ADVERTISEMENT|Story continues)$")),
+    (
+        "advertisement-line",
+        re.compile(r"^[ \t]*(?:Advertisement|ADVERTISEMENT|Story continues)$", re.M),
+    ),
 ]
 
 _TRAILING_WS = re.compile(r"[ \t]+$", re.MULTILINE)

@@ -238,7 +238,8 @@ def config(ctx: click.Context, as_json: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 1 error, 2 usage)."""
     try:
-        cli.main(args=argv, prog_name="rag", standalone_mode=False)
+        # Without standalone mode click returns a command's Exit code instead of raising it.
+        code = cli.main(args=argv, prog_name="rag", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:
@@ -250,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     except RagError as exc:
         err.print(f"error: {exc}", markup=False)
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -34,9 +34,9 @@ class LocalEmbedder:
     def __init__(self, batch_size: int = 64) -> None:
         self.name = "local:all-MiniLM-L6-v2"
         self.batch_size = batch_size
-        self._model = None
+        self._model: Any = None
 
-    def _load(self):  # type: ignore[no-untyped-def]
+    def _load(self) -> Any:
         if self._model is None:
             # The model sits in site-packages; make sure nothing asks the Hugging Face hub.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -54,8 +54,7 @@ class IngestReport(BaseModel):
         if self.pruned:
             parts.append(f"{self.pruned} pruned")
         return (
-            f"articles: {', '.join(parts)}; {self.chunks_added} chunks added "
-            f"in {self.seconds:.1f}s"
+            f"articles: {', '.join(parts)}; {self.chunks_added} chunks added in {self.seconds:.1f}s"
         )
 
 
@@ -72,10 +71,28 @@ def ingest(
     on_failure: Callable[[LoadFailure], None] | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> IngestReport:
+    with store.writing():
+        return _ingest(
+            inputs, store, embedder, chunk_tokens, chunk_overlap, encoding, prune,
+            on_file, on_failure, on_start,
+        )  # fmt: skip
+
+
+def _ingest(
+    inputs: list[str],
+    store: Store,
+    embedder: Embedder,
+    chunk_tokens: int,
+    chunk_overlap: int,
+    encoding: str,
+    prune: bool,
+    on_file: Callable[[str], None] | None,
+    on_failure: Callable[[LoadFailure], None] | None,
+    on_start: Callable[[int], None] | None,
+) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     enc = get_encoding(encoding)
-    store.lock()
     report.recovered = len(store.recover())
 
     def fail(failure: LoadFailure) -> None:

@@ -16,12 +16,13 @@ _TOKEN = re.compile(
 )
 
 # Dropped from queries and the index: they carry no signal and make OR queries slow.
-STOPWORDS = frozenset(
-    """a an and are as at be been but by did do does for from had has have he her his how i
-    if in into is it its itself me my of on or our she so than that the their them then there
-    these they this those to was we were what when where which who whom why will with would
-    you your about after also can could over said says such up""".split()
-)
+_STOPWORDS_TEXT = """
+a an and are as at be been but by did do does for from had has have he her his how i if
+in into is it its itself me my of on or our she so than that the their them then there
+these they this those to was we were what when where which who whom why will with would
+you your about after also can could over said says such up
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 # FTS5 tokenizer: porter stemming over unicode61, keeping the characters our compounds use.
 FTS_TOKENIZE = "porter unicode61 tokenchars '.%$-'"

@@ -166,7 +166,11 @@ def parse_text(text: str, source: str) -> Article | LoadFailure:
                 fields[key.strip().lower()] = value.strip().strip("\"'")
         text = text.replace("\r\n", "\n")[match.end() :]
     return make_article(
-        text, source, title=fields.get("title"), date_value=fields.get("date"), url=fields.get("url")
+        text,
+        source,
+        title=fields.get("title"),
+        date_value=fields.get("date"),
+        url=fields.get("url"),
     )
 
 
@@ -219,7 +223,9 @@ def parse_json(text: str, source: str) -> Iterator[Article | LoadFailure]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield LoadFailure(source, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+        yield LoadFailure(
+            source, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        )
         return
     records = data if isinstance(data, list) else [data]
     for i, record in enumerate(records):
@@ -243,7 +249,8 @@ _DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%b. %d, %Y",
 _DATE_LINE = re.compile(
     r"^(?:(?:Published|Updated|Date)\s*:?\s*)?"
     r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
-    r"(\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})"
+    r"(\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}"
+    r"|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})"
     r"(?:[ T,][^\n]{0,30})?$"
 )
 

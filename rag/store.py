@@ -10,7 +10,8 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -118,8 +119,22 @@ class Store:
         self.close()
 
     # -- writer lock ------------------------------------------------------------------------
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the writer lock for a block (re-entrant within this Store)."""
+        if self._lock_fd is not None:
+            yield
+            return
+        self.lock()
+        try:
+            yield
+        finally:
+            self.unlock()
+
     def lock(self) -> None:
         """Refuse a second writer on the same data dir with a clear message."""
+        if self._lock_fd is not None:
+            return
         path = self.data_dir / LOCK_FILE
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:

@@ -1,0 +1,58 @@
+from conftest import ALIBABA_THURSDAY, ALIBABA_TUESDAY, SEEDS
+
+from rag.chunking import split_sentences
+from rag.clean import clean_text
+
+BOILERPLATE = [
+    "Unlock stock picks and a broker-level newsfeed that powers Wall Street. Upgrade Now",
+    "Image source: Getty Images.",
+    "Wang HE/Getty Images",
+]
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in split_sentences(text)]
+
+
+def test_seed_boilerplate_is_removed():
+    for name in (ALIBABA_TUESDAY, ALIBABA_THURSDAY):
+        cleaned = clean_text((SEEDS / name).read_text())
+        for junk in BOILERPLATE:
+            assert junk not in cleaned
+
+
+def test_article_sentences_are_kept():
+    for name in (ALIBABA_TUESDAY, ALIBABA_THURSDAY):
+        raw = (SEEDS / name).read_text()
+        cleaned = clean_text(raw)
+        for junk in BOILERPLATE:
+            raw = raw.replace(junk, "\n")
+        sentences = _sentences(raw)
+        assert len(sentences) > 15
+        flat = " ".join(cleaned.split())  # cleaning normalises no-break spaces
+        for sentence in sentences:
+            assert " ".join(sentence.split()) in flat, sentence
+
+
+def test_glued_promo_leaves_the_sentence_before_it():
+    text = (
+        "It should grow across e-commerce, cloud, and digital finance.Unlock stock picks and "
+        "a broker-level newsfeed that powers Wall Street. Upgrade Now\nNext line."
+    )
+    assert (
+        clean_text(text)
+        == "It should grow across e-commerce, cloud, and digital finance.\nNext line."
+    )
+
+
+def test_sentences_mentioning_images_or_getty_survive():
+    text = (
+        "Getty Images reported revenue of $900 million.\n"
+        "The image source was disputed by analysts at Reuters.\n"
+        "Photo agencies such as Reuters and AFP cut staff."
+    )
+    assert clean_text(text) == text
+
+
+def test_whitespace_is_normalised():
+    assert clean_text("a  \r\n\r\n\r\n\r\nb\u00a0c\n") == "a\n\nb c"

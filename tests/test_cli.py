@@ -1,0 +1,104 @@
+"""The CLI in-process through main(argv) -> exit code, with the real store and embedder."""
+
+import json
+import re
+
+from conftest import ROOT
+
+from rag.cli import cli, main
+from rag.types import ArticleInfo, Hit
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_ingest_search_articles_stats(capsys, seeds):
+    code, out, err = run(capsys, "ingest", str(seeds))
+    assert code == 0
+    assert "2 new" in err and "0 failed" in err
+
+    code, out, _ = run(capsys, "search", "H20 chips", "-k", "2", "--json")
+    assert code == 0
+    hits = [Hit.model_validate_json(line) for line in out.splitlines()]
+    assert len(hits) == 2 and "H20" in hits[0].text
+
+    code, out, _ = run(capsys, "articles", "--json")
+    infos = [ArticleInfo.model_validate_json(line) for line in out.splitlines()]
+    assert sorted(i.chunks > 0 for i in infos) == [True, True]
+
+    code, out, _ = run(capsys, "stats", "--json")
+    stats = json.loads(out)
+    assert stats["consistent"] and stats["articles"] == 2 and stats["vectors"] == stats["chunks"]
+
+    code, out, _ = run(capsys, "doctor", "--json")
+    assert code == 0 and json.loads(out)["consistent"]
+
+
+def test_ingest_json_report_and_exit_codes(capsys, tmp_path, seeds):
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "empty.txt").write_text("")
+    code, out, err = run(capsys, "ingest", str(tmp_path / "bad"), "--json")
+    assert code == 1  # nothing could be ingested
+    assert json.loads(out)["failed"] == 1
+    assert len([line for line in err.splitlines() if line.startswith("error:")]) == 1
+
+    code, out, err = run(capsys, "ingest", str(tmp_path / "bad"), str(seeds), "--json")
+    assert code == 0  # good files in the same batch were ingested
+    report = json.loads(out)
+    assert (report["new"], report["failed"]) == (2, 1)
+
+    code, _, err = run(capsys, "ingest", "missing-folder")
+    assert code == 1 and "no such file or folder" in err
+
+
+def test_search_without_an_index_says_what_to_do(capsys):
+    code, _, err = run(capsys, "search", "anything")
+    assert code == 1
+    assert err.strip().startswith("error: no index in") and "rag ingest" in err
+    assert "Traceback" not in err
+
+
+def test_usage_error_exits_2(capsys):
+    code, _, err = run(capsys, "frobnicate")
+    assert code == 2 and "No such command" in err
+
+
+def test_config_precedence_and_redaction(capsys, monkeypatch, tmp_path):
+    (tmp_path / ".env").write_text("RAG_COLLECTION=fromdotenv\nRAG_K=9\n")
+    monkeypatch.setenv("RAG_K", "7")
+    monkeypatch.setenv("RAG_DATA_DIR", "/env/dir")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-planted-secret-123")
+    code, out, _ = run(capsys, "--data-dir", "flagdir", "config", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["data_dir"] == "flagdir"  # flag > env
+    assert data["k"] == 7  # env > .env
+    assert data["collection"] == "fromdotenv"  # .env > default
+    assert data["chunk_tokens"] == 256  # default
+    assert "sk-planted-secret-123" not in out
+    code, out, _ = run(capsys, "config")
+    assert "sk-planted-secret-123" not in out and "RAG_CHUNK_TOKENS" in out
+
+
+def test_invalid_setting_is_one_clear_line(capsys, monkeypatch):
+    monkeypatch.setenv("RAG_CHUNK_TOKENS", "lots")
+    code, _, err = run(capsys, "config")
+    assert code == 1
+    assert err.strip().splitlines() == [err.strip()]
+    assert "invalid setting chunk_tokens" in err and "RAG_CHUNK_TOKENS" in err
+
+
+def test_help_and_readme_agree():
+    readme = (ROOT / "README.md").read_text()
+    for name in cli.commands:
+        assert f"`rag {name}" in readme, f"README does not document `rag {name}`"
+    makefile = (ROOT / "Makefile").read_text()
+    quickstart = readme.split("## Quickstart", 1)[1].split("##", 1)[0]
+    commands = re.findall(r"^(make \w+)", quickstart, re.M)
+    assert commands == ["make run", "make test"]
+    for command in commands:
+        assert re.search(rf"^{command.split()[1]}:", makefile, re.M)
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
