@@ -34,7 +34,10 @@ def chroma_client(data_dir: Path, chroma_url: str | None) -> Any:
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if chroma_url is None:
-        return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chroma_settings)
+        # Chroma caches clients by path string: an absolute path keeps two cwd-relative
+        # ".rag" folders from sharing one client.
+        path = (data_dir / "chroma").resolve()
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     url = urlparse(chroma_url)
     if url.scheme not in ("http", "https") or not url.hostname:
         raise ConfigError(f"invalid chroma_url {chroma_url!r}: use http://HOST:PORT")
