@@ -218,6 +218,25 @@ def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
+@cli.command("serve-llm")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Listen address.")
+@click.option("--port", default=8080, show_default=True, help="Listen port.")
+@click.option("--model", help="gemma3-270m or smollm2-135m [the RAG_LLM_MODEL setting].")
+@click.pass_context
+def serve_llm(ctx: click.Context, host: str, port: int, model: str | None) -> None:
+    """Serve the embedded model as an OpenAI-compatible API (/v1/chat/completions).
+
+    Other processes share the one loaded model by setting RAG_LLM_PROVIDER=openai and
+    RAG_LLM_BASE_URL=http://HOST:PORT/v1.
+    """
+    from rag.llm.server import serve
+
+    settings = _settings(ctx)
+    name = model or (settings.llm_model if settings.llm_provider == "local" else None)
+    err.print(f"serving {name or 'gemma3-270m'} on http://{host}:{port}/v1 (Ctrl-C stops)")
+    serve(name or "gemma3-270m", host, port, settings.llm_n_ctx, settings.llm_threads)
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context

@@ -58,6 +58,32 @@ class Settings(BaseSettings):
         "PersistentClient in data_dir.",
     )
     k: int = Field(5, ge=1, le=100, description="Passages returned by retrieval.")
+    llm_provider: Literal["local", "openai"] = Field(
+        "local",
+        description="'local': a bundled GGUF model in-process (llama.cpp); 'openai': any "
+        "OpenAI-compatible chat endpoint (OpenAI, vLLM, Ollama, llama.cpp server).",
+    )
+    llm_model: str | None = Field(
+        None,
+        description="Local: gemma3-270m (default) or smollm2-135m. OpenAI-compatible: the "
+        "model name the server expects (default gpt-4o-mini).",
+    )
+    llm_base_url: str | None = Field(
+        None, description="Base URL of the OpenAI-compatible chat endpoint, e.g. .../v1."
+    )
+    llm_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("RAG_LLM_API_KEY", "OPENAI_API_KEY", "llm_api_key"),
+        description="API key for the chat endpoint (RAG_LLM_API_KEY or OPENAI_API_KEY).",
+    )
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds before a chat request times out.")
+    llm_max_retries: int = Field(
+        2, ge=0, le=10, description="Retries (with backoff) on 429/5xx and connection errors."
+    )
+    llm_n_ctx: int = Field(2048, ge=512, le=32768, description="Local model context window.")
+    llm_threads: int | None = Field(
+        None, ge=1, description="Local model threads; default: all cores."
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -1,0 +1,33 @@
+"""Settings -> ChatModel, in one place."""
+
+from __future__ import annotations
+
+from rag.config import Settings
+from rag.errors import ConfigError
+from rag.llm.base import ChatModel
+
+
+def make_chat_model(settings: Settings) -> ChatModel:
+    if settings.llm_provider == "local":
+        from rag.llm.local import LocalChatModel
+
+        return LocalChatModel(
+            settings.llm_model or "gemma3-270m",
+            n_ctx=settings.llm_n_ctx,
+            n_threads=settings.llm_threads,
+        )
+    from rag.llm.remote import OpenAIChatModel
+
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    if settings.llm_base_url is None and key is None:
+        raise ConfigError(
+            "RAG_LLM_PROVIDER=openai needs RAG_LLM_BASE_URL (e.g. http://127.0.0.1:8080/v1 from "
+            "`rag serve-llm`) or an API key in RAG_LLM_API_KEY / OPENAI_API_KEY"
+        )
+    return OpenAIChatModel(
+        settings.llm_model or "gpt-4o-mini",
+        base_url=settings.llm_base_url,
+        api_key=key,
+        timeout=settings.llm_timeout,
+        max_retries=settings.llm_max_retries,
+    )
