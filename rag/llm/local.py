@@ -8,6 +8,7 @@ completion prompt, whose last line is the cue ("Answer:") written by the prompt 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib.util
 import logging
@@ -62,6 +63,15 @@ def model_file(name: str) -> tuple[Path, str | None]:
 
 _LOADED: dict[tuple[str, int, int], Any] = {}
 _LOAD_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_loaded() -> None:
+    # Closing before interpreter teardown; Llama.__del__ at teardown finds llama.cpp's
+    # bindings already gone and prints a traceback.
+    for llama in _LOADED.values():
+        llama.close()
+    _LOADED.clear()
 
 
 def load_llama(name: str, n_ctx: int = 2048, n_threads: int | None = None) -> Any:
