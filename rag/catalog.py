@@ -229,10 +229,54 @@ class Catalog:
         ).fetchall()
         return {r[0]: r for r in rows}
 
+    def filter_articles(
+        self,
+        article_ids: Sequence[str] | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[str]:
+        """Ids of indexed articles passing every given filter (undated ones fail date ones)."""
+        sql = ["SELECT id FROM articles WHERE state = 'done'"]
+        params: list[object] = []
+        if article_ids is not None:
+            sql.append(f"AND id IN ({','.join('?' * len(article_ids))})")
+            params.extend(article_ids)
+        if source is not None:
+            sql.append("AND (source LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\')")
+            escaped = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.extend([f"%{escaped}%"] * 2)
+        if since is not None:
+            sql.append("AND date >= ?")
+            params.append(since)
+        if until is not None:
+            sql.append("AND date <= ?")
+            params.append(until)
+        return [r[0] for r in self.db.execute(" ".join(sql), params)]
+
+    def chunk_span(self, article_id: str, first: int, last: int) -> tuple[int, int] | None:
+        row = self.db.execute(
+            "SELECT MIN(start), MAX(end) FROM chunks WHERE article_id = ? AND idx BETWEEN ? AND ?",
+            (article_id, first, last),
+        ).fetchone()
+        return (row[0], row[1]) if row and row[0] is not None else None
+
+    def article_slice(self, article_id: str, start: int, end: int) -> str:
+        row = self.db.execute(
+            "SELECT substr(text, ?, ?) FROM articles WHERE id = ?",
+            (start + 1, end - start, article_id),
+        ).fetchone()
+        return row[0] if row else ""
+
     def lexical_search(
-        self, match: str, n: int, where_sql: str = "", params: Sequence[object] = ()
+        self, match: str, n: int, article_ids: Sequence[str] | None = None
     ) -> list[tuple[tuple, float]]:
         """Rows (as in hits_by_ids) with their bm25 score (higher is better)."""
+        where_sql = ""
+        params: list[object] = []
+        if article_ids is not None:
+            where_sql = f"AND c.article_id IN ({','.join('?' * len(article_ids))})"
+            params = list(article_ids)
         rows = self.db.execute(
             f"SELECT {_HIT_COLUMNS}, -bm25(chunks_fts) AS score FROM chunks_fts "
             f"JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN articles a ON a.id = c.article_id "

@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import click
@@ -150,18 +151,44 @@ def articles(ctx: click.Context, as_json: bool) -> None:
 @click.option(
     "--mode", type=click.Choice(["dense", "lexical", "hybrid"]), default="hybrid", show_default=True
 )
+@click.option("--article", "articles_", multiple=True, help="Only this article id (repeatable).")
+@click.option("--source", help="Only articles whose path or URL contains this text.")
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles on/after YYYY-MM-DD."
+)
+@click.option(
+    "--until", type=click.DateTime(["%Y-%m-%d"]), help="Only articles on/before YYYY-MM-DD."
+)
+@click.option("--per-article", type=int, help="At most N passages per article while others exist.")
 @click.option("--explain", is_flag=True, help="Show each hit's dense and lexical rank.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 @click.pass_context
 def search(
-    ctx: click.Context, query: str, k: int | None, mode: str, explain: bool, as_json: bool
+    ctx: click.Context,
+    query: str,
+    k: int | None,
+    mode: str,
+    articles_: tuple[str, ...],
+    source: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    per_article: int | None,
+    explain: bool,
+    as_json: bool,
 ) -> None:
-    """Show the passages that best match QUERY, best first."""
-    from rag.retrieve import Retriever
+    """Show the passages that best match QUERY, best first (hybrid: dense + lexical, fused)."""
+    from rag.retrieve import Filters, Retriever
 
     settings = _settings(ctx, k=k)
+    filters = Filters(
+        article_ids=list(articles_) or None,
+        source=source,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+    )
     with _open_store(settings) as (store, embedder):
-        hits = Retriever(store, embedder).search(query, settings.k, mode)  # type: ignore[arg-type]
+        retriever = Retriever(store, embedder, per_article=per_article)
+        hits = retriever.search(query, settings.k, mode, filters)  # type: ignore[arg-type]
     if as_json:
         for hit in hits:
             _print_json(hit)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
 
 from rag.embed import Embedder
 from rag.lexical import match_query
@@ -13,29 +16,76 @@ Mode = Literal["dense", "lexical", "hybrid"]
 RRF_K = 60
 
 
-class Retriever:
-    """What answer, brief and eval code call: (query, k) -> hits, best first."""
+class Filters(BaseModel):
+    """Restrict retrieval to some articles; applied inside both indexes, before ranking."""
 
-    def __init__(self, store: Store, embedder: Embedder, candidates: int = 40) -> None:
+    article_ids: list[str] | None = Field(None, description="Only these article ids.")
+    source: str | None = Field(None, description="Only articles whose source contains this.")
+    since: date | None = Field(None, description="Only articles dated on or after this day.")
+    until: date | None = Field(None, description="Only articles dated on or before this day.")
+
+    def active(self) -> bool:
+        return any(v is not None for v in self.model_dump().values())
+
+
+class Retriever:
+    """What answer, brief and eval code call: (query, k, filters) -> hits, best first."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        candidates: int = 40,
+        per_article: int | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.candidates = candidates
+        self.per_article = per_article
 
-    def search(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
-        n = max(self.candidates, k)
-        dense = self._dense(query, n) if mode in ("dense", "hybrid") else []
-        lexical = self._lexical(query, n) if mode in ("lexical", "hybrid") else []
+    def search(
+        self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None
+    ) -> list[Hit]:
+        article_ids = self._allowed(filters)
+        if article_ids is not None and not article_ids:
+            return []
+        n = max(self.candidates, k * 4)
+        dense = self._dense(query, n, article_ids) if mode in ("dense", "hybrid") else []
+        lexical = self._lexical(query, n, article_ids) if mode in ("lexical", "hybrid") else []
         if mode == "dense":
             ranked = dense
         elif mode == "lexical":
             ranked = lexical
         else:
             ranked = _fuse(dense, lexical)
-        return ranked[:k]
+        return diversify(ranked, k, self.per_article)
 
-    def _dense(self, query: str, n: int) -> list[Hit]:
+    def expand(self, hit: Hit, window: int = 1) -> Hit:
+        """The hit widened to its neighbouring chunks (for answer context)."""
+        index = int(hit.chunk_id.rsplit(":", 1)[1])
+        span = self.store.catalog.chunk_span(hit.article_id, index - window, index + window)
+        if span is None:
+            return hit
+        start, end = span
+        text = self.store.catalog.article_slice(hit.article_id, start, end)
+        return hit.model_copy(update={"start": start, "end": end, "text": text})
+
+    def _allowed(self, filters: Filters | None) -> list[str] | None:
+        if filters is None or not filters.active():
+            return None
+        return self.store.catalog.filter_articles(
+            article_ids=filters.article_ids,
+            source=filters.source,
+            since=filters.since.isoformat() if filters.since else None,
+            until=filters.until.isoformat() if filters.until else None,
+        )
+
+    def _dense(self, query: str, n: int, article_ids: list[str] | None) -> list[Hit]:
         vector = self.embedder.embed([query])[0]
-        scored = self.store.dense_search(vector, n)
+        where: dict[str, Any] | None = None
+        if article_ids is not None:
+            where = {"article_id": {"$in": article_ids}}
+        scored = self.store.dense_search(vector, n, where)
         rows = self.store.catalog.hits_by_ids(cid for cid, _ in scored)
         hits = []
         for rank, (cid, score) in enumerate(scored, start=1):
@@ -43,11 +93,11 @@ class Retriever:
                 hits.append(_hit(rows[cid], score, dense_rank=rank))
         return hits
 
-    def _lexical(self, query: str, n: int) -> list[Hit]:
+    def _lexical(self, query: str, n: int, article_ids: list[str] | None) -> list[Hit]:
         match = match_query(query)
         if match is None:
             return []
-        found = self.store.catalog.lexical_search(match, n)
+        found = self.store.catalog.lexical_search(match, n, article_ids)
         return [
             _hit(row, score, lexical_rank=rank) for rank, (row, score) in enumerate(found, start=1)
         ]
@@ -67,6 +117,26 @@ def _hit(row: tuple, score: float, **ranks: int) -> Hit:
         score=score,
         **ranks,
     )
+
+
+def diversify(ranked: list[Hit], k: int, per_article: int | None) -> list[Hit]:
+    """Top k with at most `per_article` hits per article while others are available;
+    if too few articles match, the remaining places go to the best of the rest."""
+    if not per_article:
+        return ranked[:k]
+    chosen: list[Hit] = []
+    held_back: list[Hit] = []
+    counts: dict[str, int] = {}
+    for hit in ranked:
+        if len(chosen) == k:
+            break
+        if counts.get(hit.article_id, 0) < per_article:
+            counts[hit.article_id] = counts.get(hit.article_id, 0) + 1
+            chosen.append(hit)
+        else:
+            held_back.append(hit)
+    chosen.extend(held_back[: k - len(chosen)])
+    return sorted(chosen, key=lambda h: h.score, reverse=True)
 
 
 def _fuse(dense: list[Hit], lexical: list[Hit]) -> list[Hit]:

@@ -1,0 +1,53 @@
+"""Gold files: validation with line numbers, and every evidence sentence really in its article."""
+
+import pytest
+from conftest import ROOT, SEEDS
+
+from rag.evalset import GoldFileError, load_gold
+from rag.evaluate import normalise
+from rag.loaders import load_path
+
+EVALS = ROOT / "evals"
+
+
+def test_seed_gold_set_shape():
+    items = load_gold(EVALS / "qa_seeds.jsonl")
+    assert len(items) >= 40
+    types = [i.type for i in items]
+    assert types.count("unanswerable") >= 8
+    for kind in ("factual", "numeric", "entity", "cross", "followup"):
+        assert kind in types
+    assert all(len(i.articles) == 2 for i in items if i.type == "cross")
+
+
+def test_every_evidence_sentence_is_in_its_article():
+    for item in load_gold(EVALS / "qa_seeds.jsonl"):
+        texts = []
+        for name in item.articles:
+            [article] = list(load_path(SEEDS / name))
+            texts.append(normalise(article.text))
+        for sentence in item.evidence:
+            assert any(normalise(sentence) in t for t in texts), (item.id, sentence)
+
+
+def test_errors_name_file_line_and_item(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(
+        '{"id": "a", "type": "factual", "question": "Q one?", "answer": "x", "articles": ["f.txt"], "evidence": ["s."]}\n'
+        '{"id": "b", "type": "unanswerable", "question": "Q two?", "answer": "oops"}\n'
+    )
+    with pytest.raises(GoldFileError, match=r"gold.jsonl:2 \(id b\).*null exactly when"):
+        load_gold(path)
+    path.write_text('{"id": "a", "type": "factual"\n')
+    with pytest.raises(GoldFileError, match=r"gold.jsonl:1: invalid JSON"):
+        load_gold(path)
+    path.write_text(
+        '{"id": "a", "type": "cross", "question": "Q three?", "answer": "x", "articles": ["f"], "evidence": ["s"], "extra": 1}\n'
+    )
+    with pytest.raises(GoldFileError, match="extra"):
+        load_gold(path)
+    path.write_text(
+        '{"id": "b", "type": "followup", "question": "And?", "answer": "x", "articles": ["f"], "evidence": ["s"], "follow_up_of": "zz"}\n'
+    )
+    with pytest.raises(GoldFileError, match="follow_up_of 'zz'"):
+        load_gold(path)
