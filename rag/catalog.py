@@ -254,6 +254,14 @@ class Catalog:
             params.append(until)
         return [r[0] for r in self.db.execute(" ".join(sql), params)]
 
+    def doc_freq(self, term: str) -> int:
+        """Chunks whose lexical terms match `term` (after the index's own stemming)."""
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
+            ('"' + term.replace('"', '""') + '"',),
+        ).fetchone()
+        return int(row[0])
+
     def chunk_span(self, article_id: str, first: int, last: int) -> tuple[int, int] | None:
         row = self.db.execute(
             "SELECT MIN(start), MAX(end) FROM chunks WHERE article_id = ? AND idx BETWEEN ? AND ?",

@@ -53,6 +53,32 @@ def _open_store(settings: Settings, create: bool = False) -> Iterator[Any]:
         store.close()
 
 
+def _filter_options(f: Any) -> Any:
+    for option in reversed(
+        [
+            click.option("--article", "articles_", multiple=True, help="Only this article id."),
+            click.option("--source", help="Only articles whose path or URL contains this."),
+            click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From YYYY-MM-DD."),
+            click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="To YYYY-MM-DD."),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+def _filters(
+    articles_: tuple[str, ...], source: str | None, since: datetime | None, until: datetime | None
+) -> Any:
+    from rag.retrieve import Filters
+
+    return Filters(
+        article_ids=list(articles_) or None,
+        source=source,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Index folder [./.rag].")
 @click.option("--collection", help="Chroma collection name [articles].")
@@ -177,15 +203,10 @@ def search(
     as_json: bool,
 ) -> None:
     """Show the passages that best match QUERY, best first (hybrid: dense + lexical, fused)."""
-    from rag.retrieve import Filters, Retriever
+    from rag.retrieve import Retriever
 
     settings = _settings(ctx, k=k)
-    filters = Filters(
-        article_ids=list(articles_) or None,
-        source=source,
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-    )
+    filters = _filters(articles_, source, since, until)
     with _open_store(settings) as (store, embedder):
         retriever = Retriever(store, embedder, per_article=per_article)
         hits = retriever.search(query, settings.k, mode, filters)  # type: ignore[arg-type]
@@ -203,6 +224,76 @@ def search(
         snippet = " ".join(hit.text.split())
         out.print(f"    {snippet[:300]}{'…' if len(snippet) > 300 else ''}", markup=False)
         out.print(f"    {hit.chunk_id} chars {hit.start}-{hit.end}", style="dim", markup=False)
+
+
+@cli.command()
+@click.argument("question")
+@click.option("-k", type=int, help="Passages given to the model [3].")
+@_filter_options
+@click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
+@click.pass_context
+def ask(
+    ctx: click.Context,
+    question: str,
+    k: int | None,
+    articles_: tuple[str, ...],
+    source: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    as_json: bool,
+) -> None:
+    """Answer QUESTION from the indexed articles, citing the passages.
+
+    Numbers and words in the answer are checked against the passages; an answer that fails
+    is replaced by the best supporting sentence, and when the articles do not say, the
+    answer says so.
+    """
+    from rag.answer import answer_question
+    from rag.llm import make_chat_model
+    from rag.render import print_answer
+    from rag.retrieve import Retriever
+    from rag.textsafe import safe
+
+    settings = _settings(ctx)
+    model = make_chat_model(settings)
+    live = not as_json and out.is_terminal
+    streamed: list[str] = []
+
+    def on_delta(delta: str) -> None:
+        if not streamed:
+            out.print("Answer: ", end="", style="bold")
+        streamed.append(delta)
+        out.print(safe(delta), end="", markup=False)
+
+    with _open_store(settings) as (store, embedder):
+        answer = answer_question(
+            question,
+            retriever=Retriever(store, embedder, per_article=2),
+            model=model,
+            k=k or 3,
+            filters=_filters(articles_, source, since, until),
+            on_delta=on_delta if live else None,
+        )
+    if as_json:
+        _print_json(answer)
+        return
+    if streamed:
+        out.print()
+    print_answer(out, answer, streamed="".join(streamed) if streamed else None)
+
+
+@cli.command()
+@click.pass_context
+def chat(ctx: click.Context) -> None:
+    """Ask questions in a REPL: streamed, cited answers; /help lists the commands."""
+    from rag.llm import make_chat_model
+    from rag.repl import Repl
+    from rag.retrieve import Retriever
+
+    settings = _settings(ctx)
+    model = make_chat_model(settings)
+    with _open_store(settings) as (store, embedder):
+        Repl(Retriever(store, embedder, per_article=2), model, settings, out).run()
 
 
 @cli.command()

@@ -1,0 +1,231 @@
+"""`rag chat`: a REPL over the articles. Streams answers; Ctrl-C stops an answer, Ctrl-D quits."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from typing import Any
+from datetime import date
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.history import FileHistory
+from prompt_toolkit.key_binding import KeyBindings
+from rich.console import Console
+
+from rag.answer import Answer, answer_question
+from rag.config import Settings
+from rag.errors import RagError
+from rag.llm import ChatModel
+from rag.render import citation_header, print_answer
+from rag.retrieve import Filters, Retriever
+from rag.textsafe import safe
+
+HELP = """\
+Ask a question about your articles; follow-ups ("and how much did it rise?") use the
+question before them. Enter sends; Esc then Enter adds a line. Ctrl-C stops an answer,
+Ctrl-D or /quit leaves.
+
+  /sources           the last answer's passages
+  /open N            passage N of the last answer in its article context
+  /articles          the indexed articles
+  /scope ID... | all limit questions to some articles (ids from /articles), or all of them
+  /since YYYY-MM-DD  only articles from that day on (/since off to clear)
+  /k N               passages given to the model
+  /model             the language model in use
+  /clear             forget the conversation (follow-ups start afresh)
+  /help              this text
+  /quit              leave"""
+
+
+class Repl:
+    def __init__(
+        self, retriever: Retriever, model: ChatModel, settings: Settings, console: Console
+    ) -> None:
+        self.retriever = retriever
+        self.model = model
+        self.settings = settings
+        self.console = console
+        self.history: list[str] = []
+        self.last: Answer | None = None
+        self.filters = Filters()
+        self.k = 3
+        self.commands: dict[str, Callable[[list[str]], bool]] = {
+            "help": self._help,
+            "sources": self._sources,
+            "open": self._open,
+            "articles": self._articles,
+            "scope": self._scope,
+            "since": self._since,
+            "k": self._k,
+            "model": self._model,
+            "clear": self._clear,
+            "quit": self._quit,
+            "exit": self._quit,
+        }
+
+    def run(self) -> None:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        bindings = KeyBindings()
+
+        @bindings.add("escape", "enter")
+        def _newline(event: Any) -> None:
+            event.current_buffer.insert_text("\n")
+
+        session: PromptSession[str] = PromptSession(
+            history=FileHistory(str(self.settings.data_dir / "chat_history")),
+            key_bindings=bindings,
+        )
+        count = len(self.retriever.store.catalog.articles())
+        self.console.print(
+            f"rag chat — {count} articles, model {self.model.name}. /help for commands.",
+            style="dim",
+        )
+        while True:
+            try:
+                line = session.prompt("? ").strip()
+            except KeyboardInterrupt:
+                continue
+            except EOFError:
+                return
+            if not line:
+                continue
+            if line.startswith("/"):
+                if not self._command(line[1:]):
+                    return
+                continue
+            self._ask(line)
+
+    def _command(self, text: str) -> bool:
+        """Run a /command; False means leave."""
+        try:
+            name, *args = shlex.split(text) or [""]
+        except ValueError as exc:
+            self.console.print(f"cannot read that command: {exc}", markup=False)
+            return True
+        handler = self.commands.get(name.lower())
+        if handler is None:
+            self.console.print(
+                f"unknown command /{name}: type /help for the list", style="yellow", markup=False
+            )
+            return True
+        return handler(args)
+
+    def _ask(self, question: str) -> None:
+        streamed: list[str] = []
+
+        def on_delta(delta: str) -> None:
+            if not streamed:
+                self.console.print("Answer: ", end="", style="bold")
+            streamed.append(delta)
+            self.console.print(safe(delta), end="", markup=False)
+
+        try:
+            answer = answer_question(
+                question,
+                retriever=self.retriever,
+                model=self.model,
+                k=self.k,
+                history=self.history,
+                filters=self.filters,
+                on_delta=on_delta,
+            )
+        except KeyboardInterrupt:
+            self.console.print("\n(stopped)", style="yellow")
+            return
+        except RagError as exc:
+            self.console.print(f"\nerror: {exc}", style="red", markup=False)
+            return
+        if streamed:
+            self.console.print()
+        print_answer(self.console, answer, streamed="".join(streamed) if streamed else None)
+        self.history.append(answer.query)
+        self.last = answer
+
+    # -- commands ---------------------------------------------------------------------------
+    def _help(self, _: list[str]) -> bool:
+        self.console.print(HELP, markup=False)
+        return True
+
+    def _sources(self, _: list[str]) -> bool:
+        if self.last is None:
+            self.console.print("no answer yet: ask a question first")
+            return True
+        for c in self.last.citations:
+            self.console.print(citation_header(c), markup=False)
+            self.console.print(f"    {safe(' '.join(c.text.split()))}", markup=False)
+        return True
+
+    def _open(self, args: list[str]) -> bool:
+        if self.last is None or not args or not args[0].isdigit():
+            self.console.print("usage: /open N, after an answer (N from /sources)")
+            return True
+        n = int(args[0])
+        match = [c for c in self.last.citations if c.n == n]
+        if not match:
+            self.console.print(f"no passage [{n}]: the last answer has {len(self.last.citations)}")
+            return True
+        c = match[0]
+        text = self.retriever.store.catalog.article_text(c.article_id) or ""
+        before = text[max(0, c.start - 600) : c.start]
+        after = text[c.end : c.end + 600]
+        self.console.print(citation_header(c), style="bold", markup=False)
+        self.console.print(safe(before), end="", style="dim", markup=False)
+        self.console.print(safe(text[c.start : c.end]), end="", style="bold", markup=False)
+        self.console.print(safe(after), style="dim", markup=False)
+        return True
+
+    def _articles(self, _: list[str]) -> bool:
+        for a in self.retriever.store.catalog.articles():
+            self.console.print(f"{a.id}  {a.date or '-':>10}  {safe(a.title)}", markup=False)
+        return True
+
+    def _scope(self, args: list[str]) -> bool:
+        if not args:
+            scope = ", ".join(self.filters.article_ids or []) or "all articles"
+            self.console.print(f"scope: {scope}")
+        elif args == ["all"]:
+            self.filters.article_ids = None
+            self.console.print("scope: all articles")
+        else:
+            known = {a.id for a in self.retriever.store.catalog.articles()}
+            unknown = [a for a in args if a not in known]
+            if unknown:
+                self.console.print(f"unknown article ids {unknown}: see /articles", markup=False)
+            else:
+                self.filters.article_ids = args
+                self.console.print(f"scope: {len(args)} article(s)")
+        return True
+
+    def _since(self, args: list[str]) -> bool:
+        if args == ["off"]:
+            self.filters.since = None
+            self.console.print("since: any date")
+            return True
+        try:
+            self.filters.since = date.fromisoformat(args[0]) if args else None
+        except ValueError:
+            self.console.print("usage: /since YYYY-MM-DD (or /since off)")
+            return True
+        self.console.print(f"since: {self.filters.since or 'any date'}")
+        return True
+
+    def _k(self, args: list[str]) -> bool:
+        if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= 10:
+            self.console.print(f"usage: /k N with N from 1 to 10 (now {self.k})")
+            return True
+        self.k = int(args[0])
+        self.console.print(f"k: {self.k}")
+        return True
+
+    def _model(self, _: list[str]) -> bool:
+        self.console.print(f"model: {self.model.name}")
+        return True
+
+    def _clear(self, _: list[str]) -> bool:
+        self.history.clear()
+        self.last = None
+        self.console.print("conversation cleared")
+        return True
+
+    def _quit(self, _: list[str]) -> bool:
+        return False
