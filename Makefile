@@ -20,10 +20,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# The main job on the embedded defaults: index the seed articles and query them.
+# The main job on the embedded defaults: index the seed articles and open the Q&A REPL.
 run: install
 	$(BIN)/rag ingest seeds/
-	$(BIN)/rag search "Why did Alibaba shares rally on Tuesday?" -k 3
+	$(BIN)/rag chat
 
 test: install
 	$(BIN)/python -m pytest

@@ -266,7 +266,15 @@ def check(result: Answer, query_terms: set[str], strong: bool = True) -> None:
         cited_text = " ".join(by_n[n].text for n in cited)
         stray = unsupported_numbers(body, cited_text)
         if stray:
-            result.flags.append(f"numbers not in the cited passage: {', '.join(stray)}")
+            holders = [c.n for c in result.citations if not unsupported_numbers(body, c.text)]
+            if holders:
+                result.flags.append(
+                    f"cited [{holders[0]}] instead of {''.join(f'[{n}]' for n in cited)}: "
+                    f"{', '.join(stray)} is in that passage"
+                )
+                cited = holders[:1]
+            else:
+                result.flags.append(f"numbers not in the cited passage: {', '.join(stray)}")
         evidence = best_sentence([by_n[n] for n in cited], query_terms | body_terms)
         result.text = f"{body} " + "".join(f"[{n}]" for n in cited)
         result.cited = cited

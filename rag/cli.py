@@ -261,7 +261,7 @@ def ask(
 
     def on_delta(delta: str) -> None:
         if not streamed:
-            out.print("Answer: ", end="", style="bold")
+            out.print("Model: ", end="", style="dim")
         streamed.append(delta)
         out.print(safe(delta), end="", markup=False)
 

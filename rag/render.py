@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rich.console import Console
@@ -15,6 +16,10 @@ def _trim(text: str, limit: int = 240) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def _strip_markers(text: str) -> str:
+    return re.sub(r"\s*\[\d+\]", "", text).strip().rstrip(".")
+
+
 def citation_header(c: Citation) -> str:
     name = Path(c.source.split("#", 1)[0]).name
     return (
@@ -24,7 +29,7 @@ def citation_header(c: Citation) -> str:
 
 def print_answer(console: Console, answer: Answer, streamed: str | None = None) -> None:
     """The checked answer, its evidence, what the checks did, then the numbered sources."""
-    if streamed is None or streamed.strip() != answer.text.strip():
+    if streamed is None or _strip_markers(streamed) != _strip_markers(answer.text):
         label = {"model": "Answer", "extractive": "Answer (quoted)", "abstain": "Answer"}
         console.print(f"{label[answer.method]}: {safe(answer.text)}", style="bold", markup=False)
     if answer.evidence and answer.method != "extractive":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import sys
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -64,25 +65,15 @@ class Repl:
         }
 
     def run(self) -> None:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        bindings = KeyBindings()
-
-        @bindings.add("escape", "enter")
-        def _newline(event: Any) -> None:
-            event.current_buffer.insert_text("\n")
-
-        session: PromptSession[str] = PromptSession(
-            history=FileHistory(str(self.settings.data_dir / "chat_history")),
-            key_bindings=bindings,
-        )
         count = len(self.retriever.store.catalog.articles())
         self.console.print(
             f"rag chat — {count} articles, model {self.model.name}. /help for commands.",
             style="dim",
         )
+        read = self._terminal_reader() if sys.stdin.isatty() else _plain_reader()
         while True:
             try:
-                line = session.prompt("? ").strip()
+                line = read().strip()
             except KeyboardInterrupt:
                 continue
             except EOFError:
@@ -94,6 +85,21 @@ class Repl:
                     return
                 continue
             self._ask(line)
+
+    def _terminal_reader(self) -> Callable[[], str]:
+        """prompt_toolkit: persistent history, Esc-Enter for a new line."""
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        bindings = KeyBindings()
+
+        @bindings.add("escape", "enter")
+        def _newline(event: Any) -> None:
+            event.current_buffer.insert_text("\n")
+
+        session: PromptSession[str] = PromptSession(
+            history=FileHistory(str(self.settings.data_dir / "chat_history")),
+            key_bindings=bindings,
+        )
+        return lambda: session.prompt("rag> ")
 
     def _command(self, text: str) -> bool:
         """Run a /command; False means leave."""
@@ -115,7 +121,7 @@ class Repl:
 
         def on_delta(delta: str) -> None:
             if not streamed:
-                self.console.print("Answer: ", end="", style="bold")
+                self.console.print("Model: ", end="", style="dim")
             streamed.append(delta)
             self.console.print(safe(delta), end="", markup=False)
 
@@ -229,3 +235,8 @@ class Repl:
 
     def _quit(self, _: list[str]) -> bool:
         return False
+
+
+def _plain_reader() -> Callable[[], str]:
+    """Questions from a pipe or file, one per line (input() raises EOFError at the end)."""
+    return input

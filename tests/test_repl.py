@@ -1,0 +1,64 @@
+"""The REPL as a user drives it: through a pseudo-terminal with pexpect."""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from rag.cli import main
+
+RAG = str(Path(sys.executable).parent / "rag")
+PROMPT = "rag>"
+
+
+@pytest.fixture
+def chat(tmp_path, seeds, capsys):
+    assert main(["--data-dir", str(tmp_path / "idx"), "ingest", str(seeds)]) == 0
+    env = dict(
+        os.environ, RAG_DATA_DIR=str(tmp_path / "idx"), PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm"
+    )
+    child = pexpect.spawn(
+        RAG, ["chat"], env=env, encoding="utf-8", timeout=120, dimensions=(50, 200)
+    )
+    child.expect("rag chat")
+    child.expect(PROMPT)
+    yield child
+    child.close(force=True)
+
+
+def test_chat_session(chat):
+    chat.sendline("By how much did Alibaba shares rally on Tuesday?")
+    chat.expect("Sources:")
+    assert "8.1%" in chat.before  # the answer, above its sources
+    chat.expect(PROMPT)
+
+    chat.sendline("/sources")
+    chat.expect(r"\[1\] ")
+    chat.expect(PROMPT)
+
+    chat.sendline("/open 1")
+    chat.expect("chars ")
+    chat.expect(PROMPT)
+
+    chat.sendline("/frobnicate")
+    chat.expect("unknown command /frobnicate")
+    chat.expect(PROMPT)
+
+    # Ctrl-C while an answer is being produced stops it without leaving the REPL.
+    # (prompt_toolkit must have handed the terminal back first, or it reads ^C as input.)
+    chat.sendline("What is Amazon's market capitalization?")
+    time.sleep(0.4)
+    chat.sendcontrol("c")
+    chat.expect(r"\(stopped\)")
+    chat.expect(PROMPT)
+
+    chat.sendline("Who is Tencent's CEO?")
+    chat.expect("Sources:")
+    assert "Pony Ma" in chat.before
+    chat.expect(PROMPT)
+
+    chat.sendline("/quit")
+    chat.expect(pexpect.EOF)
