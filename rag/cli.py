@@ -279,7 +279,7 @@ def ask(
         return
     if streamed:
         out.print()
-    print_answer(out, answer, streamed="".join(streamed) if streamed else None)
+    print_answer(out, answer)
 
 
 @cli.command()

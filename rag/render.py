@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from rich.console import Console
@@ -16,10 +15,6 @@ def _trim(text: str, limit: int = 240) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _strip_markers(text: str) -> str:
-    return re.sub(r"\s*\[\d+\]", "", text).strip().rstrip(".")
-
-
 def citation_header(c: Citation) -> str:
     name = Path(c.source.split("#", 1)[0]).name
     return (
@@ -27,11 +22,11 @@ def citation_header(c: Citation) -> str:
     )
 
 
-def print_answer(console: Console, answer: Answer, streamed: str | None = None) -> None:
-    """The checked answer, its evidence, what the checks did, then the numbered sources."""
-    if streamed is None or _strip_markers(streamed) != _strip_markers(answer.text):
-        label = {"model": "Answer", "extractive": "Answer (quoted)", "abstain": "Answer"}
-        console.print(f"{label[answer.method]}: {safe(answer.text)}", style="bold", markup=False)
+def print_answer(console: Console, answer: Answer) -> None:
+    """The checked answer (after the model's streamed draft), its evidence, what the checks
+    did, then the numbered sources."""
+    label = {"model": "Answer", "extractive": "Answer (quoted)", "abstain": "Answer"}
+    console.print(f"{label[answer.method]}: {safe(answer.text)}", style="bold", markup=False)
     if answer.evidence and answer.method != "extractive":
         console.print(f'Evidence [{answer.evidence_n}]: "{safe(answer.evidence)}"', markup=False)
     for flag in answer.flags:

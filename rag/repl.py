@@ -143,7 +143,7 @@ class Repl:
             return
         if streamed:
             self.console.print()
-        print_answer(self.console, answer, streamed="".join(streamed) if streamed else None)
+        print_answer(self.console, answer)
         self.history.append(answer.query)
         self.last = answer
 
