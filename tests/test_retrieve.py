@@ -74,7 +74,10 @@ def test_explain_ranks_and_fused_scores(retriever):
     hits = retriever.search("BABA", k=3, mode="hybrid")
     top = hits[0]
     assert top.lexical_rank == 1 and "(BABA -1.71%)" in top.text
-    expected = (1 / (60 + top.lexical_rank)) + (1 / (60 + top.dense_rank) if top.dense_rank else 0)
+    from rag.retrieve import DENSE_WEIGHT, LEXICAL_WEIGHT, RRF_K
+
+    expected = LEXICAL_WEIGHT / (RRF_K + top.lexical_rank)
+    expected += DENSE_WEIGHT / (RRF_K + top.dense_rank) if top.dense_rank else 0
     assert top.score == pytest.approx(expected)
 
 
