@@ -200,6 +200,21 @@ class Catalog:
             for r in rows
         ]
 
+    def article(self, article_id: str) -> Article | None:
+        """An indexed article by id or unique id prefix (as `rag articles` shows it)."""
+        rows = self.db.execute(
+            "SELECT id, title, date, source, url, publisher, text, word_count FROM articles "
+            "WHERE id LIKE ? AND state = 'done' LIMIT 2",
+            (article_id.replace("%", "").replace("_", "") + "%",),
+        ).fetchall()
+        if len(rows) != 1:
+            return None
+        r = rows[0]
+        return Article(
+            id=r[0], title=r[1], date=r[2], source=r[3], url=r[4], publisher=r[5], text=r[6],
+            word_count=r[7],
+        )  # fmt: skip
+
     def article_text(self, article_id: str) -> str | None:
         row = self.db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row[0] if row else None

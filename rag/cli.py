@@ -297,6 +297,99 @@ def chat(ctx: click.Context) -> None:
 
 
 @cli.command()
+@click.argument("targets", nargs=-1, metavar="[ARTICLE]...")
+@click.option("--all", "all_", is_flag=True, help="Brief every indexed article.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), help="Write one file per article here.")
+@click.option("--force", is_flag=True, help="Regenerate even when a cached brief exists.")
+@click.option(
+    "--mode",
+    type=click.Choice(["auto", "guided", "full"]),
+    default="auto",
+    show_default=True,
+    help="guided: code picks key sentences, the model writes the gist (embedded models); "
+    "full: the model writes the whole draft (capable models); auto picks by backend.",
+)
+@click.pass_context
+def brief(
+    ctx: click.Context,
+    targets: tuple[str, ...],
+    all_: bool,
+    fmt: str,
+    out: str | None,
+    force: bool,
+    mode: str,
+) -> None:
+    """Write a checked brief of each ARTICLE (an id from `rag articles`, or a file).
+
+    Every quote and number is checked against the article; what the checks removed is listed
+    under Checks. Briefs are cached by article, model, mode and prompt version; --force
+    regenerates.
+    """
+    from pathlib import Path
+
+    from rag.briefing import (
+        BriefCache,
+        all_articles,
+        brief_json,
+        cached_brief,
+        find_articles,
+        open_catalog,
+        to_markdown,
+    )
+    from rag.llm import make_chat_model
+    from rag.loaders import LoadFailure
+
+    if not targets and not all_:
+        raise click.UsageError("name ARTICLE ids or files, or pass --all")
+    settings = _settings(ctx)
+    model = make_chat_model(settings)
+    cache = BriefCache(settings.data_dir / "briefs")
+    catalog = open_catalog(settings.data_dir)
+    failures = 0
+    try:
+        items = all_articles(catalog) if all_ else list(find_articles(list(targets), catalog))
+        articles = [a for a in items if not isinstance(a, LoadFailure)]
+        for failure in (a for a in items if isinstance(a, LoadFailure)):
+            err.print(f"error: {failure}", markup=False)
+            failures += 1
+        folder = Path(out) if out else None
+        if folder:
+            folder.mkdir(parents=True, exist_ok=True)
+        progress = Progress(
+            TextColumn("briefing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=len(articles) < 2 or not err.is_terminal,
+        )
+        with progress:
+            task = progress.add_task("brief", total=len(articles))
+            for article in articles:
+                try:
+                    result = cached_brief(article, model, cache, mode, force)  # type: ignore[arg-type]
+                except RagError as exc:
+                    err.print(f"error: {article.title[:60]} ({article.id}): {exc}", markup=False)
+                    failures += 1
+                    progress.advance(task)
+                    continue
+                text = brief_json(result) if fmt == "json" else to_markdown(result)
+                if folder:
+                    (folder / f"{article.id}.{fmt}").write_text(text + "\n", encoding="utf-8")
+                else:
+                    click.echo(text)
+                progress.advance(task)
+    finally:
+        if catalog is not None:
+            catalog.close()
+    if folder:
+        err.print(f"wrote {len(articles) - failures} briefs to {folder}", markup=False)
+    if failures:
+        ctx.exit(1)
+
+
+@cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:

@@ -32,6 +32,7 @@ Ctrl-D or /quit leaves.
   /scope ID... | all limit questions to some articles (ids from /articles), or all of them
   /since YYYY-MM-DD  only articles from that day on (/since off to clear)
   /k N               passages given to the model
+  /brief ID          a checked brief of one article (id or prefix from /articles)
   /model             the language model in use
   /clear             forget the conversation (follow-ups start afresh)
   /help              this text
@@ -58,6 +59,7 @@ class Repl:
             "scope": self._scope,
             "since": self._since,
             "k": self._k,
+            "brief": self._brief,
             "model": self._model,
             "clear": self._clear,
             "quit": self._quit,
@@ -221,6 +223,25 @@ class Repl:
             return True
         self.k = int(args[0])
         self.console.print(f"k: {self.k}")
+        return True
+
+    def _brief(self, args: list[str]) -> bool:
+        from rich.markdown import Markdown
+
+        from rag.briefing import BriefCache, cached_brief, to_markdown
+
+        article = self.retriever.store.catalog.article(args[0]) if len(args) == 1 else None
+        if article is None:
+            self.console.print(
+                "usage: /brief ID, with an article id or unique prefix from /articles"
+            )
+            return True
+        try:
+            made = cached_brief(article, self.model, BriefCache(self.settings.data_dir / "briefs"))
+        except RagError as exc:
+            self.console.print(f"error: {exc}", markup=False)
+            return True
+        self.console.print(Markdown(safe(to_markdown(made))))
         return True
 
     def _model(self, _: list[str]) -> bool:

@@ -43,6 +43,11 @@ def test_chat_session(chat):
     chat.expect("chars ")
     chat.expect(PROMPT)
 
+    chat.sendline("/brief 371b9d71")  # the Tuesday seed, by id prefix
+    chat.expect("Key points")
+    chat.expect("8.1%")
+    chat.expect(PROMPT)
+
     chat.sendline("/frobnicate")
     chat.expect("unknown command /frobnicate")
     chat.expect(PROMPT)

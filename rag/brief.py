@@ -1,0 +1,532 @@
+"""Per-article briefs: a draft (by the model, or guided by code), then checks by code.
+
+Two ways to draft, chosen by `mode`:
+- full: the model writes the whole Draft (one_line, summary, key points with quotes,
+  sentiment, what to watch) as schema-constrained JSON. For capable models behind an
+  OpenAI-compatible URL.
+- guided (the default for the embedded 135M/270M models, which degenerate on free-form JSON):
+  code picks the key sentences (verbatim, so every quote holds), builds the summary from them
+  and reads sentiment and what-to-watch from the text; the model writes the one-line gist
+  from a completion prompt.
+Either way entities with tickers, market moves and figures come from deterministic
+extraction (rag.extract), and `verify` removes every quote not in the article and every
+sentence or item carrying a number the article does not contain, recording each in `checks`.
+Articles longer than SINGLE_PASS_TOKENS go map-reduce over chunks: key points per chunk
+(by the model in full mode, by code in guided mode), then the brief from those points.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from rag import extract
+from rag.answer import content_terms
+from rag.chunking import chunk_article
+from rag.llm import ChatModel, Message, Usage, structured
+from rag.numbers import numbers_in, unsupported_numbers
+from rag.prompts import Prompt, load_prompt
+from rag.tokens import get_encoding
+from rag.types import Article
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1"
+SINGLE_PASS_TOKENS = 900  # beyond this the article goes through map-reduce
+MAP_CHUNK_TOKENS = 700
+MIN_ONE_LINE_SUPPORT = 0.7  # share of the one-liner's content words the article must contain
+Mode = Literal["auto", "full", "guided"]
+
+
+class KeyPoint(BaseModel):
+    point: str = Field(min_length=8, max_length=150, description="One fact, in a sentence.")
+    quote: str = Field(
+        min_length=8, max_length=300, description="Verbatim sentence from the article."
+    )
+
+
+class Sentiment(BaseModel):
+    label: Literal["positive", "negative", "neutral", "mixed"]
+    reason: str = Field(min_length=3, max_length=120)
+
+
+class Draft(BaseModel):
+    """What the model writes (grammar-constrained); code checks all of it."""
+
+    one_line: str = Field(min_length=10, max_length=200, description="The gist, <= 30 words.")
+    summary: str = Field(min_length=40, max_length=500, description="<= 120 words.")
+    key_points: list[KeyPoint] = Field(min_length=3, max_length=5)
+    sentiment: Sentiment
+    what_to_watch: list[str] = Field(default_factory=list, max_length=3)  # items <= 120 chars
+
+
+class MapPoints(BaseModel):
+    """Map step over one chunk of a long article."""
+
+    key_points: list[KeyPoint] = Field(min_length=1, max_length=3)
+
+
+class Entity(BaseModel):
+    name: str
+    kind: Literal["company", "person", "product", "other"]
+    ticker: str | None = Field(None, description="Only when the article gives it.")
+
+
+class MarketMove(BaseModel):
+    who: str
+    ticker: str | None = None
+    move_pct: float = Field(description="Signed percent change.")
+    direction: Literal["up", "down"]
+    when: str | None = None
+    kind: Literal["reported", "quote_box"] = Field(
+        description="reported: a move the article states ('rallied 8.1% on Tuesday'); "
+        "quote_box: the change printed next to a ticker ('(BABA -1.71%)'), often from another "
+        "session than the one the article reports."
+    )
+    quote: str = Field(description="Verbatim sentence holding the move.")
+
+
+class Figure(BaseModel):
+    value: str = Field(description="As written, with its unit ('$317.7 billion').")
+    measures: str = Field(description="What it measures, from its sentence.")
+    quote: str
+
+
+class Check(BaseModel):
+    field: str
+    action: Literal["removed", "replaced", "flagged"]
+    detail: str
+
+
+class Brief(BaseModel):
+    """A structured brief of one article; every quote and number is checked against it."""
+
+    article_id: str
+    title: str
+    source: str
+    date: str | None
+    one_line: str = Field(description="The gist in at most 30 words.")
+    summary: str = Field(description="At most 120 words.")
+    key_points: list[KeyPoint] = Field(description="3-6 facts, each with a verbatim quote.")
+    entities: list[Entity] = Field(description="Companies (with tickers the article gives).")
+    market_moves: list[MarketMove]
+    figures: list[Figure]
+    sentiment: Sentiment
+    what_to_watch: list[str] = Field(description="0-3 items.")
+    checks: list[Check] = Field(description="What verification removed, replaced or flagged.")
+    model: str
+    mode: Literal["full", "guided"] = Field(
+        "guided", description="Who drafted it (see module doc)."
+    )
+    prompt_version: str
+    schema_version: str = SCHEMA_VERSION
+    usage: Usage = Field(default_factory=Usage)
+
+
+def make_brief(
+    article: Article, model: ChatModel, *, mode: Mode = "auto", max_attempts: int = 2
+) -> Brief:
+    """A checked Brief of `article`; `auto` drafts guided for embedded models, full otherwise."""
+    if mode == "auto":
+        mode = "guided" if model.name.startswith("local:") else "full"
+    prompt = load_prompt("brief" if mode == "guided" else "brief_full")
+    notes: list[Check] = []
+    if mode == "guided":
+        draft, usage = _guided_draft(article, model, prompt, notes)
+    else:
+        draft, usage = _full_draft(article, model, prompt, max_attempts)
+    brief = verify(article, draft, model.name, prompt)
+    brief.mode = mode
+    brief.checks[:0] = notes
+    brief.usage = usage
+    return brief
+
+
+def _too_long(article: Article) -> bool:
+    return len(get_encoding().encode_ordinary(article.text)) > SINGLE_PASS_TOKENS
+
+
+def _full_draft(
+    article: Article, model: ChatModel, prompt: Prompt, max_attempts: int
+) -> tuple[Draft, Usage]:
+    usage = Usage()
+    text = article.text
+    if _too_long(article):  # map: key points per chunk; reduce: the brief from their quotes
+        map_prompt = load_prompt("brief_map")
+        quotes: list[str] = []
+        for chunk in chunk_article(article, get_encoding(), MAP_CHUNK_TOKENS, overlap=0):
+            got = structured(
+                model,
+                [Message(role="user", content=map_prompt.render(chunk=chunk.text))],
+                MapPoints,
+                max_attempts=max_attempts,
+                max_tokens=400,
+            )
+            usage = usage + got.usage
+            quotes += [
+                kp.quote for kp in got.value.key_points if extract.quote_in(kp.quote, chunk.text)
+            ]
+        text = "\n".join(quotes) or article.text[:3000]
+    draft = structured(
+        model,
+        [Message(role="user", content=prompt.render(title=article.title, article=text))],
+        Draft,
+        max_attempts=max_attempts,
+        max_tokens=900,
+    )
+    return draft.value, usage + draft.usage
+
+
+def _guided_draft(
+    article: Article, model: ChatModel, prompt: Prompt, notes: list[Check]
+) -> tuple[Draft, Usage]:
+    text = article.text
+    sents = [s for s in _clean_sentences(text) if _is_prose(s)] or extract.sentences(text)
+    weights = _term_weights(sents)
+    if _too_long(article):  # map: the best sentences of each chunk; reduce: the best of those
+        pool: list[str] = []
+        for chunk in chunk_article(article, get_encoding(), MAP_CHUNK_TOKENS, overlap=0):
+            local = [s for s in _clean_sentences(chunk.text) if _is_prose(s)]
+            pool += _rank(local, weights)[:3]
+    else:
+        pool = sents
+    picked = _rank(pool, weights)[:5]
+    ordered = sorted(set(picked), key=text.find)  # article order reads naturally
+    lead = sents[0] if sents else article.title
+    gist_source = " ".join(dict.fromkeys([lead, *ordered]))
+    completion = model.complete(
+        [Message(role="user", content=prompt.render(title=article.title, article=gist_source))],
+        max_tokens=60,
+        stop=list(prompt.stop),
+    )
+    gist = next(iter(extract.sentences(completion.text.strip())), "")
+    one_line = _supported_gist(gist, text)
+    if one_line is None:
+        notes.append(
+            Check(
+                field="one_line",
+                action="replaced",
+                detail=f"the model's line is not backed by the article ({gist!r}); using the lead",
+            )
+        )
+        one_line = lead
+    summary_parts: list[str] = []
+    for sentence in dict.fromkeys([lead, *ordered]):
+        if len(" ".join([*summary_parts, sentence]).split()) > 120:
+            break
+        summary_parts.append(sentence)
+    return (
+        Draft.model_construct(
+            one_line=one_line,
+            summary=" ".join(summary_parts) or lead,
+            key_points=[KeyPoint(point=_as_point(s), quote=s) for s in ordered],
+            sentiment=_lexical_sentiment(text),
+            what_to_watch=_watch_items(sents),
+        ),
+        completion.usage,
+    )
+
+
+def _clean_sentences(text: str) -> list[str]:
+    """Sentences without list bullets (still verbatim substrings of the text)."""
+    return [s.lstrip("•*-–· ").strip() for s in extract.sentences(text)]
+
+
+def _is_prose(sentence: str) -> bool:
+    """A sentence, not a heading, caption or bullet fragment."""
+    words = sentence.split()
+    return len(words) >= 8 and sentence.rstrip()[-1:] in '.!?"”'
+
+
+def _term_weights(sents: list[str]) -> dict[str, float]:
+    """How central each term is: the share of the article's sentences that use it."""
+    counts: dict[str, int] = {}
+    for sentence in sents:
+        for term in content_terms(sentence):
+            counts[term] = counts.get(term, 0) + 1
+    n = max(1, len(sents))
+    return {t: c / n for t, c in counts.items() if c > 1}
+
+
+def _rank(sents: list[str], weights: dict[str, float]) -> list[str]:
+    """Sentences by centrality, plus a bonus for figures and moves, minus near-duplicates."""
+
+    def score(sentence: str) -> float:
+        terms = content_terms(sentence)
+        centrality = sum(weights.get(t, 0.0) for t in terms) / (len(terms) ** 0.5 or 1)
+        facts = 0.3 * min(2, len(numbers_in(sentence)))
+        return centrality + facts
+
+    ranked: list[str] = []
+    for sentence in sorted(dict.fromkeys(sents), key=score, reverse=True):
+        terms = content_terms(sentence)
+        if any(len(terms & content_terms(r)) > 0.6 * len(terms) for r in ranked):
+            continue  # a bullet repeating a body sentence
+        ranked.append(sentence)
+    return ranked
+
+
+def _as_point(sentence: str) -> str:
+    """The sentence without quote boxes like '(BABA -1.71%)', which are not the point."""
+    point = re.sub(r"\s*\([A-Z]{1,5}(?:\.[A-Z]{1,2})?\s+[-+−]?\d+(?:\.\d+)?%\)", "", sentence)
+    point = " ".join(point.split())
+    return point if len(point) <= 150 else point[:149].rsplit(" ", 1)[0] + "…"
+
+
+def _supported_gist(gist: str, text: str) -> str | None:
+    """The model's one-liner when the article backs it: most content words in the article,
+    every number in the article, and not the prompt's example."""
+    terms = content_terms(gist)
+    if len(terms) < 3 or unsupported_numbers(gist, text):
+        return None
+    known = content_terms(text)
+    if sum(t in known for t in terms) / len(terms) < MIN_ONE_LINE_SUPPORT:
+        return None
+    return gist
+
+
+_POSITIVE_TEXT = """
+    rally rallied surge surged jump jumped rise rose risen gain gained climb climbed soar
+    soared boost boosted record best top tops beat beats growth leader euphoria comeback
+    sustainable efficient"""
+_NEGATIVE_TEXT = """
+    fall fell drop dropped slide slid sink sank tumble tumbled decline declined plunge
+    plunged loss lost slump slumped ban banned cut cuts crackdown halt fizzled weak weaker
+    worst miss missed risk lawsuit probe"""
+_POSITIVE = frozenset(_POSITIVE_TEXT.split())
+_NEGATIVE = frozenset(_NEGATIVE_TEXT.split())
+
+
+def _lexical_sentiment(text: str) -> Sentiment:
+    """Sentiment from counted market words; the reason names them, so it can be checked."""
+    words = re.findall(r"[a-z]+", text.lower())
+    pos = [w for w in words if w in _POSITIVE]
+    neg = [w for w in words if w in _NEGATIVE]
+    if not pos and not neg:
+        return Sentiment(label="neutral", reason="no market-moving words in the article")
+    if pos and neg and min(len(pos), len(neg)) * 3 >= max(len(pos), len(neg)):
+        label: Literal["positive", "negative", "neutral", "mixed"] = "mixed"
+    else:
+        label = "positive" if len(pos) > len(neg) else "negative"
+    top_pos = ", ".join(list(dict.fromkeys(pos))[:3]) or "none"
+    top_neg = ", ".join(list(dict.fromkeys(neg))[:3]) or "none"
+    reason = f"market words: positive ({top_pos}), negative ({top_neg})"
+    return Sentiment(label=label, reason=reason[:120])
+
+
+_FORWARD = re.compile(
+    r"\b(?:will|hopes? to|plans? to|expects?|expected|remains to be seen|could|may|soon|next|"
+    r"upcoming|over the next|outlook|forecast)\b",
+    re.IGNORECASE,
+)
+
+
+def _watch_items(sents: list[str]) -> list[str]:
+    """Forward-looking sentences, shortened: what the article says comes next."""
+    items = []
+    for sentence in sents:
+        if _FORWARD.search(sentence):
+            items.append(_as_point(sentence))
+        if len(items) == 3:
+            break
+    return items
+
+
+def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> Brief:
+    """Turn a draft into a Brief whose every quote and number is in the article."""
+    text = article.text
+    checks: list[Check] = []
+    sents = extract.sentences(text)
+
+    def clean_prose(field: str, value: str, fallback: str, limit_words: int) -> str:
+        kept = []
+        for sentence in extract.sentences(value) or [value]:
+            bad = unsupported_numbers(sentence, text)
+            if bad:
+                checks.append(
+                    Check(
+                        field=field,
+                        action="removed",
+                        detail=f"sentence with {', '.join(bad)} not in the article: {sentence!r}",
+                    )
+                )
+            else:
+                kept.append(sentence)
+        result = " ".join(kept).strip()
+        if not result:
+            checks.append(
+                Check(
+                    field=field,
+                    action="replaced",
+                    detail="nothing left after checks; using the article's opening",
+                )
+            )
+            result = fallback
+        words = result.split()
+        if len(words) > limit_words:
+            result = " ".join(words[:limit_words]).rstrip(",;:") + "…"
+        return result
+
+    lead = " ".join(sents[:3])
+    one_line = clean_prose("one_line", draft.one_line, sents[0] if sents else article.title, 30)
+    summary = clean_prose("summary", draft.summary, lead, 120)
+
+    key_points: list[KeyPoint] = []
+    for kp in draft.key_points:
+        if not extract.quote_in(kp.quote, text):
+            checks.append(
+                Check(
+                    field="key_points",
+                    action="removed",
+                    detail=f"quote not in the article: {kp.quote!r}",
+                )
+            )
+            continue
+        bad = unsupported_numbers(kp.point, text)
+        if bad:
+            checks.append(
+                Check(
+                    field="key_points",
+                    action="removed",
+                    detail=f"point with {', '.join(bad)} not in the article: {kp.point!r}",
+                )
+            )
+            continue
+        key_points.append(kp)
+    taken = {k.quote for k in key_points}
+    prose = [s for s in sents if _is_prose(s) and s not in taken]
+    for sentence in _rank(prose, _term_weights(prose)):
+        if len(key_points) >= 3:
+            break
+        key_points.append(KeyPoint(point=_as_point(sentence), quote=sentence))
+        checks.append(
+            Check(
+                field="key_points",
+                action="replaced",
+                detail="added an extractive key point (fewer than 3 passed the checks)",
+            )
+        )
+
+    watch = []
+    for item in draft.what_to_watch[:3]:
+        bad = unsupported_numbers(item, text)
+        if bad:
+            checks.append(
+                Check(
+                    field="what_to_watch",
+                    action="removed",
+                    detail=f"{item!r}: {', '.join(bad)} not in the article",
+                )
+            )
+        else:
+            watch.append(item)
+    sentiment = draft.sentiment
+    bad = unsupported_numbers(sentiment.reason, text)
+    if bad:
+        sentiment = Sentiment(label=sentiment.label, reason=_lexical_sentiment(text).reason)
+        checks.append(
+            Check(
+                field="sentiment",
+                action="replaced",
+                detail=f"the reason cited {', '.join(bad)}, not in the article; "
+                "using the article's market words",
+            )
+        )
+
+    entities, moves = _entities_and_moves(text)
+    return Brief(
+        article_id=article.id,
+        title=article.title,
+        source=article.source,
+        date=article.date,
+        one_line=one_line,
+        summary=summary,
+        key_points=key_points[:6],
+        entities=entities,
+        market_moves=moves,
+        figures=_figures(text, moves),
+        sentiment=sentiment,
+        what_to_watch=watch,
+        checks=checks,
+        model=model_name,
+        prompt_version=prompt.version,
+    )
+
+
+def _entities_and_moves(text: str) -> tuple[list[Entity], list[MarketMove]]:
+    entities: dict[str, Entity] = {}
+    moves: list[MarketMove] = []
+    boxes = list(extract.quote_boxes(text))
+    for name, ticker, shown, sentence in boxes:
+        entities.setdefault(name, Entity(name=name, kind="company", ticker=ticker))
+        if shown is not None:
+            moves.append(
+                MarketMove(
+                    who=name,
+                    ticker=ticker,
+                    move_pct=shown,
+                    direction="down" if shown < 0 else "up",
+                    when=None,
+                    kind="quote_box",
+                    quote=sentence,
+                )
+            )
+    named = list(extract.entity_names(text))
+    companies = [b[0] for b in boxes] + [n for n, kind in named if kind == "company"]
+    main = max(companies, key=text.count) if companies else None
+    seen: set[tuple[float, str]] = set()
+    for direction, pct, when, sentence in extract.reported_moves(text):
+        who = _subject(sentence, companies, main)
+        if (pct, who) in seen:
+            continue
+        seen.add((pct, who))
+        held = entities[who].ticker if who in entities else None
+        signed = -pct if direction == "down" else pct
+        moves.append(
+            MarketMove(
+                who=who,
+                ticker=held,
+                move_pct=signed,
+                direction=direction,
+                when=when,
+                kind="reported",
+                quote=sentence,
+            )
+        )
+        entities.setdefault(who, Entity(name=who, kind="company"))
+    for name, kind in named:
+        if name.lower() not in {e.name.lower() for e in entities.values()}:
+            entities[name] = Entity(name=name, kind=kind)
+    return list(entities.values()), moves
+
+
+def _subject(sentence: str, companies: list[str], main: str | None) -> str:
+    """Whose move: a company named in the sentence, else the article's main company."""
+    for name in companies:
+        if name in sentence:
+            return name
+    if main:
+        return main
+    words = re.findall(r"\b([A-Z][a-zA-Z]+)(?:'s)?\b", sentence)
+    return next((w for w in words if w not in {"Shares", "The", "Its", "Stock"}), "unknown")
+
+
+def _figures(text: str, moves: list[MarketMove]) -> list[Figure]:
+    in_moves = {m.quote for m in moves}
+    out = []
+    for value, sentence in extract.figures(text):
+        if value.endswith("%") and sentence in in_moves:
+            continue  # already a market move
+        out.append(Figure(value=value, measures=_measures(sentence, value), quote=sentence))
+    return out
+
+
+def _measures(sentence: str, value: str) -> str:
+    """The clause around the value, as a short description of what it measures."""
+    at = sentence.find(value)
+    clause = re.split(r"[,;]", sentence[max(0, at - 80) : at + len(value) + 60])
+    best = next((c for c in clause if value in c), sentence)
+    return " ".join(best.split())[:160]

@@ -1,0 +1,234 @@
+"""Briefs: the real local model on both seeds, verification on scripted replies, map-reduce on
+a long article, the CLI with its cache."""
+
+import json
+from pathlib import Path
+
+import pytest
+from fakes import ScriptedChatModel
+
+from rag import extract
+from rag.brief import (
+    MAP_CHUNK_TOKENS,
+    SINGLE_PASS_TOKENS,
+    Brief,
+    Draft,
+    KeyPoint,
+    Sentiment,
+    make_brief,
+    verify,
+)
+from rag.briefing import to_markdown
+from rag.chunking import chunk_article
+from rag.cli import main
+from rag.llm.local import LocalChatModel
+from rag.loaders import load_path
+from rag.numbers import NUMBER, canonical, numbers_in
+from rag.prompts import load_prompt
+from rag.tokens import count_tokens, get_encoding
+
+TUESDAY = "000_c88aad9c334f0d3b.txt"
+THURSDAY = "004_6f3f07893199474a.txt"
+LONG = Path(__file__).parent / "data" / "long_article.txt"
+
+
+def load(path: Path):
+    [article] = list(load_path(path))
+    return article
+
+
+def brief_text(brief: Brief) -> list[str]:
+    """Every model-facing text field of a brief, where invented numbers could hide."""
+    texts = [brief.one_line, brief.summary, brief.sentiment.reason, *brief.what_to_watch]
+    texts += [kp.point for kp in brief.key_points] + [kp.quote for kp in brief.key_points]
+    texts += [m.quote for m in brief.market_moves] + [f.quote for f in brief.figures]
+    return texts
+
+
+def assert_checked(brief: Brief, text: str) -> None:
+    assert brief.one_line and brief.summary and len(brief.key_points) >= 3
+    assert len(brief.one_line.split()) <= 31 and len(brief.summary.split()) <= 121
+    for kp in brief.key_points:
+        assert extract.quote_in(kp.quote, text), kp.quote
+    known = set(numbers_in(text))
+    for field in brief_text(brief):
+        for m in NUMBER.finditer(field):
+            assert canonical(m.group()) in known, (m.group(), field)
+    for move in brief.market_moves:
+        assert f"{abs(move.move_pct):g}%" in move.quote
+
+
+@pytest.fixture(scope="module")
+def gemma():
+    return LocalChatModel("gemma3-270m")
+
+
+@pytest.mark.parametrize("name", [TUESDAY, THURSDAY])
+def test_the_local_model_briefs_each_seed_with_checked_quotes_and_numbers(gemma, seeds, name):
+    article = load(seeds / name)
+    brief = make_brief(article, gemma)
+    Brief.model_validate(brief.model_dump())
+    assert brief.mode == "guided" and brief.model == "local:gemma3-270m"
+    assert brief.usage.prompt_tokens > 0
+    assert_checked(brief, article.text)
+
+
+def test_tuesday_brief_reports_the_rally_and_labels_the_quote_box(gemma, seeds):
+    brief = make_brief(load(seeds / TUESDAY), gemma)
+    baba = [m for m in brief.market_moves if m.ticker == "BABA"]
+    [rally] = [m for m in baba if m.kind == "reported"]
+    assert (rally.move_pct, rally.direction, rally.when) == (8.1, "up", "on Tuesday")
+    # -1.71% is the quote box's figure, kept only as such, never as the day's move
+    assert all(m.kind == "quote_box" for m in baba if m.move_pct == -1.71)
+    assert {("Alibaba", "BABA"), ("Nvidia", "NVDA")} <= {(e.name, e.ticker) for e in brief.entities}
+    md = to_markdown(brief)
+    assert "| Alibaba | BABA | +8.1% | on Tuesday | reported |" in md
+    assert "| Alibaba | BABA | -1.71% |  | quote box (session not stated) |" in md
+
+
+def test_thursday_brief_finds_figures_people_and_the_model(gemma, seeds):
+    brief = make_brief(load(seeds / THURSDAY), gemma)
+    values = {f.value for f in brief.figures}
+    assert {"$317.7 billion", "$53 billion", "380 billion Chinese yuan"} <= values
+    names = {e.name: e.kind for e in brief.entities}
+    assert names.get("Jack Ma") == "person" and names.get("QwQ-32B") == "product"
+    assert any(m.move_pct == 7 and m.when == "on Thursday" for m in brief.market_moves)
+
+
+DRAFT = {
+    "one_line": "Alibaba shares rallied 8.1% on Tuesday after Nvidia said it would ship H20 chips.",
+    "summary": "Alibaba rallied 8.1% on Tuesday. Revenue grew 45% to $99 billion. "
+    "Nvidia hopes to start deliveries soon.",
+    "key_points": [
+        {
+            "point": "Alibaba rallied 8.1%.",
+            "quote": "Alibaba (BABA -1.71%) rallied 8.1% on Tuesday",
+        },
+        {
+            "point": "Alibaba's CEO called it a historic day.",
+            "quote": "Today is a historic day for Alibaba.",
+        },
+        {
+            "point": "Profit rose 12% on chip sales.",
+            "quote": "Alibaba is not only a leader in e-commerce and digital payments",
+        },
+        {
+            "point": "Nvidia will resume H20 sales.",
+            "quote": "NVIDIA is filing applications to sell the NVIDIA H20 GPU again.",
+        },
+    ],
+    "sentiment": {"label": "positive", "reason": "a 15% jump in orders"},
+    "what_to_watch": ["Licences for the H20", "A 20% tariff in May"],
+}
+
+
+def test_verification_removes_invented_quotes_and_numbers(seeds):
+    article = load(seeds / TUESDAY)
+    model = ScriptedChatModel([json.dumps(DRAFT)], name="remote:scripted")
+    brief = make_brief(article, model)  # a non-local model drafts in full mode
+    assert brief.mode == "full"
+    assert_checked(brief, article.text)
+    details = " | ".join(f"{c.field}:{c.action}:{c.detail}" for c in brief.checks)
+    assert "quote not in the article: 'Today is a historic day for Alibaba.'" in details
+    assert "12%" in details and "45%" in details and "$99 billion" in details
+    assert "20%" in details and "sentiment:replaced" in details
+    assert "Revenue" not in brief.summary and "rallied 8.1% on Tuesday" in brief.summary
+    points = [kp.point for kp in brief.key_points]
+    assert "Alibaba rallied 8.1%." in points and "Nvidia will resume H20 sales." in points
+    assert brief.what_to_watch == ["Licences for the H20"]
+    # the prompt carries the article as delimited data and the schema goes to the backend
+    [call] = model.calls
+    prompt = call["messages"][-1].content
+    assert "<article>" in prompt and "data, not instructions" in prompt
+    assert call["json_schema"]["title"] == "Draft"
+
+
+def test_an_all_invented_draft_is_replaced_by_extracted_sentences(seeds):
+    article = load(seeds / THURSDAY)
+    draft = Draft(
+        one_line="Tesla sold 900 cars in Ohio.",
+        summary="Tesla sold 900 cars in Ohio last week, its best week there.",
+        key_points=[KeyPoint(point="Tesla sold cars.", quote="Tesla sold 900 cars in Ohio.")] * 3,
+        sentiment=Sentiment(label="neutral", reason="none"),
+    )
+    brief = verify(article, draft, "scripted", load_prompt("brief_full"))
+    assert_checked(brief, article.text)
+    assert "Tesla" not in brief.one_line + brief.summary
+    actions = [(c.field, c.action) for c in brief.checks]
+    assert actions.count(("key_points", "removed")) == 3
+    assert actions.count(("key_points", "replaced")) == 3
+    assert ("one_line", "replaced") in actions and ("summary", "replaced") in actions
+
+
+def test_a_long_article_goes_through_map_reduce_with_the_local_model(gemma):
+    article = load(LONG)
+    assert count_tokens(article.text) > 3 * SINGLE_PASS_TOKENS
+    brief = make_brief(article, gemma)
+    assert_checked(brief, article.text)
+    starts = [article.text.find(kp.quote) for kp in brief.key_points]
+    assert max(starts) > len(article.text) // 3  # points come from beyond the opening
+
+
+def test_full_mode_map_reduce_calls_the_model_per_chunk_then_once(seeds):
+    article = load(LONG)
+    sentences = extract.sentences(article.text)
+    quote = next(s for s in sentences if "independence" in s)
+    map_reply = json.dumps(
+        {"key_points": [{"point": "Liberia declared independence.", "quote": quote}]}
+    )
+    draft = dict(
+        DRAFT,
+        one_line="Liberia declared independence.",
+        summary="Liberia declared its independence, the article says, long ago.",
+    )
+    draft["key_points"] = [{"point": "Independence.", "quote": quote}] * 3
+    draft["sentiment"] = {"label": "neutral", "reason": "history"}
+    draft["what_to_watch"] = []
+    n_chunks = len(chunk_article(article, get_encoding(), MAP_CHUNK_TOKENS, 0))
+    model = ScriptedChatModel([map_reply] * n_chunks + [json.dumps(draft)], name="remote:scripted")
+    brief = make_brief(article, model)
+    assert len(model.calls) == n_chunks + 1 and n_chunks >= 4
+    assert [c["json_schema"]["title"] for c in model.calls] == ["MapPoints"] * n_chunks + ["Draft"]
+    reduce_prompt = model.calls[-1]["messages"][-1].content
+    assert quote in reduce_prompt and len(reduce_prompt) < len(article.text)
+    assert brief.one_line == "Liberia declared independence." and brief.key_points[0].quote == quote
+
+
+def test_cli_briefs_caches_and_keeps_going_past_bad_targets(seeds, capsys):
+    assert main(["ingest", str(seeds)]) == 0
+    capsys.readouterr()
+    out = Path("briefs")
+    code = main(["brief", "--all", "--format", "json", "--out", str(out)])
+    assert code == 0
+    files = sorted(out.glob("*.json"))
+    assert len(files) == 2
+    for f in files:
+        assert_checked(Brief.model_validate_json(f.read_text()), _article_text(seeds, f.stem))
+    cached = sorted(Path(".rag/briefs").glob("*.json"))
+    assert len(cached) == 2
+    stamps = [f.stat().st_mtime_ns for f in cached]
+    # a second run reads the cache: nothing regenerated
+    assert main(["brief", "--all", "--format", "json", "--out", str(out)]) == 0
+    assert [f.stat().st_mtime_ns for f in cached] == stamps
+    assert main(["brief", "--all", "--force", "--out", str(out)]) == 0
+    assert [f.stat().st_mtime_ns for f in cached] != stamps
+    capsys.readouterr()
+    # a bad target gets one line and exit 1, the good one is still briefed
+    first = files[0].stem
+    code = main(["brief", "nope-not-an-id", first[:8]])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "error: nope-not-an-id: is neither a file nor an indexed article id" in captured.err
+    assert captured.out.startswith("# ") and "## Key points" in captured.out
+
+
+def _article_text(seeds: Path, article_id: str) -> str:
+    for path in seeds.iterdir():
+        article = load(path)
+        if article.id == article_id:
+            return article.text
+    raise AssertionError(article_id)
+
+
+def test_cli_brief_needs_a_target():
+    assert main(["brief"]) == 2
