@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck clean-index
+.PHONY: install run test lint typecheck clean-index chromium eval gate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,23 @@ run: install
 	$(BIN)/rag ingest seeds/
 	$(BIN)/rag chat
 
-test: install
+# Debian's Chromium renders the eval's HTML report in a test; installed once, as root or via sudo.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The tests include the eval gate: a full `rag eval` on the embedded defaults checked against
+# evals/thresholds.toml (tests/test_eval.py).
+test: install chromium
 	$(BIN)/python -m pytest
+
+# A full eval run into evals/runs/<time>-<label>/, and the same with the CI gate.
+eval: install
+	$(BIN)/rag eval
+
+gate: install
+	$(BIN)/rag eval --gate --label gate
 
 lint: install
 	$(BIN)/ruff check rag tests

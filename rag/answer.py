@@ -300,6 +300,11 @@ def _extractive(result: Answer, query_terms: set[str]) -> None:
     result.abstained = False
 
 
+_ABSTAINS = re.compile(
+    r"\b(?:do|does|did)(?: not|n't) (?:say|answer|mention|state|cover)\b|\bno answer\b", re.I
+)
+
+
 def _says_abstain(reply: str) -> bool:
-    lowered = reply.lower()
-    return ABSTAIN.lower().rstrip(".") in lowered or "do not say" in lowered
+    """The sentinel, or a variant of it ("The article does not say [2]")."""
+    return ABSTAIN.lower().rstrip(".") in reply.lower() or bool(_ABSTAINS.search(reply))

@@ -53,6 +53,23 @@ def _open_store(settings: Settings, create: bool = False) -> Iterator[Any]:
         store.close()
 
 
+def _print_comparison(a: Any, b: Any) -> None:
+    from rag import evalrun
+
+    metrics, items = evalrun.compare(a, b)
+    table = Table("metric", a.label, b.label, "change", title="metrics", title_justify="left")
+    for m in metrics:
+        delta = "" if m.a is None or m.b is None else f"{m.b - m.a:+.3f}"
+        shown = ["–" if v is None else f"{v:.3f}" for v in (m.a, m.b)]
+        table.add_row(m.metric, *shown, delta)
+    out.print(table)
+    if not items:
+        out.print("no item changed its scores")
+    for row in items:
+        changes = ", ".join(f"{k} {v[0]} -> {v[1]}" for k, v in row["changed"].items())
+        out.print(f"{row['suite']} {row['id']}: {changes}", markup=False)
+
+
 def _filter_options(f: Any) -> Any:
     for option in reversed(
         [
@@ -386,6 +403,139 @@ def brief(
     if folder:
         err.print(f"wrote {len(articles) - failures} briefs to {folder}", markup=False)
     if failures:
+        ctx.exit(1)
+
+
+@cli.command("eval")
+@click.option(
+    "--suite",
+    type=click.Choice(["retrieval", "qa", "brief", "all"]),
+    default="all",
+    show_default=True,
+)
+@click.option("--limit", type=int, help="Only the first N gold items of each suite.")
+@click.option("--repeat", type=int, default=1, show_default=True, help="Run qa and brief N times.")
+@click.option("--label", default="run", show_default=True, help="Names the run folder.")
+@click.option(
+    "--mode",
+    "retrieval_mode",
+    type=click.Choice(["dense", "lexical", "hybrid"]),
+    default="hybrid",
+    show_default=True,
+    help="Retrieval mode for the run.",
+)
+@click.option("--chunk-tokens", type=int, help="Chunk size for the run's index [256].")
+@click.option("--qa-gold", type=click.Path(dir_okay=False), help="QA gold JSONL.")
+@click.option("--brief-gold", type=click.Path(dir_okay=False), help="Brief gold JSONL.")
+@click.option("--articles", type=click.Path(file_okay=False), help="Article folder [seeds/].")
+@click.option(
+    "--out", "runs_dir", type=click.Path(file_okay=False), help="Runs folder [evals/runs]."
+)
+@click.option("--gate", is_flag=True, help="Exit 1 when a metric misses its threshold.")
+@click.option("--thresholds", type=click.Path(dir_okay=False), help="[evals/thresholds.toml]")
+@click.option(
+    "--compare",
+    nargs=2,
+    type=click.Path(exists=True),
+    metavar="RUN_A RUN_B",
+    help="Compare two run folders instead of running.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.pass_context
+def eval_(
+    ctx: click.Context,
+    suite: str,
+    limit: int | None,
+    repeat: int,
+    label: str,
+    retrieval_mode: str,
+    chunk_tokens: int | None,
+    qa_gold: str | None,
+    brief_gold: str | None,
+    articles: str | None,
+    runs_dir: str | None,
+    gate: bool,
+    thresholds: str | None,
+    compare: tuple[str, str] | None,
+    as_json: bool,
+) -> None:
+    """Score answers, briefs and retrieval against the gold data in evals/.
+
+    Indexes the eval articles (seeds/) afresh inside the run folder, runs the suites, prints
+    a summary and writes evals/runs/<time>-<label>/ with results.json, report.md and a
+    self-contained report.html. --gate checks evals/thresholds.toml; --compare shows two
+    runs' differences metric by metric and item by item.
+    """
+    from pathlib import Path
+
+    from rag import evalrun
+
+    if compare:
+        _print_comparison(evalrun.load_run(Path(compare[0])), evalrun.load_run(Path(compare[1])))
+        return
+    if repeat < 1 or (limit is not None and limit < 1):
+        raise click.UsageError("--repeat and --limit take a positive number")
+    overrides: dict[str, Any] = {"chunk_tokens": chunk_tokens} if chunk_tokens else {}
+    settings = _settings(ctx, **overrides)
+    limits = evalrun.load_thresholds(
+        Path(thresholds) if thresholds else evalrun.EVALS_DIR / "thresholds.toml"
+    ) if gate else {}  # fmt: skip
+    root = Path(runs_dir) if runs_dir else evalrun.EVALS_DIR / "runs"
+    folder = evalrun.run_folder(root, label)
+    paths: dict[str, Any] = {}
+    if qa_gold:
+        paths["qa_gold"] = Path(qa_gold)
+    if brief_gold:
+        paths["brief_gold"] = Path(brief_gold)
+    if articles:
+        paths["articles"] = Path(articles)
+    progress = Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+    )
+    tasks: dict[str, Any] = {}
+
+    def tick(stage: str, total: int) -> None:
+        base = stage.split(" ")[0]
+        if total:
+            tasks[base] = progress.add_task(stage, total=total)
+        elif base in tasks:
+            progress.advance(tasks[base])
+
+    with progress:
+        result = evalrun.run_eval(
+            settings,
+            suite=suite,  # type: ignore[arg-type]
+            limit=limit,
+            repeat=repeat,
+            retrieval_mode=retrieval_mode,
+            label=label,
+            progress=tick,
+            **paths,
+        )
+    evalrun.write_run(result, folder)
+    checks = evalrun.gate(result, limits) if gate else []
+    if as_json:
+        gate_rows = [c.model_dump() for c in checks]
+        _print_json(result.model_dump(mode="json") | {"run": str(folder), "gate": gate_rows})
+    else:
+        table = Table("metric", "value", title=f"rag eval: {label}", title_justify="left")
+        for metric, value in result.summary.items():
+            table.add_row(metric, "–" if value is None else f"{value:.3f}")
+        out.print(table)
+        out.print(f"wrote {folder}/results.json, report.md, report.html", markup=False)
+    failed = [c for c in checks if not c.passed]
+    for c in checks:
+        sign = "<=" if c.lower_is_better else ">="
+        verdict = "ok  " if c.passed else "FAIL"
+        line = f"gate {verdict} {c.metric} = {c.value} (needs {sign} {c.limit})"
+        err.print(line, style=None if c.passed else "red", markup=False)
+    if failed:
+        err.print(f"error: {len(failed)} metrics below their thresholds", markup=False)
         ctx.exit(1)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from rag.errors import RagError
 
+G = TypeVar("G", bound=BaseModel)
 QuestionType = Literal["factual", "numeric", "entity", "cross", "followup", "unanswerable"]
 
 
@@ -52,18 +53,22 @@ class GoldQA(BaseModel):
 
 def load_gold(path: Path) -> list[GoldQA]:
     """Items of a JSONL gold file; every invalid line is reported (file:line, item id)."""
+    return _load_jsonl(path, GoldQA)
+
+
+def _load_jsonl(path: Path, model: type[G]) -> list[G]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise GoldFileError(f"cannot read gold file {path}: {exc}") from None
-    items: list[GoldQA] = []
+    items: list[G] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
     for lineno, line in enumerate(lines, start=1):
         if not line.strip() or line.lstrip().startswith("//"):
             continue
         try:
-            item = GoldQA.model_validate(json.loads(line))
+            item = model.model_validate(json.loads(line))
         except json.JSONDecodeError as exc:
             problems.append(f"{path}:{lineno}: invalid JSON (column {exc.colno}): {exc.msg}")
             continue
@@ -73,16 +78,20 @@ def load_gold(path: Path) -> list[GoldQA]:
             ident = _id_of(line)
             problems.append(f"{path}:{lineno}{ident}: {where}: {first['msg']}")
             continue
-        if item.id in seen:
-            problems.append(f"{path}:{lineno}: id {item.id!r} already used on line {seen[item.id]}")
-            continue
-        if item.follow_up_of is not None and item.follow_up_of not in seen:
+        ident_value: str = getattr(item, "id")  # noqa: B009 - both gold models have an id
+        if ident_value in seen:
             problems.append(
-                f"{path}:{lineno} (id {item.id}): follow_up_of {item.follow_up_of!r} must name "
+                f"{path}:{lineno}: id {ident_value!r} already used on line {seen[ident_value]}"
+            )
+            continue
+        follows = getattr(item, "follow_up_of", None)
+        if follows is not None and follows not in seen:
+            problems.append(
+                f"{path}:{lineno} (id {ident_value}): follow_up_of {follows!r} must name "
                 "an item on an earlier line"
             )
             continue
-        seen[item.id] = lineno
+        seen[ident_value] = lineno
         items.append(item)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -98,3 +107,53 @@ def _id_of(line: str) -> str:
     except (json.JSONDecodeError, AttributeError):
         return ""
     return f" (id {value})" if value else ""
+
+
+class GoldMove(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    who: str
+    pct: float = Field(description="Signed percent, e.g. 8.1 or -1.71.")
+    kind: Literal["reported", "quote_box"] = "reported"
+
+
+class GoldFact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fact: str = Field(description="The fact in words, for readers of the report.")
+    must_contain: list[str] = Field(
+        min_length=1, description="Strings that must all occur in the brief's text."
+    )
+
+
+class ForbiddenClaim(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    claim: str = Field(description="What the brief must not say, in words.")
+    pattern: str | None = Field(None, description="Regex that must not match the brief's text.")
+    move: GoldMove | None = Field(None, description="A market move the brief must not list.")
+
+    @model_validator(mode="after")
+    def _one_test(self) -> ForbiddenClaim:
+        if (self.pattern is None) == (self.move is None):
+            raise ValueError("give exactly one of 'pattern' or 'move'")
+        return self
+
+
+class GoldBrief(BaseModel):
+    """What a good brief of one article contains, and what it must not claim."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    article: str = Field(description="File name of the article (in the eval's article folder).")
+    facts: list[GoldFact] = Field(min_length=1)
+    entities: list[str] = Field(default_factory=list, description="Names the brief should list.")
+    tickers: dict[str, str] = Field(default_factory=dict, description="Entity name -> ticker.")
+    moves: list[GoldMove] = Field(default_factory=list)
+    forbidden: list[ForbiddenClaim] = Field(default_factory=list)
+
+
+def load_brief_gold(path: Path) -> list[GoldBrief]:
+    """Items of a JSONL brief gold file; errors name file, line and item."""
+    return _load_jsonl(path, GoldBrief)

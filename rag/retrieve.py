@@ -42,15 +42,18 @@ class Retriever:
         embedder: Embedder,
         candidates: int = 40,
         per_article: int | None = None,
+        mode: Mode = "hybrid",
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.candidates = candidates
         self.per_article = per_article
+        self.mode = mode  # the default for searches that name none
 
     def search(
-        self, query: str, k: int = 5, mode: Mode = "hybrid", filters: Filters | None = None
+        self, query: str, k: int = 5, mode: Mode | None = None, filters: Filters | None = None
     ) -> list[Hit]:
+        mode = mode or self.mode
         article_ids = self._allowed(filters)
         if article_ids is not None and not article_ids:
             return []

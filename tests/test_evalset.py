@@ -3,7 +3,7 @@
 import pytest
 from conftest import ROOT, SEEDS
 
-from rag.evalset import GoldFileError, load_gold
+from rag.evalset import GoldFileError, load_brief_gold, load_gold
 from rag.evaluate import normalise
 from rag.loaders import load_path
 
@@ -51,3 +51,26 @@ def test_errors_name_file_line_and_item(tmp_path):
     )
     with pytest.raises(GoldFileError, match="follow_up_of 'zz'"):
         load_gold(path)
+
+
+def test_brief_gold_facts_are_in_their_articles():
+    golds = load_brief_gold(EVALS / "briefs_seeds.jsonl")
+    assert {g.article for g in golds} == {p.name for p in SEEDS.iterdir()}
+    for gold in golds:
+        [article] = list(load_path(SEEDS / gold.article))
+        text = normalise(article.text)
+        for fact in gold.facts:
+            assert all(normalise(s) in text for s in fact.must_contain), (gold.id, fact.fact)
+        for name in gold.entities:
+            assert name in article.text, (gold.id, name)
+
+
+def test_brief_gold_errors_name_line_and_item(tmp_path):
+    path = tmp_path / "briefs.jsonl"
+    path.write_text(
+        '{"id": "x", "article": "a.txt", "facts": [{"fact": "f", "must_contain": ["1%"]}]}\n'
+        '{"id": "y", "article": "a.txt", "facts": [{"fact": "f", "must_contain": ["1%"]}], '
+        '"forbidden": [{"claim": "c"}]}\n'
+    )
+    with pytest.raises(GoldFileError, match=r"briefs.jsonl:2 \(id y\).*exactly one of"):
+        load_brief_gold(path)

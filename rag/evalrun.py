@@ -1,0 +1,439 @@
+"""`rag eval`: run the suites over the gold data, score every item, write a run folder.
+
+A run indexes the eval's articles (seeds/ by default) into a fresh temporary index, so
+figures never depend on what the user has ingested, then runs:
+- retrieval: hit@1, hit@5, MRR (gold sentence in the retrieved chunks), latency;
+- qa: answers scored per item (rag.evaluate.answer_scores), follow-ups asked after the
+  question they follow, as in a chat;
+- brief: one brief per gold article, scored against its facts, entities, moves and
+  forbidden claims (rag.evaluate.brief_scores).
+`repeat` runs qa and brief N times and reports each metric's mean over all repeats (the
+spread goes into the summary as min/max).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from rag.config import Settings
+from rag.errors import ConfigError, InputError, RagError
+from rag.evalset import GoldBrief, GoldQA, load_brief_gold, load_gold
+
+Suite = Literal["retrieval", "qa", "brief", "all"]
+SUITES: tuple[str, ...] = ("retrieval", "qa", "brief")
+EVALS_DIR = Path(__file__).resolve().parent.parent / "evals"
+
+# Metrics where lower is better (the gate reads their thresholds as maxima).
+LOWER_IS_BETTER = {"forbidden_rate", "latency_p50_ms", "latency_p95_ms"}
+
+
+class ItemResult(BaseModel):
+    suite: str
+    id: str
+    type: str
+    repeat: int = 0
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    scores: dict[str, float | None]
+    error: str | None = None
+
+
+class RunResult(BaseModel):
+    label: str
+    started: str
+    settings: dict[str, Any]
+    suites: list[str]
+    summary: dict[str, float | None] = Field(description="Metric -> value, e.g. qa.correct.")
+    by_type: dict[str, dict[str, float | None]] = Field(default_factory=dict)
+    spread: dict[str, list[float]] = Field(default_factory=dict, description="[min, max].")
+    items: list[ItemResult]
+    wall_s: float = 0.0
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    kept = [v for v in values if v is not None]
+    return sum(kept) / len(kept) if kept else None
+
+
+def run_eval(
+    settings: Settings,
+    *,
+    suite: Suite = "all",
+    qa_gold: Path = EVALS_DIR / "qa_seeds.jsonl",
+    brief_gold: Path = EVALS_DIR / "briefs_seeds.jsonl",
+    articles: Path = EVALS_DIR.parent / "seeds",
+    limit: int | None = None,
+    repeat: int = 1,
+    retrieval_mode: str = "hybrid",
+    label: str = "run",
+    progress: Callable[[str, int], None] | None = None,
+) -> RunResult:
+    """Run the chosen suites; `progress(description, total)` is called per step with
+    total > 0 to start a stage and 0 to advance it."""
+    from rag.embed import make_embedder
+    from rag.ingest import ingest
+    from rag.llm import make_chat_model
+    from rag.retrieve import Retriever
+    from rag.store import Store
+
+    chosen = list(SUITES) if suite == "all" else [suite]
+    qa_items = load_gold(qa_gold) if {"retrieval", "qa"} & set(chosen) else []
+    briefs = load_brief_gold(brief_gold) if "brief" in chosen else []
+    if limit:
+        qa_items = _limit(qa_items, limit)
+        briefs = briefs[:limit]
+    if not articles.is_dir():
+        raise InputError(f"no article folder {articles}: pass --articles DIR")
+    tick = progress or (lambda _d, _t: None)
+    started = time.perf_counter()
+    embedder = make_embedder(settings)
+    model = make_chat_model(settings) if {"qa", "brief"} & set(chosen) else None
+    items: list[ItemResult] = []
+    with (
+        tempfile.TemporaryDirectory(prefix="rag-eval-") as workdir,
+        Store.open(Path(workdir), settings.collection, embedder.name, create=True) as store,
+    ):
+        report = ingest(
+            [str(articles)],
+            store,
+            embedder,
+            chunk_tokens=settings.chunk_tokens,
+            chunk_overlap=settings.chunk_overlap,
+            encoding=settings.encoding,
+        )
+        if report.failed:
+            raise InputError(f"{report.failed} eval articles failed to load: {report.failures[0]}")
+        retriever = Retriever(store, embedder, per_article=2, mode=retrieval_mode)  # type: ignore[arg-type]
+        if "retrieval" in chosen:
+            items += _retrieval(qa_items, retriever, tick)
+        for r in range(repeat):
+            if "qa" in chosen and model is not None:
+                items += _qa(qa_items, retriever, model, r, tick)
+            if "brief" in chosen and model is not None:
+                items += _briefs(briefs, articles, store, model, r, tick)
+    result = RunResult(
+        label=label,
+        started=datetime.now(UTC).isoformat(timespec="seconds"),
+        settings=settings.model_dump(mode="json")
+        | {"retrieval_mode": retrieval_mode, "repeat": repeat},
+        suites=chosen,
+        summary={},
+        items=items,
+    )
+    summarise(result)
+    result.wall_s = round(time.perf_counter() - started, 2)
+    return result
+
+
+def _limit(items: list[GoldQA], limit: int) -> list[GoldQA]:
+    """The first `limit` items, plus the questions their follow-ups need."""
+    kept = items[:limit]
+    ids = {i.id for i in kept}
+    by_id = {i.id: i for i in items}
+    extra = [by_id[i.follow_up_of] for i in kept if i.follow_up_of and i.follow_up_of not in ids]
+    return extra + kept
+
+
+def _retrieval(
+    items: list[GoldQA], retriever: Any, tick: Callable[[str, int], None]
+) -> list[ItemResult]:
+    from rag.evaluate import contains_evidence, retrieval_query
+
+    answerable = [i for i in items if i.answerable]
+    tick("retrieval", len(answerable))
+    by_id = {i.id: i for i in items}
+    out = []
+    for item in answerable:
+        query = retrieval_query(item, by_id)
+        t = time.perf_counter()
+        hits = retriever.search(query, k=5)
+        ms = (time.perf_counter() - t) * 1000
+        rank = next((n for n, h in enumerate(hits, 1) if contains_evidence(h, item)), None)
+        out.append(
+            ItemResult(
+                suite="retrieval",
+                id=item.id,
+                type=item.type,
+                inputs={"query": query},
+                outputs={"rank": rank, "hits": [h.chunk_id for h in hits]},
+                scores={
+                    "hit_at_1": float(rank == 1),
+                    "hit_at_5": float(rank is not None and rank <= 5),
+                    "mrr": 1 / rank if rank else 0.0,
+                    "latency_ms": ms,
+                },
+            )
+        )
+        tick("retrieval", 0)
+    return out
+
+
+def _qa(
+    items: list[GoldQA], retriever: Any, model: Any, repeat: int, tick: Callable[[str, int], None]
+) -> list[ItemResult]:
+    from rag.answer import answer_question
+    from rag.evaluate import answer_scores
+
+    tick("qa" if repeat == 0 else f"qa #{repeat + 1}", len(items))
+    asked: dict[str, str] = {}
+    out = []
+    for item in items:
+        history = [asked[item.follow_up_of]] if item.follow_up_of in asked else []
+        try:
+            answer = answer_question(
+                item.question, retriever=retriever, model=model, history=history
+            )
+        except RagError as exc:
+            out.append(_failed("qa", item.id, item.type, repeat, {"question": item.question}, exc))
+            tick("qa", 0)
+            continue
+        asked[item.id] = item.question
+        out.append(
+            ItemResult(
+                suite="qa",
+                id=item.id,
+                type=item.type,
+                repeat=repeat,
+                inputs={"question": item.question, "reference": item.answer, "history": history},
+                outputs={
+                    "answer": answer.text,
+                    "method": answer.method,
+                    "model_text": answer.model_text,
+                    "evidence": answer.evidence,
+                    "cited": answer.cited,
+                    "citations": [
+                        {
+                            "n": c.n,
+                            "article": Path(c.source).name,
+                            "start": c.start,
+                            "end": c.end,
+                            "text": c.text,
+                        }
+                        for c in answer.citations
+                    ],  # fmt: skip
+                    "flags": answer.flags,
+                },
+                scores=answer_scores(item, answer),
+            )
+        )
+        tick("qa", 0)
+    return out
+
+
+def _briefs(
+    golds: list[GoldBrief],
+    folder: Path,
+    store: Any,
+    model: Any,
+    repeat: int,
+    tick: Callable[[str, int], None],
+) -> list[ItemResult]:
+    from rag.brief import make_brief
+    from rag.evaluate import brief_scores
+    from rag.loaders import LoadFailure, load_path
+
+    tick("brief" if repeat == 0 else f"brief #{repeat + 1}", len(golds))
+    out = []
+    for gold in golds:
+        path = folder / gold.article
+        loaded = list(load_path(path)) if path.is_file() else []
+        if not loaded or isinstance(loaded[0], LoadFailure):
+            raise InputError(f"brief gold {gold.id}: cannot read its article {path}")
+        article = loaded[0]
+        assert not isinstance(article, LoadFailure)
+        t = time.perf_counter()
+        try:
+            brief = make_brief(article, model)
+        except RagError as exc:
+            item = _failed("brief", gold.id, "brief", repeat, {"article": gold.article}, exc)
+            item.scores = brief_scores(gold, None, article.text)
+            out.append(item)
+            tick("brief", 0)
+            continue
+        scores = brief_scores(gold, brief, article.text)
+        scores["latency_ms"] = (time.perf_counter() - t) * 1000
+        scores["tokens"] = float(brief.usage.prompt_tokens + brief.usage.completion_tokens)
+        out.append(
+            ItemResult(
+                suite="brief",
+                id=gold.id,
+                type="brief",
+                repeat=repeat,
+                inputs={"article": gold.article},
+                outputs=brief.model_dump(mode="json"),
+                scores=scores,
+            )
+        )
+        tick("brief", 0)
+    return out
+
+
+def _failed(
+    suite: str, ident: str, kind: str, repeat: int, inputs: dict[str, Any], exc: Exception
+) -> ItemResult:
+    return ItemResult(
+        suite=suite, id=ident, type=kind, repeat=repeat, inputs=inputs, outputs={}, scores={},
+        error=str(exc),
+    )  # fmt: skip
+
+
+def summarise(result: RunResult) -> None:
+    """Fill summary (mean of each metric per suite), by_type and spread across repeats."""
+    from rag.evaluate import abstention_pr, percentile
+
+    summary: dict[str, float | None] = {}
+    by_type: dict[str, dict[str, float | None]] = {}
+    spread: dict[str, list[float]] = {}
+    for suite in result.suites:
+        rows = [i for i in result.items if i.suite == suite]
+        if not rows:
+            continue
+        metrics = sorted({k for i in rows for k in i.scores} - {"answerable", "abstained"})
+        for metric in metrics:
+            if metric.endswith("_ms") or metric == "tokens":
+                values = sorted(v for i in rows if (v := i.scores.get(metric)) is not None)
+                if values:
+                    name = metric.removesuffix("_ms")
+                    summary[f"{suite}.{name}_p50_ms"] = round(statistics.median(values), 1)
+                    summary[f"{suite}.{name}_p95_ms"] = round(percentile(values, 95), 1)
+                    if metric == "tokens":
+                        summary[f"{suite}.tokens_mean"] = round(statistics.fmean(values), 1)
+                        del summary[f"{suite}.tokens_p50_ms"], summary[f"{suite}.tokens_p95_ms"]
+                continue
+            summary[f"{suite}.{metric}"] = mean(i.scores.get(metric) for i in rows)
+            per_repeat = [
+                m
+                for r in sorted({i.repeat for i in rows})
+                if (m := mean(i.scores.get(metric) for i in rows if i.repeat == r)) is not None
+            ]
+            if len(per_repeat) > 1:
+                spread[f"{suite}.{metric}"] = [min(per_repeat), max(per_repeat)]
+        if suite == "qa":
+            precision, recall = abstention_pr([i.scores for i in rows if not i.error])
+            summary["qa.abstention_precision"] = precision
+            summary["qa.abstention_recall"] = recall
+        summary[f"{suite}.errors"] = float(sum(i.error is not None for i in rows))
+        for kind in sorted({i.type for i in rows}):
+            typed = [i for i in rows if i.type == kind]
+            key = (
+                "correct"
+                if suite == "qa"
+                else "hit_at_5"
+                if suite == "retrieval"
+                else "fact_recall"
+            )
+            by_type.setdefault(f"{suite}.{key}", {})[kind] = mean(i.scores.get(key) for i in typed)
+    result.summary = {k: (round(v, 4) if v is not None else None) for k, v in summary.items()}
+    result.by_type = by_type
+    result.spread = spread
+
+
+# --- run folders, comparison, gate --------------------------------------------------------
+
+
+def write_run(result: RunResult, folder: Path) -> None:
+    from rag.report import to_html, to_markdown
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
+    (folder / "report.md").write_text(to_markdown(result), encoding="utf-8")
+    (folder / "report.html").write_text(to_html(result), encoding="utf-8")
+
+
+def load_run(path: Path) -> RunResult:
+    file = path / "results.json" if path.is_dir() else path
+    try:
+        return RunResult.model_validate_json(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read run {file}: {exc.strerror}: pass a run folder") from None
+    except ValueError as exc:
+        raise InputError(f"{file} is not a results.json of rag eval: {exc}") from None
+
+
+def run_folder(root: Path, label: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return root / f"{stamp}-{label}"
+
+
+class Threshold(BaseModel):
+    metric: str
+    limit: float
+    value: float | None
+    passed: bool
+    lower_is_better: bool
+
+
+def load_thresholds(path: Path) -> dict[str, float]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read thresholds {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    flat: dict[str, float] = {}
+    for suite, table in data.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{suite}] must be a table of metric = number")
+        for metric, value in table.items():
+            if not isinstance(value, int | float):
+                raise ConfigError(f"{path}: {suite}.{metric} must be a number, not {value!r}")
+            flat[f"{suite}.{metric}"] = float(value)
+    return flat
+
+
+def gate(result: RunResult, thresholds: dict[str, float]) -> list[Threshold]:
+    """Each threshold of a suite that ran, checked against the run's summary. A metric
+    missing from the run fails (a metric must not pass by not being measured)."""
+    checks = []
+    for metric, limit in thresholds.items():
+        if metric.split(".", 1)[0] not in result.suites:
+            continue
+        value = result.summary.get(metric)
+        lower = metric.split(".", 1)[1] in LOWER_IS_BETTER or metric.endswith(("_ms", ".errors"))
+        passed = value is not None and (value <= limit if lower else value >= limit)
+        checks.append(
+            Threshold(metric=metric, limit=limit, value=value, passed=passed, lower_is_better=lower)
+        )
+    return checks
+
+
+class Change(BaseModel):
+    metric: str
+    a: float | None
+    b: float | None
+
+
+def compare(a: RunResult, b: RunResult) -> tuple[list[Change], list[dict[str, Any]]]:
+    """Metric by metric, then item by item where a per-item score changed."""
+    metrics = [
+        Change(metric=m, a=a.summary.get(m), b=b.summary.get(m))
+        for m in sorted(set(a.summary) | set(b.summary))
+    ]
+    first = {(i.suite, i.id): i for i in a.items if i.repeat == 0}
+    items = []
+    for i in b.items:
+        if i.repeat != 0 or (i.suite, i.id) not in first:
+            continue
+        before = first[(i.suite, i.id)]
+        changed = {
+            k: [before.scores.get(k), i.scores.get(k)]
+            for k in sorted(set(before.scores) | set(i.scores))
+            if not k.endswith("_ms") and k != "tokens" and before.scores.get(k) != i.scores.get(k)
+        }
+        if changed:
+            items.append({"suite": i.suite, "id": i.id, "changed": changed})
+    return metrics, items
+
+
+def results_json(result: RunResult) -> str:
+    return json.dumps(result.model_dump(mode="json"), ensure_ascii=False)

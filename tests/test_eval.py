@@ -1,0 +1,218 @@
+"""Eval metrics on hand-made cases, then `rag eval` end to end: run folder, gate, compare,
+and the HTML report rendered by headless Chromium."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from conftest import ROOT, SEEDS
+
+from rag.answer import Answer, Citation
+from rag.brief import Brief, Check, Entity, Figure, KeyPoint, MarketMove, Sentiment
+from rag.cli import main
+from rag.evalrun import gate, load_run, load_thresholds
+from rag.evalset import GoldBrief, GoldQA, load_brief_gold
+from rag.evaluate import abstention_pr, answer_scores, brief_scores, token_f1
+from rag.loaders import load_path
+from rag.prompts import ABSTAIN
+
+TUESDAY = "000_c88aad9c334f0d3b.txt"
+RALLY = "Shares of Chinese tech giant Alibaba (BABA -1.71%) rallied 8.1% on Tuesday."
+OTHER = "Nvidia wrote on its company blog that it is filing applications to sell the H20."
+
+GOLD = GoldQA(
+    id="t01", type="numeric", question="By how much did Alibaba shares rally on Tuesday?",
+    answer="8.1%", variants=["8.1 percent"], articles=[TUESDAY], evidence=[RALLY],
+)  # fmt: skip
+UNANSWERABLE = GoldQA(
+    id="u01", type="unanswerable", question="What did Apple report for iPhone sales?", answer=None
+)
+
+
+def passage(n: int, text: str) -> Citation:
+    return Citation(
+        n=n, chunk_id=f"c{n}", article_id="a", title="t", date=None, source=f"seeds/{TUESDAY}",
+        start=0, end=len(text), text=text,
+    )  # fmt: skip
+
+
+def answer(text: str, model_text: str, cited: list[int], abstained: bool = False) -> Answer:
+    return Answer(
+        question=GOLD.question, query=GOLD.question, text=text, abstained=abstained,
+        method="abstain" if abstained else "model", citations=[passage(1, RALLY), passage(2, OTHER)],
+        cited=cited, model_text=model_text, model="scripted",
+    )  # fmt: skip
+
+
+def test_a_correct_cited_answer_scores_full_marks():
+    s = answer_scores(GOLD, answer("rallied 8.1% [1]", "rallied 8.1% [1]", [1]))
+    assert s["correct"] == 1.0 and s["numeric_match"] == 1.0
+    assert s["citation_validity"] == 1.0 and s["citation_support"] == 1.0
+    assert s["groundedness"] == 1.0 and 0.5 < s["token_f1"] < 1.0
+
+
+def test_a_wrong_answer_fails_correctness_and_numeric_match():
+    s = answer_scores(GOLD, answer("7% [1]", "7% [1]", [1]))
+    assert s["correct"] == 0.0 and s["numeric_match"] == 0.0 and s["token_f1"] == 0.0
+    assert s["groundedness"] == 0.0  # 7 is not in the cited passage
+
+
+def test_abstaining_on_an_answerable_question_is_wrong_and_on_an_unanswerable_right():
+    on_answerable = answer_scores(GOLD, answer(ABSTAIN, ABSTAIN, [], abstained=True))
+    assert on_answerable["correct"] == 0.0 and on_answerable["token_f1"] == 0.0
+    assert on_answerable["citation_support"] is None
+    on_unanswerable = answer_scores(UNANSWERABLE, answer(ABSTAIN, ABSTAIN, [], abstained=True))
+    assert on_unanswerable["correct"] == 1.0
+    invented = answer_scores(UNANSWERABLE, answer("Apple sold 10 [2]", "Apple sold 10 [2]", [2]))
+    assert invented["correct"] == 0.0
+    precision, recall = abstention_pr([on_answerable, on_unanswerable, invented])
+    assert precision == 0.5 and recall == 0.5
+
+
+def test_an_invented_number_lowers_groundedness():
+    s = answer_scores(GOLD, answer("8.1% and 12% [1]", "8.1% and 12% [1]", [1]))
+    assert s["groundedness"] == 0.5
+
+
+def test_an_invalid_citation_lowers_validity_and_a_wrong_passage_fails_support():
+    s = answer_scores(GOLD, answer("8.1% [2]", "8.1% [2] [7]", [2]))
+    assert s["citation_validity"] == 0.5
+    assert s["citation_support"] == 0.0
+
+
+def test_token_f1():
+    assert token_f1("8.1%", "8.1%") == 1.0
+    assert token_f1("the stock rallied 8.1%", "8.1%") == pytest.approx(0.4)
+    assert token_f1("", "8.1%") == 0.0
+
+
+BRIEF_GOLD = GoldBrief.model_validate(
+    {
+        "id": "b", "article": TUESDAY,
+        "facts": [{"fact": "rally", "must_contain": ["8.1%"]}, {"fact": "chip", "must_contain": ["H20"]}],
+        "entities": ["Alibaba", "Nvidia"], "tickers": {"Alibaba": "BABA"},
+        "moves": [{"who": "Alibaba", "pct": 8.1}],
+        "forbidden": [{"claim": "quote box as move", "move": {"who": "Alibaba", "pct": -1.71}},
+                      {"claim": "fell", "pattern": "Alibaba[^.]{0,20} fell"}],
+    }
+)  # fmt: skip
+
+
+def make(**changes) -> Brief:
+    base = dict(
+        article_id="a", title="t", source="s", date=None,
+        one_line="Alibaba rallied 8.1% on Tuesday.", summary=RALLY,
+        key_points=[KeyPoint(point="Alibaba rallied.", quote=RALLY)],
+        entities=[Entity(name="Alibaba", kind="company", ticker="BABA")],
+        market_moves=[MarketMove(who="Alibaba", ticker="BABA", move_pct=8.1, direction="up",
+                                 when="on Tuesday", kind="reported", quote=RALLY)],
+        figures=[], sentiment=Sentiment(label="positive", reason="rally"), what_to_watch=[],
+        checks=[], model="m", prompt_version="1",
+    )  # fmt: skip
+    return Brief(**(base | changes))
+
+
+def test_brief_metrics_on_hand_made_briefs():
+    [article] = list(load_path(SEEDS / TUESDAY))
+    good = brief_scores(BRIEF_GOLD, make(), article.text)
+    assert good["schema_valid"] == 1.0 and good["fact_recall"] == 0.5  # no H20
+    assert good["entity_recall"] == 0.5 and good["ticker_accuracy"] == 1.0
+    assert good["move_recall"] == 1.0 and good["forbidden_rate"] == 0.0
+    assert good["numeric_precision"] == 1.0 and good["quote_validity"] == 1.0
+
+    bad = make(
+        one_line="Alibaba shares fell 1.71% as H20 sales hit 99%.",
+        key_points=[KeyPoint(point="Invented.", quote="Alibaba tripled its profit on Tuesday.")],
+        market_moves=[MarketMove(who="Alibaba", ticker="BABA", move_pct=-1.71, direction="down",
+                                 kind="reported", quote=RALLY)],
+        figures=[Figure(value="$5 billion", measures="invented", quote=RALLY)],
+        checks=[Check(field="x", action="flagged", detail="d")],
+    )  # fmt: skip
+    scores = brief_scores(BRIEF_GOLD, bad, article.text)
+    assert scores["forbidden_rate"] == 1.0 and scores["move_recall"] == 0.0
+    assert scores["quote_validity"] == 0.5 and scores["numeric_precision"] < 1.0
+    failed = brief_scores(BRIEF_GOLD, None, article.text)
+    assert failed["schema_valid"] == 0.0 and failed["fact_recall"] == 0.0
+
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory):
+    runs = tmp_path_factory.mktemp("runs")
+    code = main(["eval", "--out", str(runs), "--label", "ci", "--gate"])
+    [folder] = list(runs.iterdir())
+    return code, folder
+
+
+def test_eval_runs_end_to_end_and_passes_the_committed_gate(full_run):
+    code, folder = full_run
+    assert code == 0  # every committed threshold holds on the embedded defaults
+    assert {p.name for p in folder.iterdir()} == {"results.json", "report.md", "report.html"}
+    run = load_run(folder)
+    assert run.suites == ["retrieval", "qa", "brief"]
+    assert sum(i.suite == "qa" for i in run.items) >= 56
+    assert sum(i.suite == "brief" for i in run.items) == len(
+        load_brief_gold(ROOT / "evals" / "briefs_seeds.jsonl")
+    )
+    assert set(run.by_type["qa.correct"]) == {
+        "factual", "numeric", "entity", "cross", "followup", "unanswerable"
+    }  # fmt: skip
+    report = (folder / "report.md").read_text()
+    assert "| qa.correct |" in report and "## Items" in report
+
+
+def test_the_gate_fails_when_a_threshold_is_raised_above_the_measured_value(full_run, tmp_path):
+    _, folder = full_run
+    run = load_run(folder)
+    committed = load_thresholds(ROOT / "evals" / "thresholds.toml")
+    assert all(c.passed for c in gate(run, committed))
+    measured = run.summary["qa.correct"]
+    raised = gate(run, committed | {"qa.correct": measured + 0.01})
+    assert [c.metric for c in raised if not c.passed] == ["qa.correct"]
+    # and through the CLI, with a retrieval-only run (no model) against raised thresholds
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[retrieval]\nhit_at_1 = 1.01\n")
+    code = main(["eval", "--suite", "retrieval", "--out", str(tmp_path / "r"), "--gate",
+                 "--thresholds", str(strict)])  # fmt: skip
+    assert code == 1
+
+
+def test_compare_shows_metric_and_item_changes(full_run, tmp_path, capsys):
+    _, folder = full_run
+    assert main(["eval", "--suite", "retrieval", "--mode", "dense", "--label", "dense",
+                 "--out", str(tmp_path)]) == 0  # fmt: skip
+    [dense] = list(tmp_path.iterdir())
+    capsys.readouterr()
+    assert main(["eval", "--compare", str(folder), str(dense)]) == 0
+    shown = capsys.readouterr().out
+    assert "retrieval.hit_at_1" in shown and "qa.correct" in shown
+    assert "retrieval " in shown  # an item whose rank changed between hybrid and dense
+
+
+def test_html_report_renders_its_summary_table_in_headless_chromium(full_run, tmp_path):
+    _, folder = full_run
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is missing: run `make chromium`"
+    html = folder / "report.html"
+    assert "src=" not in html.read_text() and "<link" not in html.read_text()  # self-contained
+    dom = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+         html.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout  # fmt: skip
+    assert '<table id="summary">' in dom
+    summary = dom.split('<table id="summary">', 1)[1].split("</table>", 1)[0]
+    run = json.loads((folder / "results.json").read_text())
+    for metric in ("qa.correct", "retrieval.mrr", "brief.fact_recall"):
+        assert f"<td>{metric}</td>" in summary
+    assert f"{run['summary']['qa.correct']:.3f}" in summary
+    assert dom.count("<svg") >= 2 and '<table id="items">' in dom
+
+
+def test_eval_reports_a_bad_gold_file_by_line(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "type": "factual", "question": "Q?"}\n')
+    assert main(["eval", "--suite", "qa", "--qa-gold", str(bad), "--out", str(tmp_path)]) == 1
+    assert "bad.jsonl:1 (id a)" in capsys.readouterr().err
