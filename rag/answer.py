@@ -19,9 +19,10 @@ from pydantic import BaseModel, Field
 
 from rag.catalog import Catalog
 from rag.chunking import split_sentences
+from rag.guard import flagged_spans, injection_reason, redact
 from rag.lexical import terms
 from rag.llm import ChatModel, Message, Usage
-from rag.numbers import unsupported_numbers
+from rag.numbers import NUMBER, unsupported_numbers
 from rag.prompts import ABSTAIN, Prompt, load_prompt
 from rag.retrieve import Filters, Retriever
 from rag.types import Hit
@@ -149,13 +150,20 @@ def _window(hit: Hit, weights: dict[str, float], radius: int = 1) -> tuple[Hit, 
     return window, (sum(weights[t] for t in covered) / total) if total else 0.0
 
 
-def best_sentence(passages: Sequence[Citation], wanted: set[str]) -> tuple[str, int] | None:
-    """The sentence sharing most terms with `wanted` (ties: earlier passage, earlier sentence)."""
-    best: tuple[int, str, int] | None = None
+def best_sentence(
+    passages: Sequence[Citation], wanted: set[str], need_number: bool = False
+) -> tuple[str, int] | None:
+    """The sentence sharing most terms with `wanted` (ties: earlier passage, earlier sentence);
+    with `need_number`, a sentence holding a number beats any without."""
+    best: tuple[float, str, int] | None = None
     for citation in passages:
         for span in split_sentences(citation.text):
             sentence = citation.text[span.start : span.end]
-            score = len(wanted & content_terms(sentence))
+            if injection_reason(sentence):
+                continue  # never quote an instruction planted in an article
+            score: float = len(wanted & content_terms(sentence))
+            if need_number and score and NUMBER.search(sentence):
+                score += 1.5  # about one more shared term
             if best is None or score > best[0]:
                 best = (score, sentence, citation.n)
     if best is None or best[0] == 0:
@@ -205,7 +213,13 @@ def answer_question(
         result.timings.total_ms = (time.perf_counter() - started) * 1000
         return result
 
-    passages = "\n".join(f"[{c.n}] {' '.join(c.text.split())}" for c in citations)
+    shown_passages = []
+    for c in citations:  # sentences addressed to the model are data it never sees
+        text, reasons = redact(c.text)
+        if reasons:
+            result.flags.append(f"withheld from the prompt: text in [{c.n}] that {reasons[0]}")
+        shown_passages.append(f"[{c.n}] {' '.join(text.split())}")
+    passages = "\n".join(shown_passages)
     shown_question = question if query == question else f"{query}"
     rendered = prompt.render(passages=passages, question=shown_question, abstain=ABSTAIN)
     stream = model.stream(
@@ -245,13 +259,20 @@ def check(result: Answer, query_terms: set[str], strong: bool = True) -> None:
     problems: list[str] = []
     if not body:
         problems.append("empty answer")
-    all_text = " ".join(c.text for c in result.citations)
+    raw_text = " ".join(c.text for c in result.citations)
+    all_text = redact(raw_text)[0]  # planted instructions support nothing
     missing_numbers = unsupported_numbers(body, all_text)
     if missing_numbers:
         problems.append(f"numbers not in any passage: {', '.join(missing_numbers)}")
     body_terms = content_terms(body)
+    if _QUANTITY.search(result.question) and not NUMBER.search(body):
+        problems.append("the question asks for an amount and the reply has no number")
     if body_terms and body_terms <= query_terms and "?" in body:
         problems.append("the reply repeats the question")
+    planted = content_terms(" ".join(_flagged(raw_text)))
+    echoed = (body_terms & planted) - content_terms(all_text) - query_terms
+    if echoed:
+        problems.append(f"repeats text addressed to an AI: {', '.join(sorted(echoed)[:3])}")
     unsupported_terms = body_terms - content_terms(all_text)
     if body_terms and len(unsupported_terms) > len(body_terms) / 2:
         problems.append(f"words not in the passages: {', '.join(sorted(unsupported_terms)[:5])}")
@@ -288,8 +309,13 @@ def check(result: Answer, query_terms: set[str], strong: bool = True) -> None:
         _extractive(result, query_terms)
 
 
+def _flagged(text: str) -> list[str]:
+    return [text[a:b] for a, b, _ in flagged_spans(text)]
+
+
 def _extractive(result: Answer, query_terms: set[str]) -> None:
-    fallback = best_sentence(result.citations, query_terms)
+    need_number = bool(_QUANTITY.search(result.question))
+    fallback = best_sentence(result.citations, query_terms, need_number)
     if fallback is None:
         return
     sentence, n = fallback
@@ -300,6 +326,7 @@ def _extractive(result: Answer, query_terms: set[str]) -> None:
     result.abstained = False
 
 
+_QUANTITY = re.compile(r"\b(?:how (?:many|much)|what (?:percentage|share|proportion))\b", re.I)
 _ABSTAINS = re.compile(
     r"\b(?:do|does|did)(?: not|n't) (?:say|answer|mention|state|cover)\b|\bno answer\b", re.I
 )

@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 from rag import extract
 from rag.answer import content_terms
 from rag.chunking import chunk_article
+from rag.guard import blank, flagged_spans, injection_reason, redact
 from rag.llm import ChatModel, Message, Usage, structured
 from rag.numbers import numbers_in, unsupported_numbers
 from rag.prompts import Prompt, load_prompt
@@ -134,6 +135,16 @@ def make_brief(
         mode = "guided" if model.name.startswith("local:") else "full"
     prompt = load_prompt("brief" if mode == "guided" else "brief_full")
     notes: list[Check] = []
+    withheld = [reason for _, _, reason in flagged_spans(article.text)]
+    if withheld:
+        notes.append(
+            Check(
+                field="article",
+                action="flagged",
+                detail=f"{len(withheld)} sentences addressed to an AI were withheld from the "
+                f"model and from extraction ({'; '.join(sorted(set(withheld)))})",
+            )
+        )
     if mode == "guided":
         draft, usage = _guided_draft(article, model, prompt, notes)
     else:
@@ -153,14 +164,14 @@ def _full_draft(
     article: Article, model: ChatModel, prompt: Prompt, max_attempts: int
 ) -> tuple[Draft, Usage]:
     usage = Usage()
-    text = article.text
+    text = redact(article.text)[0]
     if _too_long(article):  # map: key points per chunk; reduce: the brief from their quotes
         map_prompt = load_prompt("brief_map")
         quotes: list[str] = []
         for chunk in chunk_article(article, get_encoding(), MAP_CHUNK_TOKENS, overlap=0):
             got = structured(
                 model,
-                [Message(role="user", content=map_prompt.render(chunk=chunk.text))],
+                [Message(role="user", content=map_prompt.render(chunk=redact(chunk.text)[0]))],
                 MapPoints,
                 max_attempts=max_attempts,
                 max_tokens=400,
@@ -231,8 +242,9 @@ def _guided_draft(
 
 
 def _clean_sentences(text: str) -> list[str]:
-    """Sentences without list bullets (still verbatim substrings of the text)."""
-    return [s.lstrip("•*-–· ").strip() for s in extract.sentences(text)]
+    """Sentences without list bullets (still verbatim substrings of the text), leaving out
+    any that address the model."""
+    return [s.lstrip("•*-–· ").strip() for s in extract.sentences(text) if not injection_reason(s)]
 
 
 def _is_prose(sentence: str) -> bool:
@@ -338,14 +350,26 @@ def _watch_items(sents: list[str]) -> list[str]:
 def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> Brief:
     """Turn a draft into a Brief whose every quote and number is in the article."""
     text = article.text
+    safe_text = blank(text)  # the article without sentences addressed to an AI
+    planted = content_terms(" ".join(text[a:b] for a, b, _ in flagged_spans(text)))
+    planted -= content_terms(safe_text)
     checks: list[Check] = []
-    sents = extract.sentences(text)
+    sents = [s for s in extract.sentences(text) if not injection_reason(s)]
 
     def clean_prose(field: str, value: str, fallback: str, limit_words: int) -> str:
         kept = []
         for sentence in extract.sentences(value) or [value]:
-            bad = unsupported_numbers(sentence, text)
-            if bad:
+            bad = unsupported_numbers(sentence, safe_text)
+            echoed = content_terms(sentence) & planted
+            if echoed or injection_reason(sentence):
+                checks.append(
+                    Check(
+                        field=field,
+                        action="removed",
+                        detail=f"sentence repeats text addressed to an AI: {sentence!r}",
+                    )
+                )
+            elif bad:
                 checks.append(
                     Check(
                         field=field,
@@ -376,6 +400,15 @@ def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> B
 
     key_points: list[KeyPoint] = []
     for kp in draft.key_points:
+        if injection_reason(kp.quote):
+            checks.append(
+                Check(
+                    field="key_points",
+                    action="removed",
+                    detail=f"quote is text addressed to an AI: {kp.quote!r}",
+                )
+            )
+            continue
         if not extract.quote_in(kp.quote, text):
             checks.append(
                 Check(
@@ -385,7 +418,9 @@ def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> B
                 )
             )
             continue
-        bad = unsupported_numbers(kp.point, text)
+        bad = unsupported_numbers(kp.point, safe_text)
+        if content_terms(kp.point) & planted:
+            bad = ["text addressed to an AI"]
         if bad:
             checks.append(
                 Check(
@@ -412,8 +447,16 @@ def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> B
 
     watch = []
     for item in draft.what_to_watch[:3]:
-        bad = unsupported_numbers(item, text)
-        if bad:
+        bad = unsupported_numbers(item, safe_text)
+        if content_terms(item) & planted or injection_reason(item):
+            checks.append(
+                Check(
+                    field="what_to_watch",
+                    action="removed",
+                    detail=f"{item!r} repeats text addressed to an AI",
+                )
+            )
+        elif bad:
             checks.append(
                 Check(
                     field="what_to_watch",
@@ -436,7 +479,7 @@ def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> B
             )
         )
 
-    entities, moves = _entities_and_moves(text)
+    entities, moves = _entities_and_moves(blank(text))
     return Brief(
         article_id=article.id,
         title=article.title,
@@ -447,7 +490,7 @@ def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> B
         key_points=key_points[:6],
         entities=entities,
         market_moves=moves,
-        figures=_figures(text, moves),
+        figures=_figures(blank(text), moves),
         sentiment=sentiment,
         what_to_watch=watch,
         checks=checks,
