@@ -43,13 +43,18 @@ def discover(inputs: list[str]) -> tuple[list[Path], list[LoadFailure]]:
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(
+            candidates = [
                 p
                 for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUFFIXES
+                if p.suffix.lower() in SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            ]
+            files = sorted(p for p in candidates if p.is_file())
+            failures += [
+                LoadFailure(str(p), "cannot read: a broken link or not a regular file")
+                for p in sorted(candidates)
+                if not p.is_file() and not p.is_dir()
+            ]
             if not files:
                 failures.append(
                     LoadFailure(raw, f"no articles ({' '.join(sorted(SUFFIXES))}) in this folder")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -54,6 +55,11 @@ class OpenAIChatModel:
             response = self._call(messages, max_tokens, temperature, **kwargs)
         else:
             response = self._structured_call(messages, max_tokens, temperature, json_schema, kwargs)
+        if not getattr(response, "choices", None):  # a proxy's HTML page, an empty body...
+            raise BackendError(
+                f"the LLM server at {self.base_url} did not answer with an OpenAI-style chat "
+                f"completion ({_short(str(response), 80)}): check RAG_LLM_BASE_URL"
+            )
         choice = response.choices[0]
         usage = response.usage
         return Completion(
@@ -134,9 +140,10 @@ class OpenAIChatModel:
                 f"the LLM server at {self.base_url} refused the API key: set RAG_LLM_API_KEY"
             )
         if isinstance(exc, openai.APIStatusError):
+            message = _STATUS_PREFIX.sub("", exc.message)
             return BackendError(
                 f"the LLM server at {self.base_url} answered {exc.status_code} "
-                f"after retries: {_short(exc.message)}"
+                f"after retries: {_short(message)}"
             )
         return BackendError(f"the LLM server at {self.base_url} failed: {_short(str(exc))}")
 
@@ -181,6 +188,9 @@ class OpenAIChatModel:
             return Usage(completion_tokens=state["chunks"], estimated=True)
 
         return Stream(deltas(), usage)
+
+
+_STATUS_PREFIX = re.compile(r"^Error code: \d+ - ")
 
 
 def _short(text: str, limit: int = 200) -> str:

@@ -1,0 +1,117 @@
+"""LLM and Chroma server faults: bounded retries, clear errors, and the REPL going on."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+from conftest import free_port
+from pydantic import BaseModel
+
+from rag.cli import main
+from rag.errors import BackendError, RagError
+from rag.llm import Message, structured
+from rag.llm.remote import OpenAIChatModel
+
+QUESTION = [Message(role="user", content="By how much did Alibaba rally?")]
+
+
+class Move(BaseModel):
+    company: str
+    percent: float
+
+
+@pytest.fixture(scope="module")
+def fault_url():
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).parent / "fault_server.py"), str(port)]
+    )
+    deadline = time.monotonic() + 20
+    import socket
+
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def model(base: str, fault: str, **kw) -> OpenAIChatModel:
+    return OpenAIChatModel("fault", base_url=f"{base}/{fault}/v1", **kw)
+
+
+def test_a_429_is_retried_with_backoff_and_then_succeeds(fault_url):
+    reply = model(fault_url, "429once", max_retries=2).complete(QUESTION, max_tokens=8)
+    assert reply.text == "8.1% [1]" and reply.usage.completion_tokens == 3
+
+
+def test_a_500_is_retried_a_bounded_number_of_times_then_a_clear_error(fault_url):
+    started = time.monotonic()
+    with pytest.raises(BackendError, match=r"answered 500 after retries: boom"):
+        model(fault_url, "500", max_retries=2).complete(QUESTION, max_tokens=8)
+    assert time.monotonic() - started < 15
+
+
+def test_a_slow_server_times_out_with_a_clear_error(fault_url):
+    started = time.monotonic()
+    with pytest.raises(BackendError, match="timed out: raise RAG_LLM_TIMEOUT"):
+        model(fault_url, "slow", timeout=1, max_retries=0).complete(QUESTION, max_tokens=8)
+    assert time.monotonic() - started < 2.9  # the 3 s reply was not waited for
+
+
+def test_a_reply_that_is_not_json_is_a_clear_error(fault_url):
+    with pytest.raises(
+        BackendError, match="LLM server at .*notjson.* did not answer with an OpenAI-style"
+    ):
+        model(fault_url, "notjson", max_retries=0).complete(QUESTION, max_tokens=8)
+
+
+def test_truncated_json_is_re_asked_then_a_clear_error(fault_url):
+    with pytest.raises(RagError, match="gave no valid Move in 2 attempts"):
+        structured(model(fault_url, "malformed", max_retries=0), QUESTION, Move, max_attempts=2)
+
+
+def test_a_stream_cut_mid_way_is_a_clear_error(fault_url):
+    stream = model(fault_url, "streamcut", max_retries=0).stream(QUESTION, max_tokens=8)
+    got = []
+    with pytest.raises(BackendError, match="stream"):
+        for delta in stream:
+            got.append(delta)
+    assert got == ["8.1", "% "]
+
+
+def test_the_repl_survives_a_failing_server_and_answers_the_next_question(fault_url, seeds):
+    assert main(["ingest", str(seeds)]) == 0
+    env = {
+        "RAG_LLM_PROVIDER": "openai", "RAG_LLM_BASE_URL": f"{fault_url}/500/v1",
+        "RAG_LLM_MAX_RETRIES": "1", "RAG_LLM_MODEL": "fault", "TERM": "dumb",
+    }  # fmt: skip
+    import os
+
+    chat = pexpect.spawn(
+        sys.executable, ["-m", "rag.cli", "chat"], env={**os.environ, **env},
+        encoding="utf-8", timeout=60, dimensions=(40, 200),
+    )  # fmt: skip
+    chat.expect("rag> ")
+    chat.sendline("By how much did Alibaba shares rally on Tuesday?")
+    chat.expect("error: the LLM server at .* answered 500")
+    chat.expect("rag> ")
+    chat.sendline("/model")
+    chat.expect("model: openai:fault|model: fault")
+    chat.expect("rag> ")
+    chat.sendline("/quit")
+    chat.expect(pexpect.EOF)
+
+
+def test_a_chroma_server_that_is_down_is_a_clear_error(capsys, seeds):
+    url = f"http://127.0.0.1:{free_port()}"
+    assert main(["--chroma-url", url, "ingest", str(seeds)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and url.split("//")[1] in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
