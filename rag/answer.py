@@ -25,6 +25,7 @@ from rag.llm import ChatModel, Message, Usage
 from rag.numbers import NUMBER, unsupported_numbers
 from rag.prompts import ABSTAIN, Prompt, load_prompt
 from rag.retrieve import Filters, Retriever
+from rag.textsafe import neutralise_links
 from rag.types import Hit
 
 # Words that say what kind of answer is wanted, not what it is about.
@@ -235,6 +236,11 @@ def answer_question(
     result.usage = stream.usage or Usage()
     result.timings.first_token_ms = first_token
     check(result, query_terms, strong=support >= STRONG_SUPPORT)
+    cited_text = " ".join(c.text for c in result.citations if c.n in result.cited)
+    shown = neutralise_links(result.text, cited_text)
+    if shown != result.text:
+        result.flags.append("removed links and images that the cited passages do not hold")
+        result.text = shown
     result.timings.total_ms = (time.perf_counter() - started) * 1000
     return result
 

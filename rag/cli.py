@@ -15,10 +15,12 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from rag import __version__
 from rag.config import Settings, load_settings
 from rag.errors import RagError
+from rag.textsafe import safe
 
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
@@ -184,7 +186,8 @@ def articles(ctx: click.Context, as_json: bool) -> None:
         return
     table = Table("id", "date", "chunks", "words", "title", box=None)
     for item in items:
-        table.add_row(item.id, item.date or "-", str(item.chunks), str(item.word_count), item.title)
+        title = Text(safe(item.title))  # article text is never read as markup
+        table.add_row(item.id, item.date or "-", str(item.chunks), str(item.word_count), title)
     out.print(table)
 
 
@@ -234,11 +237,11 @@ def search(
     if not hits:
         err.print("no matching passages")
     for n, hit in enumerate(hits, start=1):
-        line = f"[{n}] {hit.title}  ({hit.date or 'no date'}, score {hit.score:.3f})"
+        line = f"[{n}] {safe(hit.title)}  ({hit.date or 'no date'}, score {hit.score:.3f})"
         if explain:
             line += f"  dense #{hit.dense_rank or '-'} lexical #{hit.lexical_rank or '-'}"
         out.print(line, style="bold", markup=False)
-        snippet = " ".join(hit.text.split())
+        snippet = safe(" ".join(hit.text.split()))
         out.print(f"    {snippet[:300]}{'…' if len(snippet) > 300 else ''}", markup=False)
         out.print(f"    {hit.chunk_id} chars {hit.start}-{hit.end}", style="dim", markup=False)
 
@@ -269,7 +272,6 @@ def ask(
     from rag.llm import make_chat_model
     from rag.render import print_answer
     from rag.retrieve import Retriever
-    from rag.textsafe import safe
 
     settings = _settings(ctx)
     model = make_chat_model(settings)
@@ -395,7 +397,7 @@ def brief(
                 if folder:
                     (folder / f"{article.id}.{fmt}").write_text(text + "\n", encoding="utf-8")
                 else:
-                    click.echo(text)
+                    click.echo(safe(text))
                 progress.advance(task)
     finally:
         if catalog is not None:

@@ -11,3 +11,20 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def safe(text: str) -> str:
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
+_MD_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]*)[^)]*\)")
+_URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"']+")
+
+
+def neutralise_links(text: str, allowed: str) -> str:
+    """Markdown images and links become their alt text or label, and bare URLs are removed,
+    unless the URL occurs in `allowed` (the sources the text cites)."""
+
+    def keep(url: str) -> bool:
+        return bool(url) and url in allowed
+
+    text = _MD_IMAGE.sub(lambda m: m.group(0) if keep(m.group(2)) else m.group(1), text)
+    text = _MD_LINK.sub(lambda m: m.group(0) if keep(m.group(2)) else m.group(1), text)
+    return _URL.sub(lambda m: m.group(0) if keep(m.group(0)) else "[link removed]", text)

@@ -202,3 +202,37 @@ def test_an_invalid_settings_file_is_one_clear_line(tmp_path, capsys):
     assert main(["config"]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "k" in err and len(err.splitlines()) == 1
+
+
+def test_two_ingests_at_once_are_serialised_or_refused_never_corrupting(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", 6)
+    args = ("--data-dir", str(tmp_path / "idx"), "ingest", str(corpus), "--chunk-tokens", "64",
+            "--chunk-overlap", "16")  # fmt: skip
+    first, second = rag_cli(*args), rag_cli(*args)
+    results = [p.communicate(timeout=600) for p in (first, second)]
+    codes = [first.returncode, second.returncode]
+    assert 0 in codes
+    for code, (_, err) in zip(codes, results, strict=True):
+        if code != 0:
+            assert "another `rag ingest` is writing to" in err and "Traceback" not in err
+    state = counts_in_fresh_process(tmp_path / "idx")
+    assert state["consistent"] and state["articles"] == 6
+
+
+def test_terminal_escapes_in_articles_never_reach_the_terminal(tmp_path, capsys):
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / "esc.txt").write_text(
+        "Escape\x1b[2J\x1b]0;pwned\x07 Corp [bold]news[/bold]\n"
+        "Escape Corp said revenue rose 5% to $3 billion\x1b[31m in the quarter.\x08\n"
+    )
+    assert main(["ingest", str(folder)]) == 0
+    capsys.readouterr()
+    for args in (["articles"], ["search", "Escape Corp revenue"],
+                 ["ask", "How much did Escape Corp revenue rise?"], ["brief", "--all"]):  # fmt: skip
+        assert main(args) == 0, args
+        captured = capsys.readouterr()
+        shown = captured.out + captured.err
+        assert "\x1b" not in shown and "\x07" not in shown and "\x08" not in shown, args
+    assert main(["articles"]) == 0
+    assert "[bold]news[/bold]" in capsys.readouterr().out  # shown as text, not as markup
