@@ -7,6 +7,7 @@ ok, 429once, 500, slow, malformed, notjson, streamcut. Run: python fault_server.
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -73,7 +74,8 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(chunk("8.1") + chunk("% "))
             self.wfile.flush()
             if fault == "streamcut":
-                self.connection.close()  # cut mid-way
+                self.connection.shutdown(socket.SHUT_RDWR)  # cut mid-way
+                self.close_connection = True
                 return
             self.wfile.write(chunk("[1]") + b"data: [DONE]\n\n")
             self.close_connection = True

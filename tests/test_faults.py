@@ -1,5 +1,6 @@
 """LLM and Chroma server faults: bounded retries, clear errors, and the REPL going on."""
 
+import os
 import subprocess
 import sys
 import time
@@ -87,26 +88,40 @@ def test_a_stream_cut_mid_way_is_a_clear_error(fault_url):
 
 
 def test_the_repl_survives_a_failing_server_and_answers_the_next_question(fault_url, seeds):
+    """The server answers 429 to every other call; with no retries the first question fails,
+    the REPL reports it and the next question is answered."""
     assert main(["ingest", str(seeds)]) == 0
     env = {
-        "RAG_LLM_PROVIDER": "openai", "RAG_LLM_BASE_URL": f"{fault_url}/500/v1",
-        "RAG_LLM_MAX_RETRIES": "1", "RAG_LLM_MODEL": "fault", "TERM": "dumb",
+        "RAG_LLM_PROVIDER": "openai", "RAG_LLM_BASE_URL": f"{fault_url}/429once/v1",
+        "RAG_LLM_MAX_RETRIES": "0", "RAG_LLM_MODEL": "fault", "TERM": "dumb",
     }  # fmt: skip
-    import os
-
     chat = pexpect.spawn(
         sys.executable, ["-m", "rag.cli", "chat"], env={**os.environ, **env},
         encoding="utf-8", timeout=60, dimensions=(40, 200),
     )  # fmt: skip
     chat.expect("rag> ")
-    chat.sendline("By how much did Alibaba shares rally on Tuesday?")
-    chat.expect("error: the LLM server at .* answered 500")
+    question = "By how much did Alibaba shares rally on Tuesday?"
+    calls_before = _calls(fault_url).get("429once", 0)
+    if calls_before % 2 == 1:  # make the next call the failing one
+        model(fault_url, "429once", max_retries=0).complete(QUESTION, max_tokens=8)
+    chat.sendline(question)
+    chat.expect("error: the LLM server at .* answered 429")
     chat.expect("rag> ")
-    chat.sendline("/model")
-    chat.expect("model: openai:fault|model: fault")
+    chat.sendline(question)
+    chat.expect("8.1%")
+    chat.expect("Sources:")
     chat.expect("rag> ")
     chat.sendline("/quit")
     chat.expect(pexpect.EOF)
+
+
+def _calls(base: str) -> dict:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(f"{base}/count/v1/chat/completions", data=b"{}", method="POST")
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())
 
 
 def test_a_chroma_server_that_is_down_is_a_clear_error(capsys, seeds):
