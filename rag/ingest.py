@@ -36,6 +36,9 @@ class IngestReport(BaseModel):
     recovered: int = Field(0, description="Unfinished articles from an earlier crash, purged.")
     chunks_added: int = 0
     seconds: float = 0.0
+    model_load_seconds: float = Field(
+        0.0, description="Part of `seconds` spent loading the embedding model (once per process)."
+    )
     failures: list[str] = Field(default_factory=list)
 
     @property
@@ -160,6 +163,7 @@ def _ingest(
     if prune:
         report.pruned = prune_missing(store)
     report.seconds = time.perf_counter() - started
+    report.model_load_seconds = min(report.seconds, getattr(embedder, "load_seconds", 0.0))
     return report
 
 
