@@ -88,10 +88,10 @@ def find_articles(targets: list[str], catalog: Catalog | None) -> Iterator[Artic
             )
 
 
-def open_catalog(data_dir: Path) -> Catalog | None:
-    from rag.store import CATALOG_FILE
+def open_catalog(data_dir: Path, collection: str) -> Catalog | None:
+    from rag.store import catalog_path
 
-    path = data_dir / CATALOG_FILE
+    path = catalog_path(data_dir, collection)
     return Catalog(path) if path.exists() else None
 
 

@@ -37,11 +37,16 @@ def _print_json(value: BaseModel | dict[str, Any] | list[Any]) -> None:
 
 
 @contextmanager
-def _open_store(settings: Settings, create: bool = False) -> Iterator[Any]:
+def _open_store(settings: Settings, create: bool = False, cache: bool = False) -> Iterator[Any]:
+    """The index and its embedder; `cache` puts the embedding cache in front (ingest only:
+    queries are not worth a write)."""
     from rag.embed import make_embedder
+    from rag.embedcache import CACHE_FILE, CachedEmbedder
     from rag.store import Store
 
-    embedder = make_embedder(settings)
+    embedder: Any = make_embedder(settings)
+    if cache and settings.embed_cache:
+        embedder = CachedEmbedder(embedder, settings.data_dir / CACHE_FILE)
     store = Store.open(
         settings.data_dir,
         settings.collection,
@@ -53,6 +58,8 @@ def _open_store(settings: Settings, create: bool = False) -> Iterator[Any]:
         yield store, embedder
     finally:
         store.close()
+        if isinstance(embedder, CachedEmbedder):
+            embedder.close()
 
 
 def _print_comparison(a: Any, b: Any) -> None:
@@ -141,7 +148,7 @@ def ingest(
 
     settings = _settings(ctx, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap)
     with (
-        _open_store(settings, create=True) as (store, embedder),
+        _open_store(settings, create=True, cache=True) as (store, embedder),
         Progress(
             TextColumn("ingest"),
             BarColumn(),
@@ -364,7 +371,7 @@ def brief(
     settings = _settings(ctx)
     model = make_chat_model(settings)
     cache = BriefCache(settings.data_dir / "briefs")
-    catalog = open_catalog(settings.data_dir)
+    catalog = open_catalog(settings.data_dir, settings.collection)
     failures = 0
     try:
         items = all_articles(catalog) if all_ else list(find_articles(list(targets), catalog))

@@ -52,6 +52,14 @@ class Settings(BaseSettings):
         description="API key for the embeddings endpoint (RAG_EMBED_API_KEY or OPENAI_API_KEY).",
     )
     embed_batch_size: int = Field(64, ge=1, le=2048, description="Texts per embedding call.")
+    embed_cache: bool = Field(
+        True,
+        description="Keep chunk vectors in data_dir/embed-cache.sqlite keyed by (embedder, "
+        "text hash), so text embedded once is never embedded again.",
+    )
+    embed_concurrency: int = Field(
+        4, ge=1, le=64, description="Parallel requests to an OpenAI-compatible embeddings endpoint."
+    )
     chroma_url: str | None = Field(
         None,
         description="Chroma server URL (e.g. http://127.0.0.1:8000); unset = embedded "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 import numpy as np
@@ -80,6 +81,7 @@ class OpenAIEmbedder:
         batch_size: int = 64,
         timeout: float = 60.0,
         max_retries: int = 3,
+        concurrency: int = 4,
     ) -> None:
         from openai import OpenAI
 
@@ -87,6 +89,7 @@ class OpenAIEmbedder:
         self.model = model
         self.base_url = base_url
         self.batch_size = batch_size
+        self.concurrency = concurrency  # batches in flight at once; the SDK client is thread-safe
         self._client = OpenAI(
             base_url=base_url,
             api_key=api_key or "not-needed",
@@ -95,26 +98,37 @@ class OpenAIEmbedder:
         )
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        import openai
-
-        rows: list[list[float]] = []
-        for i in range(0, len(texts), self.batch_size):
-            batch = texts[i : i + self.batch_size]
-            try:
-                response = self._client.embeddings.create(model=self.model, input=batch)
-            except openai.APIConnectionError:
-                raise BackendError(
-                    f"cannot reach the embeddings endpoint at {self.base_url or 'api.openai.com'}: "
-                    "start the server or fix RAG_EMBED_BASE_URL"
-                ) from None
-            except openai.APIStatusError as exc:
-                raise BackendError(
-                    f"the embeddings endpoint answered {exc.status_code}: {exc.message}"
-                ) from None
-            rows.extend(item.embedding for item in sorted(response.data, key=lambda d: d.index))
+        batches = [texts[i : i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
+        if len(batches) > 1 and self.concurrency > 1:
+            with ThreadPoolExecutor(min(self.concurrency, len(batches))) as pool:
+                results = list(pool.map(self._embed_batch, batches))  # keeps batch order
+        else:
+            results = [self._embed_batch(b) for b in batches]
+        rows = [row for batch in results for row in batch]
         if not rows:
             return np.zeros((0, 0), dtype=np.float32)
         return _normalise(np.asarray(rows))
+
+    def _embed_batch(self, batch: list[str]) -> list[list[float]]:
+        import openai
+
+        try:
+            response = self._client.embeddings.create(model=self.model, input=batch)
+        except openai.APIConnectionError:
+            raise BackendError(
+                f"cannot reach the embeddings endpoint at {self.base_url or 'api.openai.com'}: "
+                "start the server or fix RAG_EMBED_BASE_URL"
+            ) from None
+        except openai.APIStatusError as exc:
+            raise BackendError(
+                f"the embeddings endpoint answered {exc.status_code}: {exc.message}"
+            ) from None
+        if len(response.data) != len(batch):
+            raise BackendError(
+                f"the embeddings endpoint returned {len(response.data)} vectors for "
+                f"{len(batch)} texts"
+            )
+        return [item.embedding for item in sorted(response.data, key=lambda d: d.index)]
 
 
 def make_embedder(settings: Settings) -> Embedder:
@@ -132,5 +146,9 @@ def make_embedder(settings: Settings) -> Embedder:
             "RAG_EMBEDDER=openai needs RAG_EMBED_BASE_URL (a local server) or OPENAI_API_KEY"
         )
     return OpenAIEmbedder(
-        settings.embed_model_name, settings.embed_base_url, key, settings.embed_batch_size
+        settings.embed_model_name,
+        settings.embed_base_url,
+        key,
+        settings.embed_batch_size,
+        concurrency=settings.embed_concurrency,
     )

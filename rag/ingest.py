@@ -39,6 +39,9 @@ class IngestReport(BaseModel):
     model_load_seconds: float = Field(
         0.0, description="Part of `seconds` spent loading the embedding model (once per process)."
     )
+    embeddings_cached: int = Field(
+        0, description="Chunks whose vector came from the embedding cache, not the model."
+    )
     failures: list[str] = Field(default_factory=list)
 
     @property
@@ -56,8 +59,12 @@ class IngestReport(BaseModel):
         parts.append(f"{self.failed} failed")
         if self.pruned:
             parts.append(f"{self.pruned} pruned")
+        cached = ""
+        if self.embeddings_cached:
+            cached = f" ({self.embeddings_cached} from the embedding cache)"
         return (
-            f"articles: {', '.join(parts)}; {self.chunks_added} chunks added in {self.seconds:.1f}s"
+            f"articles: {', '.join(parts)}; {self.chunks_added} chunks added{cached} "
+            f"in {self.seconds:.1f}s"
         )
 
 
@@ -94,6 +101,7 @@ def _ingest(
     on_start: Callable[[int], None] | None,
 ) -> IngestReport:
     started = time.perf_counter()
+    cache_hits_before = getattr(embedder, "hits", 0)
     report = IngestReport()
     enc = get_encoding(encoding)
     report.recovered = len(store.recover())
@@ -163,6 +171,7 @@ def _ingest(
     if prune:
         report.pruned = prune_missing(store)
     report.seconds = time.perf_counter() - started
+    report.embeddings_cached = getattr(embedder, "hits", 0) - cache_hits_before
     report.model_load_seconds = min(report.seconds, getattr(embedder, "load_seconds", 0.0))
     return report
 

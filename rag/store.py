@@ -25,6 +25,15 @@ from rag.types import Article, Chunk
 log = logging.getLogger(__name__)
 
 CATALOG_FILE = "catalog.sqlite"
+DEFAULT_COLLECTION = "articles"
+
+
+def catalog_path(data_dir: Path, collection: str) -> Path:
+    """Each collection has its own catalog and lexical index in the data dir; the default
+    collection keeps the original file name."""
+    if collection == DEFAULT_COLLECTION:
+        return data_dir / CATALOG_FILE
+    return data_dir / f"catalog-{collection}.sqlite"
 LOCK_FILE = "write.lock"
 
 
@@ -75,18 +84,18 @@ class Store:
         chroma_url: str | None = None,
         create: bool = False,
     ) -> Store:
-        catalog_path = data_dir / CATALOG_FILE
-        if not create and not catalog_path.exists():
+        path = catalog_path(data_dir, collection)
+        if not create and not path.exists():
             raise IndexMissingError(
                 f"no index in {data_dir}: run `rag ingest seeds/` (or your folder) first"
             )
-        built_with = _read_embedder(catalog_path) if catalog_path.exists() else None
+        built_with = _read_embedder(path) if path.exists() else None
         if built_with is not None and built_with != embedder:
             raise EmbedderMismatchError(
                 f"the index in {data_dir} was built with {built_with}, but {embedder} is "
                 f"configured: set RAG_EMBEDDER back, or ingest into another --data-dir"
             )
-        catalog = Catalog(catalog_path)
+        catalog = Catalog(path)
         try:
             client = chroma_client(data_dir, chroma_url)
             coll = client.get_or_create_collection(

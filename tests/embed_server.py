@@ -5,6 +5,8 @@ Run as `python tests/embed_server.py PORT`; the openai SDK talks to it over loop
 from __future__ import annotations
 
 import sys
+import threading
+import time
 
 import uvicorn
 from fastapi import FastAPI
@@ -14,6 +16,9 @@ from rag.embed import LocalEmbedder
 
 app = FastAPI()
 embedder = LocalEmbedder()
+# Requests in flight at once, so tests can see that a client bounds its parallelism.
+_lock = threading.Lock()
+_inflight = {"now": 0, "max": 0}
 
 
 class EmbeddingRequest(BaseModel):
@@ -25,7 +30,17 @@ class EmbeddingRequest(BaseModel):
 @app.post("/v1/embeddings")
 def embeddings(request: EmbeddingRequest) -> dict:
     texts = [request.input] if isinstance(request.input, str) else request.input
-    vectors = embedder.embed(texts)
+    with _lock:
+        _inflight["now"] += 1
+        _inflight["max"] = max(_inflight["max"], _inflight["now"])
+    try:
+        if request.model == "slow":  # long enough for parallel requests to overlap
+            time.sleep(0.3)
+        with _lock:
+            vectors = embedder.embed(texts)
+    finally:
+        with _lock:
+            _inflight["now"] -= 1
     return {
         "object": "list",
         "model": request.model,
@@ -35,6 +50,14 @@ def embeddings(request: EmbeddingRequest) -> dict:
         ],
         "usage": {"prompt_tokens": 0, "total_tokens": 0},
     }
+
+
+@app.post("/stats/reset")
+def reset_stats() -> dict:
+    with _lock:
+        seen = dict(_inflight)
+        _inflight["max"] = 0
+    return seen
 
 
 if __name__ == "__main__":

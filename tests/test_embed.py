@@ -1,5 +1,6 @@
 """Embedders: the local model, and the OpenAI-compatible path through the openai SDK."""
 
+import json
 import subprocess
 import sys
 import time
@@ -78,3 +79,22 @@ def test_endpoint_down_is_a_clear_error():
 def test_openai_embedder_needs_a_url_or_key():
     with pytest.raises(ConfigError, match="RAG_EMBED_BASE_URL"):
         make_embedder(load_settings(embedder="openai"))
+
+
+def _max_in_flight(server: str) -> int:
+    request = urllib.request.Request(server.removesuffix("/v1") + "/stats/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return int(json.loads(response.read())["max"])
+
+
+def test_remote_embedding_requests_run_in_parallel_up_to_the_bound(embed_server, local_embedder):
+    texts = [f"sentence number {i} about chips" for i in range(8)]
+    _max_in_flight(embed_server)
+    serial = OpenAIEmbedder("slow", embed_server, None, batch_size=1, concurrency=1)
+    assert np.allclose(serial.embed(texts[:3]), local_embedder.embed(texts[:3]), atol=1e-4)
+    assert _max_in_flight(embed_server) == 1
+
+    parallel = OpenAIEmbedder("slow", embed_server, None, batch_size=1, concurrency=3)
+    vectors = parallel.embed(texts)
+    assert np.allclose(vectors, local_embedder.embed(texts), atol=1e-4)  # order kept
+    assert 2 <= _max_in_flight(embed_server) <= 3
