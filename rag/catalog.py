@@ -8,6 +8,7 @@ while its vectors are removed. Anything not 'done' at start-up is purged and re-
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -54,7 +55,11 @@ _HIT_COLUMNS = "c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, 
 class Catalog:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._local = threading.local()  # read-only connections of other threads
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
@@ -64,7 +69,25 @@ class Catalog:
         )
 
     def close(self) -> None:
+        with self._readers_lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
         self.db.close()
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's connection for searches: the writer's own in its thread, a
+        read-only one elsewhere (so a lexical search can run beside a dense one)."""
+        if threading.current_thread() is threading.main_thread():
+            return self.db
+        reader = getattr(self._local, "db", None)
+        if reader is None:
+            reader = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            reader.execute("PRAGMA query_only=1")
+            self._local.db = reader
+            with self._readers_lock:
+                self._readers.append(reader)
+        return reader
 
     # -- meta ---------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -294,20 +317,38 @@ class Catalog:
     def lexical_search(
         self, match: str, n: int, article_ids: Sequence[str] | None = None
     ) -> list[tuple[tuple, float]]:
-        """Rows (as in hits_by_ids) with their bm25 score (higher is better)."""
-        where_sql = ""
-        params: list[object] = []
-        if article_ids is not None:
-            where_sql = f"AND c.article_id IN ({','.join('?' * len(article_ids))})"
-            params = list(article_ids)
-        rows = self.db.execute(
-            f"SELECT {_HIT_COLUMNS}, -bm25(chunks_fts) AS score FROM chunks_fts "
-            f"JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN articles a ON a.id = c.article_id "
-            f"WHERE chunks_fts MATCH ? AND a.state = 'done' {where_sql} "
-            f"ORDER BY bm25(chunks_fts) LIMIT ?",
-            (match, *params, n),
+        """Rows (as in hits_by_ids) with their bm25 score (higher is better).
+
+        The best n rowids are ranked inside the FTS index first, then only those n rows are
+        joined with their text: joining every match before the LIMIT read the text of
+        thousands of chunks per query on a large index."""
+        db = self._reader()
+        if article_ids is None:
+            ranked = db.execute(
+                "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
+                "ORDER BY bm25(chunks_fts) LIMIT ?",
+                (match, n),
+            ).fetchall()
+        else:
+            marks = ",".join("?" * len(article_ids))
+            ranked = db.execute(
+                "SELECT chunks_fts.rowid, -bm25(chunks_fts) FROM chunks_fts "
+                "JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                f"WHERE chunks_fts MATCH ? AND c.article_id IN ({marks}) "
+                "ORDER BY bm25(chunks_fts) LIMIT ?",
+                (match, *article_ids, n),
+            ).fetchall()
+        if not ranked:
+            return []
+        scores = dict(ranked)
+        marks = ",".join("?" * len(scores))
+        rows = db.execute(
+            f"SELECT c.rowid, {_HIT_COLUMNS} FROM chunks c JOIN articles a ON a.id = c.article_id "
+            f"WHERE c.rowid IN ({marks}) AND a.state = 'done'",
+            list(scores),
         ).fetchall()
-        return [(r[:-1], float(r[-1])) for r in rows]
+        found = [(r[1:], scores[r[0]]) for r in rows]
+        return sorted(found, key=lambda pair: pair[1], reverse=True)
 
 
 class _Tx:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any, Literal
 
@@ -19,6 +20,10 @@ Mode = Literal["dense", "lexical", "hybrid"]
 RRF_K = 60
 DENSE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 1.0
+
+# Hybrid search runs the lexical query (SQLite, which releases the GIL) in this thread while
+# the calling thread embeds the query and searches Chroma.
+_LEXICAL_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rag-lexical")
 
 
 class Filters(BaseModel):
@@ -58,14 +63,14 @@ class Retriever:
         if article_ids is not None and not article_ids:
             return []
         n = max(self.candidates, k * 4)
-        dense = self._dense(query, n, article_ids) if mode in ("dense", "hybrid") else []
-        lexical = self._lexical(query, n, article_ids) if mode in ("lexical", "hybrid") else []
         if mode == "dense":
-            ranked = dense
+            ranked = self._dense(query, n, article_ids)
         elif mode == "lexical":
-            ranked = lexical
+            ranked = self._lexical(query, n, article_ids)
         else:
-            ranked = _fuse(dense, lexical)
+            lexical = _LEXICAL_WORKER.submit(self._lexical, query, n, article_ids)
+            dense = self._dense(query, n, article_ids)
+            ranked = _fuse(dense, lexical.result())
         return diversify(ranked, k, self.per_article)
 
     def expand(self, hit: Hit, window: int = 1) -> Hit:

@@ -34,6 +34,8 @@ def catalog_path(data_dir: Path, collection: str) -> Path:
     if collection == DEFAULT_COLLECTION:
         return data_dir / CATALOG_FILE
     return data_dir / f"catalog-{collection}.sqlite"
+
+
 LOCK_FILE = "write.lock"
 
 
