@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from rag.brief import SCHEMA_VERSION, Brief, Mode, make_brief
 from rag.catalog import Catalog
-from rag.errors import InputError
+from rag.errors import InputError, RagError
 from rag.llm import ChatModel
 from rag.loaders import LoadFailure, load_path
 from rag.prompts import load_prompt
@@ -50,7 +52,7 @@ class BriefCache:
 
     def put(self, key: str, brief: Brief) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{key}.{os.getpid()}.tmp"
+        tmp = self.folder / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
         tmp.write_text(brief.model_dump_json(indent=1), encoding="utf-8")
         tmp.replace(self.folder / f"{key}.json")  # atomic: a crash never leaves half a brief
 
@@ -67,6 +69,38 @@ def cached_brief(
     made = make_brief(article, model, mode=chosen)
     cache.put(key, made)
     return made
+
+
+def brief_many(
+    articles: list[Article],
+    model: ChatModel,
+    cache: BriefCache,
+    mode: Mode = "auto",
+    force: bool = False,
+    workers: int = 1,
+) -> Iterator[tuple[Article, Brief | RagError]]:
+    """Each article with its brief, or the error that stopped it, in the given order.
+
+    With workers > 1 that many briefs are drafted at once (for a server that takes parallel
+    requests); the embedded model runs one at a time."""
+
+    def one(article: Article) -> Brief | RagError:
+        try:
+            return cached_brief(article, model, cache, mode, force)
+        except RagError as exc:
+            return exc
+
+    if workers <= 1 or len(articles) < 2:
+        for article in articles:
+            yield article, one(article)
+        return
+    with ThreadPoolExecutor(min(workers, len(articles)), thread_name_prefix="rag-brief") as pool:
+        yield from zip(articles, pool.map(one, articles), strict=True)
+
+
+def brief_workers(model_name: str, concurrency: int) -> int:
+    """Parallel briefs: the configured bound for a server, one for the in-process model."""
+    return 1 if model_name.startswith("local:") else concurrency
 
 
 def find_articles(targets: list[str], catalog: Catalog | None) -> Iterator[Article | LoadFailure]:

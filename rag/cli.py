@@ -358,7 +358,8 @@ def brief(
         BriefCache,
         all_articles,
         brief_json,
-        cached_brief,
+        brief_many,
+        brief_workers,
         find_articles,
         open_catalog,
         to_markdown,
@@ -392,11 +393,10 @@ def brief(
         )
         with progress:
             task = progress.add_task("brief", total=len(articles))
-            for article in articles:
-                try:
-                    result = cached_brief(article, model, cache, mode, force)  # type: ignore[arg-type]
-                except RagError as exc:
-                    err.print(f"error: {article.title[:60]} ({article.id}): {exc}", markup=False)
+            workers = brief_workers(model.name, settings.llm_concurrency)
+            for article, result in brief_many(articles, model, cache, mode, force, workers):  # type: ignore[arg-type]
+                if isinstance(result, RagError):
+                    err.print(f"error: {article.title[:60]} ({article.id}): {result}", markup=False)
                     failures += 1
                     progress.advance(task)
                     continue

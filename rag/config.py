@@ -88,6 +88,13 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(
         2, ge=0, le=10, description="Retries (with backoff) on 429/5xx and connection errors."
     )
+    llm_concurrency: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="Briefs drafted at once by an OpenAI-compatible chat endpoint "
+        "(`rag brief --all`); the embedded model drafts one at a time.",
+    )
     llm_n_ctx: int = Field(2048, ge=512, le=32768, description="Local model context window.")
     llm_threads: int | None = Field(
         None, ge=1, description="Local model threads; default: all cores."

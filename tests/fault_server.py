@@ -1,7 +1,8 @@
 """An OpenAI-compatible chat server on loopback that misbehaves on purpose.
 
 The first path segment picks the fault: /<fault>/v1/chat/completions, where fault is one of
-ok, 429once, 500, slow, malformed, notjson, streamcut. Run: python fault_server.py PORT
+ok, 429once, 500, slow, malformed, notjson, streamcut, parallel (slowish, counts requests
+in flight; POST /inflight reads and resets the count). Run: python fault_server.py PORT
 """
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ from __future__ import annotations
 import json
 import socket
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 REPLY = "8.1% [1]"
 calls: dict[str, int] = {}
+inflight = {"now": 0, "max": 0}  # for the "parallel" fault: how many requests overlapped
+lock = threading.Lock()
 
 
 def completion(content: str) -> bytes:
@@ -56,6 +60,17 @@ class Handler(BaseHTTPRequestHandler):
         calls[fault] = calls.get(fault, 0) + 1
         if fault == "count":  # how many calls each fault got so far
             return self._send(200, json.dumps(calls).encode())
+        if fault == "inflight":  # the most "parallel" requests at once so far; then reset
+            with lock:
+                seen, inflight["max"] = inflight["max"], 0
+            return self._send(200, json.dumps({"max": seen}).encode())
+        if fault == "parallel":
+            with lock:
+                inflight["now"] += 1
+                inflight["max"] = max(inflight["max"], inflight["now"])
+            time.sleep(0.4)
+            with lock:
+                inflight["now"] -= 1
         if fault == "429once" and calls[fault] % 2 == 1:
             return self._send(429, b'{"error": {"message": "slow down"}}', {"Retry-After": "0"})
         if fault == "500":

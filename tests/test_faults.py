@@ -1,9 +1,12 @@
 """LLM and Chroma server faults: bounded retries, clear errors, and the REPL going on."""
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pexpect
@@ -130,3 +133,41 @@ def test_a_chroma_server_that_is_down_is_a_clear_error(capsys, seeds):
     err = capsys.readouterr().err
     assert err.startswith("error: ") and url.split("//")[1] in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def _inflight(base: str) -> int:
+    request = urllib.request.Request(f"{base}/inflight", data=b"{}", method="POST")
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return int(json.loads(response.read())["max"])
+
+
+def _briefs(text: str) -> list[dict]:
+    decoder, found, at = json.JSONDecoder(), [], 0
+    while text[at:].strip():
+        at += len(text[at:]) - len(text[at:].lstrip())
+        value, at = decoder.raw_decode(text, at)
+        found.append(value)
+    return found
+
+
+def test_brief_all_drafts_in_parallel_on_a_server_up_to_the_bound(
+    fault_url, seeds, capsys, monkeypatch
+):
+    shutil.copy(Path(__file__).parent / "data" / "long_article.txt", seeds)
+    assert main(["ingest", str(seeds)]) == 0
+    monkeypatch.setenv("RAG_LLM_PROVIDER", "openai")
+    monkeypatch.setenv("RAG_LLM_MODEL", "fault")
+    monkeypatch.setenv("RAG_LLM_BASE_URL", f"{fault_url}/parallel/v1")
+    _inflight(fault_url)
+    runs = {}
+    for workers in (1, 3):
+        monkeypatch.setenv("RAG_LLM_CONCURRENCY", str(workers))
+        capsys.readouterr()
+        code = main(["brief", "--all", "--mode", "guided", "--force", "--format", "json"])
+        runs[workers] = _briefs(capsys.readouterr().out)
+        assert code == 0 and len(runs[workers]) == 3
+        seen = _inflight(fault_url)
+        assert (seen == 1) if workers == 1 else (2 <= seen <= 3)
+    # the same briefs, in the same order, whatever the parallelism
+    assert [b["article_id"] for b in runs[1]] == [b["article_id"] for b in runs[3]]
+    assert [b["key_points"] for b in runs[1]] == [b["key_points"] for b in runs[3]]
