@@ -29,6 +29,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpora" / "wiki-articles"
@@ -132,6 +133,61 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+OLD_LEXICAL_SQL = (  # before: every match joined with its text, then sorted and cut
+    "SELECT c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, c.end, "
+    "-bm25(chunks_fts) FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+    "JOIN articles a ON a.id = c.article_id WHERE chunks_fts MATCH ? AND a.state = 'done' "
+    "ORDER BY bm25(chunks_fts) LIMIT ?"
+)
+
+
+def before_after(retriever: object, items: list, rows: list, chunks: int) -> None:
+    """The two retrieval optimisations, undone one at a time, in the same run."""
+    from rag.lexical import match_query
+    from rag.retrieve import _fuse, _hit, diversify
+
+    r: Any = retriever
+    n = r.candidates
+
+    def old_lexical(q: str) -> list:
+        match = match_query(q)
+        if match is None:
+            return []
+        found = r.store.catalog.db.execute(OLD_LEXICAL_SQL, (match, n)).fetchall()
+        return [_hit(row[:-1], row[-1], lexical_rank=i) for i, row in enumerate(found, 1)]
+
+    variants = {
+        "before (sequential, join first)": lambda q: diversify(
+            _fuse(r._dense(q, n, None), old_lexical(q)), 5, None
+        ),
+        "sequential, rank first": lambda q: diversify(
+            _fuse(r._dense(q, n, None), r._lexical(q, n, None)), 5, None
+        ),
+        "after (parallel, rank first)": lambda q: r.search(q, k=5, mode="hybrid"),
+        "lexical, join first": old_lexical,
+        "lexical, rank first": lambda q: r._lexical(q, n, None),
+    }
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(3):  # interleaved rounds: noise from the shared machine hits all alike
+        for name, run in variants.items():
+            run("warm-up query")
+            for item in items:
+                started = time.perf_counter()
+                run(item.question)
+                times[name].append((time.perf_counter() - started) * 1000)
+    for name, values in times.items():
+        rows.append(
+            {
+                "chunks": chunks,
+                "mode": name,
+                "filter": "none",
+                "p50_ms": round(statistics.median(values), 1),
+                "p95_ms": round(pct(values, 0.95), 1),
+            }
+        )
+        print(rows[-1], flush=True)
+
+
 def query(work: Path, as_json: bool) -> None:
     from rag.embed import LocalEmbedder
     from rag.evalset import load_gold
@@ -175,6 +231,7 @@ def query(work: Path, as_json: bool) -> None:
                     rows.append(row)
                     if not as_json:
                         print(row, flush=True)
+            before_after(retriever, items, rows, chunks)
     (work / "query.json").write_text(json.dumps(rows, indent=1))
     if as_json:
         print(json.dumps(rows))

@@ -56,9 +56,18 @@ def index_text(text: str) -> str:
     return " ".join(terms(text))
 
 
-def match_query(text: str) -> str | None:
-    """An FTS5 MATCH expression: every distinct term, quoted, OR-ed. None if no terms."""
-    unique = list(dict.fromkeys(terms(text)))
+def query_terms(text: str) -> list[str]:
+    """The distinct terms of a query, in order."""
+    return list(dict.fromkeys(terms(text)))
+
+
+def or_match(unique: list[str]) -> str | None:
+    """An FTS5 MATCH expression: the terms, quoted, OR-ed. None if no terms."""
     if not unique:
         return None
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in unique)
+
+
+def match_query(text: str) -> str | None:
+    """An FTS5 MATCH expression: every distinct term, quoted, OR-ed. None if no terms."""
+    return or_match(query_terms(text))

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from rag.embed import Embedder
-from rag.lexical import match_query
+from rag.lexical import or_match, query_terms
 from rag.store import Store
 from rag.types import Hit
 
@@ -107,7 +107,8 @@ class Retriever:
         return hits
 
     def _lexical(self, query: str, n: int, article_ids: list[str] | None) -> list[Hit]:
-        match = match_query(query)
+        wanted = query_terms(query)
+        match = or_match(self.store.catalog.drop_common_terms(wanted) if wanted else [])
         if match is None:
             return []
         found = self.store.catalog.lexical_search(match, n, article_ids)
