@@ -216,13 +216,13 @@ class Store:
     def dense_search(
         self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) best first."""
-        count = self.collection.count()
-        if count == 0:
-            return []
+        """(chunk id, cosine similarity) best first.
+
+        No count() first: chromadb 1.5 returns fewer results (none for an empty collection)
+        when n exceeds the vectors, and count() cost more than the search at 100k vectors."""
         result = self.collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=min(n, count),
+            n_results=n,
             where=where or None,
             include=["distances"],
         )

@@ -114,3 +114,30 @@ def test_replace_and_delete_leave_no_orphans_in_either_index(tmp_path, embedder,
         assert store.vector_ids() == {f"{only.id}:{i}" for i in range(only.chunks)}
         lexical = Retriever(store, embedder).search("8.1%", k=5, mode="lexical")
         assert all("8.1%" not in h.text for h in lexical)
+
+
+def test_an_empty_index_and_a_small_one_answer_without_errors(tmp_path, local_embedder, seeds):
+    with Store.open(tmp_path / "idx", "articles", local_embedder.name, create=True) as store:
+        retriever = Retriever(store, local_embedder)
+        for mode in ("dense", "lexical", "hybrid"):
+            assert retriever.search("Alibaba H20", k=5, mode=mode) == []
+        ingest([str(seeds / ALIBABA_TUESDAY)], store, local_embedder)
+        chunks = store.catalog.counts()["chunks"]
+        # more candidates asked for than there are vectors: all of them, best first
+        hits = retriever.search("H20 chips", k=50, mode="dense")
+        assert len(hits) == chunks and hits == sorted(hits, key=lambda h: -h.score)
+
+
+def test_common_terms_are_left_out_only_on_large_indexes(
+    tmp_path, local_embedder, seeds, monkeypatch
+):
+    from rag import catalog as catalog_module
+
+    with Store.open(tmp_path / "idx", "articles", local_embedder.name, create=True) as store:
+        ingest([str(seeds)], store, local_embedder)
+        terms = ["alibaba", "shares", "h20", "nvidia", "qwq-32b"]
+        assert store.catalog.drop_common_terms(terms) == terms  # a few chunks: nothing dropped
+        monkeypatch.setattr(catalog_module, "COMMON_TERM_MIN_CHUNKS", 1)
+        kept = store.catalog.drop_common_terms(terms)
+        assert "alibaba" not in kept  # in every chunk of both seeds
+        assert len(kept) >= catalog_module.KEEP_TERMS and set(kept) <= set(terms)
