@@ -389,29 +389,50 @@ class Catalog:
         return {t: known[t] for t in terms}
 
     def lexical_search(
-        self, match: str, n: int, article_ids: Sequence[str] | None = None
+        self,
+        match: str,
+        n: int,
+        article_ids: Sequence[str] | None = None,
+        overfetch: int | None = None,
     ) -> list[tuple[tuple, float]]:
         """Rows (as in hits_by_ids) with their bm25 score (higher is better).
 
-        The best n rowids are ranked inside the FTS index first, then only those n rows are
+        The best rowids are ranked inside the FTS index first, then only those rows are
         joined with their text: joining every match before the LIMIT read the text of
-        thousands of chunks per query on a large index."""
+        thousands of chunks per query on a large index. With a filter and `overfetch`, the
+        best `overfetch` matches are ranked unfiltered and the allowed ones kept; only if
+        fewer than n remain is the filter joined into the ranking."""
         db = self._reader()
+        if article_ids is not None and overfetch:
+            ranked = self._ranked(db, match, overfetch, None)
+            found = self._rows(db, ranked, set(article_ids))
+            if len(found) >= n or len(ranked) < overfetch:
+                return found[:n]
+        return self._rows(db, self._ranked(db, match, n, article_ids), None)
+
+    @staticmethod
+    def _ranked(
+        db: sqlite3.Connection, match: str, n: int, article_ids: Sequence[str] | None
+    ) -> list[tuple[int, float]]:
         if article_ids is None:
-            ranked = db.execute(
+            sql = (
                 "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
-                "ORDER BY bm25(chunks_fts) LIMIT ?",
-                (match, n),
-            ).fetchall()
-        else:
-            marks = ",".join("?" * len(article_ids))
-            ranked = db.execute(
-                "SELECT chunks_fts.rowid, -bm25(chunks_fts) FROM chunks_fts "
-                "JOIN chunks c ON c.rowid = chunks_fts.rowid "
-                f"WHERE chunks_fts MATCH ? AND c.article_id IN ({marks}) "
-                "ORDER BY bm25(chunks_fts) LIMIT ?",
-                (match, *article_ids, n),
-            ).fetchall()
+                "ORDER BY bm25(chunks_fts) LIMIT ?"
+            )
+            return db.execute(sql, (match, n)).fetchall()
+        marks = ",".join("?" * len(article_ids))
+        return db.execute(
+            "SELECT chunks_fts.rowid, -bm25(chunks_fts) FROM chunks_fts "
+            "JOIN chunks c ON c.rowid = chunks_fts.rowid "
+            f"WHERE chunks_fts MATCH ? AND c.article_id IN ({marks}) "
+            "ORDER BY bm25(chunks_fts) LIMIT ?",
+            (match, *article_ids, n),
+        ).fetchall()
+
+    @staticmethod
+    def _rows(
+        db: sqlite3.Connection, ranked: list[tuple[int, float]], allowed: set[str] | None
+    ) -> list[tuple[tuple, float]]:
         if not ranked:
             return []
         scores = dict(ranked)
@@ -421,8 +442,13 @@ class Catalog:
             f"WHERE c.rowid IN ({marks}) AND a.state = 'done'",
             list(scores),
         ).fetchall()
-        found = [(r[1:], scores[r[0]]) for r in rows]
+        found = [(r[1:], scores[r[0]]) for r in rows if allowed is None or r[2] in allowed]
         return sorted(found, key=lambda pair: pair[1], reverse=True)
+
+    def article_total(self) -> int:
+        return int(
+            self.db.execute("SELECT COUNT(*) FROM articles WHERE state = 'done'").fetchone()[0]
+        )
 
 
 class _Tx:

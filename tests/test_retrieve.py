@@ -62,6 +62,32 @@ def test_article_and_source_filters(retriever):
     assert hits and all(h.source.endswith("undated.txt") for h in hits)
 
 
+def test_wide_unfiltered_search_then_filter_gives_the_filtered_results(retriever, monkeypatch):
+    """Filters that keep many articles rank unfiltered and keep the allowed hits; with too few
+    left they fall back to the filtered search. Either way: the same hits as filtering first."""
+    from rag import retrieve
+
+    july = Filters(since=date(2025, 7, 1))
+    [tuesday] = [a for a in retriever.store.catalog.articles() if a.date == "2025-07-15"]
+    cases = [("Alibaba shares jumped", july), ("H20 licences", Filters(article_ids=[tuesday.id]))]
+
+    def results():
+        return [
+            [(h.chunk_id, h.dense_rank, h.lexical_rank) for h in retriever.search(q, 5, m, f)]
+            for q, f in cases
+            for m in ("dense", "lexical", "hybrid")
+        ]
+
+    wide = results()  # the collection is small: one unfiltered search holds every chunk
+    monkeypatch.setattr(retrieve, "OVERFETCH_MAX", 0)  # filter inside both indexes
+    filtered = results()
+    monkeypatch.setattr(retrieve, "OVERFETCH_MAX", 1000)
+    monkeypatch.setattr(retrieve, "OVERFETCH_FACTOR", 0.01)  # too few kept: fall back
+    fallback = results()
+    assert wide == filtered == fallback
+    assert all(run for run in wide)
+
+
 def test_per_article_cap_lets_other_articles_in(retriever):
     uncapped = retriever.search("Alibaba shares AI model", k=3, mode="hybrid")
     retriever.per_article = 1
