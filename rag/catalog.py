@@ -46,6 +46,8 @@ CREATE TABLE IF NOT EXISTS chunks(
     text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+-- Covers the filters and counts, so they never scan the article texts stored in the rows.
+CREATE INDEX IF NOT EXISTS articles_filter ON articles(state, date, source, url, id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize="{FTS_TOKENIZE}");
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 """
