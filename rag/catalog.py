@@ -275,7 +275,7 @@ class Catalog:
             return {}
         marks = ",".join("?" * len(ids))
         rows = self.db.execute(
-            f"SELECT {_HIT_COLUMNS} FROM chunks c JOIN articles a ON a.id = c.article_id "
+            f"SELECT {_HIT_COLUMNS} FROM chunks c CROSS JOIN articles a ON a.id = c.article_id "
             f"WHERE c.id IN ({marks})",
             ids,
         ).fetchall()
@@ -440,8 +440,10 @@ class Catalog:
         scores = dict(ranked)
         marks = ",".join("?" * len(scores))
         rows = db.execute(
-            f"SELECT c.rowid, {_HIT_COLUMNS} FROM chunks c JOIN articles a ON a.id = c.article_id "
-            f"WHERE c.rowid IN ({marks}) AND a.state = 'done'",
+            # CROSS JOIN keeps chunks as the outer loop: the few ranked rows first, then their
+            # articles (the planner otherwise walked every done article through its index)
+            f"SELECT c.rowid, {_HIT_COLUMNS} FROM chunks c CROSS JOIN articles a "
+            f"ON a.id = c.article_id WHERE c.rowid IN ({marks}) AND a.state = 'done'",
             list(scores),
         ).fetchall()
         found = [(r[1:], scores[r[0]]) for r in rows if allowed is None or r[2] in allowed]
