@@ -163,7 +163,7 @@ def before_after(retriever: object, items: list, rows: list, chunks: int) -> Non
         "sequential, rank first": lambda q: diversify(
             _fuse(r._dense(q, n, None), r._lexical(q, n, None)), 5, None
         ),
-        "after (parallel, rank first)": lambda q: r.search(q, k=5, mode="hybrid"),
+        "after (Retriever.search)": lambda q: r.search(q, k=5, mode="hybrid"),
         "lexical, join first": old_lexical,
         "lexical, rank first": lambda q: r._lexical(q, n, None),
     }
