@@ -52,12 +52,12 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize="{FTS_T
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 """
 
-# Query terms in more than this share of the chunks are left out of the lexical query on a
-# large index: their bm25 weight is small, and their posting lists made the slowest queries
-# (at 100k chunks, "state", "new", "year" are each in over 20% of the chunks).
-COMMON_TERM_SHARE = 0.10
-COMMON_TERM_MIN_CHUNKS = 2000  # below this, shares say little (6 chunks: every name is common)
-KEEP_TERMS = 3  # never fewer than this many terms (the rarest) are kept
+# The lexical query's cost grows with the posting lists it reads (~1.2 us per posting at 100k
+# chunks). Terms are kept rarest first while their lists add up to at most POSTINGS_BUDGET;
+# the rarest term always stays. Common terms weigh little in bm25 and are what made the
+# slowest queries slow (at 100k chunks, "state", "new", "year" are each in over 20% of the
+# chunks); on the eval's 15,886-chunk index no gold question reaches the budget.
+POSTINGS_BUDGET = 10_000
 
 _HIT_COLUMNS = "c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, c.end"
 
@@ -306,6 +306,13 @@ class Catalog:
             params.append(until)
         return [r[0] for r in self.db.execute(" ".join(sql), params)]
 
+    def chunk_ids_of(self, article_ids: Sequence[str], limit: int) -> list[str] | None:
+        """The chunk ids of these articles, or None if there are more than `limit`."""
+        marks = ",".join("?" * len(article_ids))
+        sql = f"SELECT id FROM chunks WHERE article_id IN ({marks}) LIMIT ?"
+        rows = self._reader().execute(sql, (*article_ids, limit + 1)).fetchall()
+        return None if len(rows) > limit else [r[0] for r in rows]
+
     def doc_freq(self, term: str) -> int:
         """Chunks whose lexical terms match `term` (after the index's own stemming)."""
         row = self.db.execute(
@@ -329,19 +336,23 @@ class Catalog:
         return row[0] if row else ""
 
     def drop_common_terms(self, terms: list[str]) -> list[str]:
-        """The terms without those in over COMMON_TERM_SHARE of the chunks (large indexes
-        only; the KEEP_TERMS rarest always stay)."""
+        """The terms, in their order, without the commonest ones whose posting lists would
+        take the query over POSTINGS_BUDGET (the rarest term always stays)."""
+        if len(terms) <= 1:
+            return terms
         db = self._reader()
         state = self._term_state(db)
-        total = state["chunks"]
-        if total < COMMON_TERM_MIN_CHUNKS or len(terms) <= KEEP_TERMS:
-            return terms
+        if state["chunks"] * len(terms) <= POSTINGS_BUDGET:
+            return terms  # a small index: the lists cannot add up to the budget
         freq = self._doc_freqs(db, state, terms)
-        kept = [t for t in terms if freq[t] <= COMMON_TERM_SHARE * total]
-        if len(kept) < KEEP_TERMS:
-            rarest = set(sorted(terms, key=lambda t: freq[t])[:KEEP_TERMS])
-            kept = [t for t in terms if t in rarest]
-        return kept
+        kept: set[str] = set()
+        postings = 0
+        for term in sorted(terms, key=lambda t: freq[t]):
+            if kept and postings + freq[term] > POSTINGS_BUDGET:
+                break
+            kept.add(term)
+            postings += freq[term]
+        return [t for t in terms if t in kept]
 
     def _term_state(self, db: sqlite3.Connection) -> dict:
         """Per connection: chunk count and cached document frequencies, dropped whenever

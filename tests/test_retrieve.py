@@ -62,9 +62,10 @@ def test_article_and_source_filters(retriever):
     assert hits and all(h.source.endswith("undated.txt") for h in hits)
 
 
-def test_wide_unfiltered_search_then_filter_gives_the_filtered_results(retriever, monkeypatch):
-    """Filters that keep many articles rank unfiltered and keep the allowed hits; with too few
-    left they fall back to the filtered search. Either way: the same hits as filtering first."""
+def test_every_filter_route_gives_the_filtered_results(retriever, monkeypatch):
+    """A filter down to a few articles scores their vectors exactly; one that keeps many ranks
+    unfiltered and keeps the allowed hits, falling back to filtering inside the index when too
+    few are left. Every route gives the hits of filtering inside the index."""
     from rag import retrieve
 
     july = Filters(since=date(2025, 7, 1))
@@ -78,14 +79,28 @@ def test_wide_unfiltered_search_then_filter_gives_the_filtered_results(retriever
             for m in ("dense", "lexical", "hybrid")
         ]
 
-    wide = results()  # the collection is small: one unfiltered search holds every chunk
+    exact = results()  # the collection is small: every filter is a few chunks
+    monkeypatch.setattr(retrieve, "EXACT_MAX_CHUNKS", 0)
+    wide = results()  # and one unfiltered search holds every chunk
     monkeypatch.setattr(retrieve, "OVERFETCH_MAX", 0)  # filter inside both indexes
     filtered = results()
     monkeypatch.setattr(retrieve, "OVERFETCH_MAX", 1000)
     monkeypatch.setattr(retrieve, "OVERFETCH_FACTOR", 0.01)  # too few kept: fall back
     fallback = results()
-    assert wide == filtered == fallback
+    assert exact == wide == filtered == fallback
     assert all(run for run in wide)
+
+
+def test_exact_scoring_of_a_few_articles_does_not_search_the_index(retriever, monkeypatch):
+    store = retriever.store
+    [tuesday] = [a for a in store.catalog.articles() if a.date == "2025-07-15"]
+    searched = []
+    monkeypatch.setattr(store, "dense_search", lambda *a, **k: searched.append(a) or [])
+    hits = retriever.search("H20 licences", 50, "dense", Filters(article_ids=[tuesday.id]))
+    assert not searched
+    assert len(hits) == tuesday.chunks and {h.article_id for h in hits} == {tuesday.id}
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True) and -1 <= scores[-1] <= scores[0] <= 1
 
 
 def test_per_article_cap_lets_other_articles_in(retriever):
@@ -154,16 +169,26 @@ def test_an_empty_index_and_a_small_one_answer_without_errors(tmp_path, local_em
         assert len(hits) == chunks and hits == sorted(hits, key=lambda h: -h.score)
 
 
-def test_common_terms_are_left_out_only_on_large_indexes(
+def test_common_terms_are_left_out_when_their_postings_pass_the_budget(
     tmp_path, local_embedder, seeds, monkeypatch
 ):
     from rag import catalog as catalog_module
 
     with Store.open(tmp_path / "idx", "articles", local_embedder.name, create=True) as store:
         ingest([str(seeds)], store, local_embedder)
+        catalog = store.catalog
         terms = ["alibaba", "shares", "h20", "nvidia", "qwq-32b"]
-        assert store.catalog.drop_common_terms(terms) == terms  # a few chunks: nothing dropped
-        monkeypatch.setattr(catalog_module, "COMMON_TERM_MIN_CHUNKS", 1)
-        kept = store.catalog.drop_common_terms(terms)
-        assert "alibaba" not in kept  # in every chunk of both seeds
-        assert len(kept) >= catalog_module.KEEP_TERMS and set(kept) <= set(terms)
+        assert catalog.drop_common_terms(terms) == terms  # a few chunks: nothing dropped
+        chunks = catalog.counts()["chunks"]
+        freq = {t: catalog.doc_freq(t) for t in terms}
+        assert freq["alibaba"] == chunks and freq["qwq-32b"] < chunks  # in every chunk; in few
+        monkeypatch.setattr(catalog_module, "POSTINGS_BUDGET", chunks)
+        kept = catalog.drop_common_terms(terms)
+        assert "alibaba" not in kept and "qwq-32b" in kept
+        assert sum(freq[t] for t in kept) <= chunks
+        assert kept == [t for t in terms if t in kept]  # in the query's order
+        dropped = sorted(set(terms) - set(kept), key=freq.__getitem__)
+        assert sum(freq[t] for t in kept) + freq[dropped[0]] > chunks  # the budget was used
+        monkeypatch.setattr(catalog_module, "POSTINGS_BUDGET", 0)
+        rarest = sorted(terms, key=freq.__getitem__)[0]
+        assert catalog.drop_common_terms(terms) == [rarest]  # the rarest always stays
