@@ -11,10 +11,12 @@ with an empty embedding cache: the full cost of embedding the corpus. The later,
 indexes start from a copy of its embedding cache, so replicated chunk texts are not embedded
 again; their ingest time is chunking, cache lookups, Chroma and the lexical index.
 
-query: every index answers the wiki gold questions (evals/retrieval_corpus.jsonl) in dense,
+query: every index answers the wiki gold questions (evals/retrieval_corpus.jsonl) and the
+seed questions (evals/qa_seeds.jsonl, query load only: 68 questions, 3 rounds) in dense,
 lexical and hybrid mode, unfiltered and with a date range, a source and an article-id filter;
-p50/p95 latency per cell (LLM excluded, the embedder loaded and warmed first), and hybrid
-hit@5 to show quality at scale.
+p50/p95 latency per cell (LLM excluded, the embedder loaded and warmed first), and hit@5 on
+the wiki gold to show quality at scale. Then this session's changes are undone one at a time
+and timed in interleaved rounds against the code as it is (before/after rows).
 """
 
 from __future__ import annotations
@@ -31,9 +33,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from rag.retrieve import Filters
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpora" / "wiki-articles"
 GOLD = ROOT / "evals" / "retrieval_corpus.jsonl"
+SEED_GOLD = ROOT / "evals" / "qa_seeds.jsonl"
+ROUNDS = 3  # every question this many times per cell
 CACHE = "embed-cache.sqlite"
 FIRST_DAY = date(2020, 1, 1)
 
@@ -133,54 +139,88 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-OLD_LEXICAL_SQL = (  # before: every match joined with its text, then sorted and cut
-    "SELECT c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, c.end, "
-    "-bm25(chunks_fts) FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
-    "JOIN articles a ON a.id = c.article_id WHERE chunks_fts MATCH ? AND a.state = 'done' "
-    "ORDER BY bm25(chunks_fts) LIMIT ?"
-)
+def old_drop_common_terms(catalog: Any, terms: list[str]) -> list[str]:
+    """Session 3's rule: leave out terms in over 10% of the chunks (>= 2,000 chunks), keeping
+    the 3 rarest; replaced by the postings budget."""
+    db = catalog._reader()
+    state = catalog._term_state(db)
+    total = state["chunks"]
+    if total < 2000 or len(terms) <= 3:
+        return terms
+    freq = catalog._doc_freqs(db, state, terms)
+    kept = [t for t in terms if freq[t] <= 0.10 * total]
+    if len(kept) < 3:
+        rarest = set(sorted(terms, key=lambda t: freq[t])[:3])
+        kept = [t for t in terms if t in rarest]
+    return kept
 
 
-def before_after(retriever: object, items: list, rows: list, chunks: int) -> None:
-    """The two retrieval optimisations, undone one at a time, in the same run."""
-    from rag.lexical import match_query
-    from rag.retrieve import _fuse, _hit, diversify
+def before_after(
+    retriever: Any, torch_embedder: Any, questions: list[str], rows: list, chunks: int
+) -> None:
+    """This session's changes undone one at a time, in interleaved rounds of the same run."""
+    from rag.retrieve import Retriever
 
-    r: Any = retriever
-    n = r.candidates
+    catalog = retriever.store.catalog
+    budget = catalog.drop_common_terms
+    old = Retriever(retriever.store, torch_embedder)
+    some_ids = [a.id for a in catalog.articles()[:10]]
+    article = Filters(article_ids=some_ids)
 
-    def old_lexical(q: str) -> list:
-        match = match_query(q)
-        if match is None:
-            return []
-        found = r.store.catalog.db.execute(OLD_LEXICAL_SQL, (match, n)).fetchall()
-        return [_hit(row[:-1], row[-1], lexical_rank=i) for i, row in enumerate(found, 1)]
+    def with_rule(rule: Any, run: Any) -> Any:
+        def call(q: str) -> Any:
+            catalog.drop_common_terms = rule
+            try:
+                return run(q)
+            finally:
+                catalog.drop_common_terms = budget
 
+        return call
+
+    def in_search(q: str) -> Any:
+        from rag import retrieve
+
+        saved = retrieve.EXACT_MAX_CHUNKS
+        retrieve.EXACT_MAX_CHUNKS = 0
+        try:
+            return retriever.search(q, k=5, mode="dense", filters=article)
+        finally:
+            retrieve.EXACT_MAX_CHUNKS = saved
+
+    old_rule = lambda terms: old_drop_common_terms(catalog, terms)  # noqa: E731
     variants = {
-        "before (sequential, join first)": lambda q: diversify(
-            _fuse(r._dense(q, n, None), old_lexical(q)), 5, None
+        ("hybrid", "none", "before (torch question, 10% share rule)"): with_rule(
+            old_rule, lambda q: old.search(q, k=5, mode="hybrid")
         ),
-        "sequential, rank first": lambda q: diversify(
-            _fuse(r._dense(q, n, None), r._lexical(q, n, None)), 5, None
+        ("hybrid", "none", "torch question, postings budget"): lambda q: old.search(q, k=5),
+        ("hybrid", "none", "after (onnx question, postings budget)"): lambda q: retriever.search(
+            q, k=5
         ),
-        "after (Retriever.search)": lambda q: r.search(q, k=5, mode="hybrid"),
-        "lexical, join first": old_lexical,
-        "lexical, rank first": lambda q: r._lexical(q, n, None),
+        ("lexical", "none", "10% share rule"): with_rule(
+            old_rule, lambda q: retriever.search(q, k=5, mode="lexical")
+        ),
+        ("lexical", "none", "postings budget"): lambda q: retriever.search(q, k=5, mode="lexical"),
+        ("dense", "torch", "question embedding"): lambda q: torch_embedder.embed([q]),
+        ("dense", "onnx", "question embedding"): lambda q: retriever.embedder.embed([q]),
+        ("dense", "article", "before (Chroma $in)"): in_search,
+        ("dense", "article", "after (exact by id)"): lambda q: retriever.search(
+            q, k=5, mode="dense", filters=article
+        ),
     }
-    times: dict[str, list[float]] = {name: [] for name in variants}
-    for _ in range(3):  # interleaved rounds: noise from the shared machine hits all alike
-        for name, run in variants.items():
+    times: dict[tuple, list[float]] = {key: [] for key in variants}
+    for _ in range(ROUNDS):  # interleaved rounds: noise from the shared machine hits all alike
+        for key, run in variants.items():
             run("warm-up query")
-            for item in items:
+            for question in questions:
                 started = time.perf_counter()
-                run(item.question)
-                times[name].append((time.perf_counter() - started) * 1000)
-    for name, values in times.items():
+                run(question)
+                times[key].append((time.perf_counter() - started) * 1000)
+    for (mode, flt, name), values in times.items():
         rows.append(
             {
                 "chunks": chunks,
-                "mode": name,
-                "filter": "none",
+                "mode": f"{mode}: {name}",
+                "filter": flt,
                 "p50_ms": round(statistics.median(values), 1),
                 "p95_ms": round(pct(values, 0.95), 1),
             }
@@ -191,12 +231,17 @@ def before_after(retriever: object, items: list, rows: list, chunks: int) -> Non
 def query(work: Path, as_json: bool) -> None:
     from rag.embed import LocalEmbedder
     from rag.evalset import load_gold
-    from rag.retrieve import Filters, Retriever
+    from rag.retrieve import Retriever
     from rag.store import Store
 
     items = load_gold(GOLD)
+    questions = [item.question for item in items] + [
+        item.question for item in load_gold(SEED_GOLD)
+    ]  # the seed questions are query load only: their articles are not in these indexes
     embedder = LocalEmbedder()
     embedder.embed(["warm-up"])
+    torch_embedder = LocalEmbedder(onnx=False)
+    torch_embedder.embed(["warm-up"])
     rows = []
     for data_dir in sorted(work.glob("idx-[0-9]*"), key=lambda p: int(p.name[4:])):
         with Store.open(data_dir, "articles", embedder.name) as store:
@@ -212,13 +257,17 @@ def query(work: Path, as_json: bool) -> None:
             for mode in ("dense", "lexical", "hybrid"):
                 for name, flt in filters.items():
                     retriever.search("warm-up query", k=5, mode=mode, filters=flt)  # type: ignore[arg-type]
-                    times, found = [], 0
-                    for item in items:
-                        started = time.perf_counter()
-                        hits = retriever.search(item.question, k=5, mode=mode, filters=flt)  # type: ignore[arg-type]
-                        times.append((time.perf_counter() - started) * 1000)
-                        if name == "none":
-                            found += any(any(e in h.text for e in item.evidence) for h in hits)
+                    times = []
+                    for _ in range(ROUNDS):
+                        for question in questions:
+                            started = time.perf_counter()
+                            retriever.search(question, k=5, mode=mode, filters=flt)  # type: ignore[arg-type]
+                            times.append((time.perf_counter() - started) * 1000)
+                    found = sum(
+                        any(any(e in h.text for e in item.evidence) for h in hits)
+                        for item in (items if name == "none" else [])
+                        for hits in [retriever.search(item.question, k=5, mode=mode)]  # type: ignore[arg-type]
+                    )
                     row = {
                         "chunks": chunks,
                         "mode": mode,
@@ -231,7 +280,7 @@ def query(work: Path, as_json: bool) -> None:
                     rows.append(row)
                     if not as_json:
                         print(row, flush=True)
-            before_after(retriever, items, rows, chunks)
+            before_after(retriever, torch_embedder, questions, rows, chunks)
     (work / "query.json").write_text(json.dumps(rows, indent=1))
     if as_json:
         print(json.dumps(rows))

@@ -172,6 +172,9 @@ def ingest(
             on_file=lambda name: bar.update(task, advance=1, description=name[-40:]),
             on_failure=lambda failure: err.print(f"error: {failure}", markup=False),
         )
+        prepare = getattr(getattr(embedder, "inner", embedder), "prepare_questions", None)
+        if prepare is not None:
+            prepare()
     if as_json:
         _print_json(report.model_dump(mode="json") | {"ingested": report.ingested})
     else:

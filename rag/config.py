@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -11,6 +12,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from rag.errors import ConfigError
 
 LOCAL_EMBED_MODEL = "all-MiniLM-L6-v2"
+
+
+def default_cache_dir() -> Path:
+    """Where derived model files live: RAG_CACHE_DIR, else $XDG_CACHE_HOME/rag or ~/.cache/rag."""
+    if os.environ.get("RAG_CACHE_DIR"):
+        return Path(os.environ["RAG_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "rag"
 
 
 class Settings(BaseSettings):
@@ -59,6 +68,16 @@ class Settings(BaseSettings):
     )
     embed_concurrency: int = Field(
         4, ge=1, le=64, description="Parallel requests to an OpenAI-compatible embeddings endpoint."
+    )
+    embed_onnx: bool = Field(
+        True,
+        description="Local embedder: embed questions with onnxruntime from an ONNX export of "
+        "the same weights (identical vectors, ~3x faster per question); batches use torch.",
+    )
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir,
+        description="Folder for derived model files (the ONNX export of the embedder); "
+        "default $XDG_CACHE_HOME/rag or ~/.cache/rag.",
     )
     chroma_url: str | None = Field(
         None,

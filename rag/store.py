@@ -230,6 +230,21 @@ class Store:
         distances = result["distances"][0] if result.get("distances") else [0.0] * len(ids)
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
 
+    def exact_search(self, vector: np.ndarray, ids: list[str], n: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) best first among the given chunks, scored exactly
+        from their stored vectors (a few hundred: cheaper than a filtered HNSW search)."""
+        if not ids:
+            return []
+        got = self.collection.get(ids=ids, include=["embeddings"])
+        matrix = np.asarray(got["embeddings"], dtype=np.float32)
+        if not len(matrix):
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        norms = np.linalg.norm(matrix, axis=1) * max(float(np.linalg.norm(query)), 1e-12)
+        sims = matrix @ query / np.maximum(norms, 1e-12)
+        best = np.argsort(-sims, kind="stable")[:n]
+        return [(got["ids"][i], float(sims[i])) for i in best]
+
     def vector_count(self) -> int:
         return int(self.collection.count())
 

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -57,6 +58,8 @@ def pytest_configure(config: pytest.Config) -> None:
         if var.startswith("RAG_") or var == "OPENAI_API_KEY":
             del os.environ[var]
     os.environ["HF_HUB_OFFLINE"] = "1"
+    # The embedder's ONNX export goes to a folder of this run (subprocesses inherit it).
+    os.environ["RAG_CACHE_DIR"] = tempfile.mkdtemp(prefix="rag-test-cache-")
     os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
 

@@ -98,3 +98,67 @@ def test_remote_embedding_requests_run_in_parallel_up_to_the_bound(embed_server,
     vectors = parallel.embed(texts)
     assert np.allclose(vectors, local_embedder.embed(texts), atol=1e-4)  # order kept
     assert 2 <= _max_in_flight(embed_server) <= 3
+
+
+SEED_QUESTIONS = [
+    json.loads(line)["question"]
+    for line in (Path(__file__).parent.parent / "evals" / "qa_seeds.jsonl").open()
+]
+
+
+def test_questions_on_onnxruntime_get_the_torch_vectors(tmp_path):
+    from rag.embed import LocalEmbedder
+
+    onnx = LocalEmbedder(cache_dir=tmp_path / "cache")
+    torch = LocalEmbedder(onnx=False)
+    one_by_one = np.vstack([onnx.embed([q]) for q in SEED_QUESTIONS[:12]])
+    padded = onnx.embed(SEED_QUESTIONS[12:16])  # a batch of different lengths
+    assert onnx._onnx, "questions should have gone to onnxruntime"
+    assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".onnx"]  # no partial file
+    expected = torch.embed(SEED_QUESTIONS[:16])
+    cosines = np.sum(np.vstack([one_by_one, padded]) * expected, axis=1)
+    assert cosines.min() > 0.9999
+
+
+def test_searching_an_index_never_imports_torch(tmp_path, local_embedder, seeds):
+    """With the ONNX export in the cache dir, a process that only asks loads no torch."""
+    with Store.open(tmp_path / "idx", "articles", local_embedder.name, create=True) as store:
+        ingest([str(seeds)], store, local_embedder)
+    local_embedder.embed(["exported by now"])
+    script = (
+        "import sys\nfrom rag.cli import main\n"
+        f"sys.argv = ['rag', '--data-dir', {str(tmp_path / 'idx')!r}, 'search', "
+        "'What did Nvidia say about H20 chips?', '--json']\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
+        "print('torch imported:', 'torch' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    hits = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(hits) == 5 and any("H20" in h["text"] for h in hits)
+    assert "torch imported: False" in done.stderr
+
+
+def test_without_an_onnx_export_questions_fall_back_to_torch(tmp_path, caplog):
+    from rag.embed import LocalEmbedder
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    embedder = LocalEmbedder(cache_dir=blocked)
+    vector = embedder.embed(["Alibaba rallied 8.1%"])
+    assert embedder._onnx is False
+    assert "questions are embedded with torch" in caplog.text
+    expected = LocalEmbedder(onnx=False).embed(["Alibaba rallied 8.1%"])
+    assert float(vector[0] @ expected[0]) > 0.9999
+
+
+def test_an_ingest_leaves_the_question_embedder_ready(tmp_path, seeds, monkeypatch, capsys):
+    from rag.cli import main
+    from rag.onnxembed import export_name
+
+    monkeypatch.setenv("RAG_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["--data-dir", str(tmp_path / "idx"), "ingest", str(seeds)]) == 0
+    assert (tmp_path / "cache" / export_name()).is_file()
+    assert "2 new" in capsys.readouterr().err
