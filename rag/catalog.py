@@ -48,6 +48,9 @@ CREATE TABLE IF NOT EXISTS chunks(
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
 -- Covers the filters and counts, so they never scan the article texts stored in the rows.
 CREATE INDEX IF NOT EXISTS articles_filter ON articles(state, date, source, url, id);
+-- Covers the article columns of a hit: joining a hit with its article row read the article's
+-- whole text (state is stored after it), 20 ms for 750 hits at 100k chunks, 5 ms with this.
+CREATE INDEX IF NOT EXISTS articles_hit ON articles(id, state, title, date, source);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(terms, tokenize="{FTS_TOKENIZE}");
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 """
@@ -305,6 +308,10 @@ class Catalog:
             sql.append("AND date <= ?")
             params.append(until)
         return [r[0] for r in self.db.execute(" ".join(sql), params)]
+
+    def chunk_total(self) -> int:
+        """Chunks in the index (cached until the index changes)."""
+        return int(self._term_state(self._reader())["chunks"])
 
     def chunk_ids_of(self, article_ids: Sequence[str], limit: int) -> list[str] | None:
         """The chunk ids of these articles, or None if there are more than `limit`."""

@@ -27,9 +27,12 @@ LEXICAL_WEIGHT = 1.0
 # and fall back to the filtered search when too few remain.
 OVERFETCH_FACTOR = 3
 OVERFETCH_MAX = 1000
-# A filter down to a few articles: their vectors are fetched by id and scored exactly. At
-# 100k vectors, fetching takes ~40 us per vector against 50-75 ms for the `$in` search.
+# A filter down to a few articles' chunks: their vectors are fetched by id and scored exactly.
+# Fetching costs ~40 us a vector; Chroma's `$in` search grows with the index (bench/scale.py,
+# 10 articles: 11 ms at 1k vectors, 19 ms at 10k, 91 ms at 100k, against 25 ms exactly), so
+# exact scoring wins below ~2% of the index.
 EXACT_MAX_CHUNKS = 600
+EXACT_MAX_SHARE = 0.02
 
 # Hybrid search runs its two searches one after the other: running the lexical one in a
 # worker thread was slower on 2 cores (p95 53 vs 48 ms at 100k chunks, bench/scale.py), as
@@ -114,7 +117,9 @@ class Retriever:
         vector = self.embedder.embed([query])[0]
         scored = None
         if article_ids is not None:
-            few = self.store.catalog.chunk_ids_of(article_ids, EXACT_MAX_CHUNKS)
+            catalog = self.store.catalog
+            limit = min(EXACT_MAX_CHUNKS, int(EXACT_MAX_SHARE * catalog.chunk_total()))
+            few = catalog.chunk_ids_of(article_ids, limit)
             if few is not None:
                 scored = self.store.exact_search(vector, few, n)
         if scored is None and article_ids is not None and wide:

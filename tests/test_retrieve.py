@@ -79,6 +79,7 @@ def test_every_filter_route_gives_the_filtered_results(retriever, monkeypatch):
             for m in ("dense", "lexical", "hybrid")
         ]
 
+    monkeypatch.setattr(retrieve, "EXACT_MAX_SHARE", 1.0)
     exact = results()  # the collection is small: every filter is a few chunks
     monkeypatch.setattr(retrieve, "EXACT_MAX_CHUNKS", 0)
     wide = results()  # and one unfiltered search holds every chunk
@@ -92,11 +93,18 @@ def test_every_filter_route_gives_the_filtered_results(retriever, monkeypatch):
 
 
 def test_exact_scoring_of_a_few_articles_does_not_search_the_index(retriever, monkeypatch):
+    from rag import retrieve
+
     store = retriever.store
     [tuesday] = [a for a in store.catalog.articles() if a.date == "2025-07-15"]
+    only_tuesday = Filters(article_ids=[tuesday.id])
     searched = []
     monkeypatch.setattr(store, "dense_search", lambda *a, **k: searched.append(a) or [])
-    hits = retriever.search("H20 licences", 50, "dense", Filters(article_ids=[tuesday.id]))
+    retriever.search("H20 licences", 50, "dense", only_tuesday)
+    assert searched  # half of a small index: over EXACT_MAX_SHARE, the index is searched
+    searched.clear()
+    monkeypatch.setattr(retrieve, "EXACT_MAX_SHARE", 1.0)
+    hits = retriever.search("H20 licences", 50, "dense", only_tuesday)
     assert not searched
     assert len(hits) == tuesday.chunks and {h.article_id for h in hits} == {tuesday.id}
     scores = [h.score for h in hits]
