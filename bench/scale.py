@@ -1,6 +1,6 @@
 """Ingest memory and retrieval latency at ~1k, ~10k and ~100k chunks (a benchmark, not a test).
 
-    .venv/bin/python bench/scale.py build [--work DIR] [--sizes 1000 10000 100000]
+    .venv/bin/python bench/scale.py build [--work DIR] [--sizes 1000 10000 100000] [--fresh]
     .venv/bin/python bench/scale.py query [--work DIR] [--json]
 
 build: the 490-article corpus is replicated into editions (each copy gets its own title, a
@@ -9,7 +9,9 @@ first articles in edition order that reach it are ingested by `rag ingest` into 
 dir, in a subprocess whose peak RSS is read from wait4. Edition 0 is ingested first on its own
 with an empty embedding cache: the full cost of embedding the corpus. The later, larger
 indexes start from a copy of its embedding cache, so replicated chunk texts are not embedded
-again; their ingest time is chunking, cache lookups, Chroma and the lexical index.
+again; their ingest time is chunking, cache lookups, Chroma and the lexical index. With
+--fresh, each size is ingested with the embedding cache off (every chunk embedded, into
+fresh-SIZE), to see peak RSS while embedding at that size.
 
 query: every index answers the wiki gold questions (evals/retrieval_corpus.jsonl) and the
 seed questions (evals/qa_seeds.jsonl, query load only: 68 questions, 3 rounds) in dense,
@@ -63,12 +65,13 @@ def chunks_per_article(files: list[Path]) -> list[int]:
     return counts
 
 
-def ingest(folder: Path, data_dir: Path) -> dict:
+def ingest(folder: Path, data_dir: Path, fresh: bool = False) -> dict:
     started = time.perf_counter()
+    env = dict(os.environ, RAG_EMBED_CACHE="false") if fresh else None
     proc = subprocess.Popen(
         [sys.executable, "-m", "rag.cli", "--data-dir", str(data_dir), "ingest", str(folder),
          "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
     )  # fmt: skip
     assert proc.stdout is not None
     out = proc.stdout.read()
@@ -88,7 +91,7 @@ def ingest(folder: Path, data_dir: Path) -> dict:
     }
 
 
-def build(work: Path, sizes: list[int]) -> None:
+def build(work: Path, sizes: list[int], fresh: bool = False) -> None:
     originals = sorted(CORPUS.glob("*.txt"))
     per_article = chunks_per_article(originals)
     per_edition = sum(per_article)
@@ -111,7 +114,7 @@ def build(work: Path, sizes: list[int]) -> None:
     results["edition0"] = json.loads((first / "done.json").read_text())
     print("edition0", results["edition0"], flush=True)
     for size in sizes:
-        data_dir = work / f"idx-{size}"
+        data_dir = work / (f"fresh-{size}" if fresh else f"idx-{size}")
         if (data_dir / "done.json").exists():
             results[str(size)] = json.loads((data_dir / "done.json").read_text())
             print(size, results[str(size)], flush=True)
@@ -127,11 +130,13 @@ def build(work: Path, sizes: list[int]) -> None:
             (subset / f"{n:05d}-{path.name}").symlink_to(path)
             total += per_article[n % len(originals)]
         data_dir.mkdir(parents=True)
-        shutil.copy(first / CACHE, data_dir / CACHE)
-        results[str(size)] = ingest(subset, data_dir)
+        if not fresh:
+            shutil.copy(first / CACHE, data_dir / CACHE)
+        results[str(size)] = ingest(subset, data_dir, fresh)
         (data_dir / "done.json").write_text(json.dumps(results[str(size)]))
         print(size, results[str(size)], flush=True)
-    (work / "build.json").write_text(json.dumps(results, indent=1))
+    summary = work / ("build-fresh.json" if fresh else "build.json")
+    summary.write_text(json.dumps(results, indent=1))
 
 
 def pct(values: list[float], q: float) -> float:
@@ -159,7 +164,7 @@ def before_after(
     retriever: Any, torch_embedder: Any, questions: list[str], rows: list, chunks: int
 ) -> None:
     """This session's changes undone one at a time, in interleaved rounds of the same run."""
-    from rag.retrieve import Retriever
+    from rag.retrieve import Retriever, _fuse, diversify
 
     catalog = retriever.store.catalog
     budget = catalog.drop_common_terms
@@ -188,13 +193,25 @@ def before_after(
             retrieve.EXACT_MAX_CHUNKS = saved
 
     old_rule = lambda terms: old_drop_common_terms(catalog, terms)  # noqa: E731
+
+    def one_after_other(r: Any) -> Any:
+        return lambda q: diversify(_fuse(r._dense(q, 40, None), r._lexical(q, 40, None)), 5, None)
+
     variants = {
-        ("hybrid", "none", "before (torch question, 10% share rule)"): with_rule(
-            old_rule, lambda q: old.search(q, k=5, mode="hybrid")
+        ("hybrid", "none", "before (torch question, 10% share rule, one after the other)"): (
+            with_rule(old_rule, one_after_other(old))
         ),
-        ("hybrid", "none", "torch question, postings budget"): lambda q: old.search(q, k=5),
-        ("hybrid", "none", "after (onnx question, postings budget)"): lambda q: retriever.search(
+        ("hybrid", "none", "torch question, postings budget, one after the other"): (
+            one_after_other(old)
+        ),
+        ("hybrid", "none", "onnx question, postings budget, one after the other"): (
+            one_after_other(retriever)
+        ),
+        ("hybrid", "none", "torch question, postings budget, side by side"): lambda q: old.search(
             q, k=5
+        ),
+        ("hybrid", "none", "after (onnx question, postings budget, side by side)"): (
+            lambda q: retriever.search(q, k=5)
         ),
         ("lexical", "none", "10% share rule"): with_rule(
             old_rule, lambda q: retriever.search(q, k=5, mode="lexical")
@@ -292,10 +309,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/rag-scale"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--fresh", action="store_true", help="build: no embedding cache")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.step == "build":
-        build(args.work, args.sizes)
+        build(args.work, args.sizes, args.fresh)
     else:
         query(args.work, args.json)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any, Literal
 
@@ -34,9 +35,10 @@ OVERFETCH_MAX = 1000
 EXACT_MAX_CHUNKS = 600
 EXACT_MAX_SHARE = 0.02
 
-# Hybrid search runs its two searches one after the other: running the lexical one in a
-# worker thread was slower on 2 cores (p95 53 vs 48 ms at 100k chunks, bench/scale.py), as
-# torch already uses every core to embed the query.
+# Hybrid search runs the lexical search in a worker thread while this one embeds the question
+# and searches Chroma: onnxruntime, Chroma and SQLite all release the GIL (100k chunks,
+# bench/scale.py: p50/p95 22.7/38.0 ms one after the other, 16.0/25.9 ms side by side). With
+# torch embedding the question it had been slower on 2 cores (p95 53 vs 48 ms).
 
 
 class Filters(BaseModel):
@@ -67,6 +69,7 @@ class Retriever:
         self.candidates = candidates
         self.per_article = per_article
         self.mode = mode  # the default for searches that name none
+        self._worker: ThreadPoolExecutor | None = None  # runs the lexical half of hybrid
 
     def search(
         self, query: str, k: int = 5, mode: Mode | None = None, filters: Filters | None = None
@@ -87,8 +90,14 @@ class Retriever:
         elif mode == "lexical":
             ranked = self._lexical(query, n, article_ids, wide)
         else:
-            dense = self._dense(query, n, article_ids, wide)
-            ranked = _fuse(dense, self._lexical(query, n, article_ids, wide))
+            if self._worker is None:
+                self._worker = ThreadPoolExecutor(1, thread_name_prefix="lexical")
+            lexical = self._worker.submit(self._lexical, query, n, article_ids, wide)
+            try:
+                dense = self._dense(query, n, article_ids, wide)
+            finally:
+                lexical_hits = lexical.result()  # never leave it running on an error
+            ranked = _fuse(dense, lexical_hits)
         return diversify(ranked, k, self.per_article)
 
     def expand(self, hit: Hit, window: int = 1) -> Hit:
