@@ -1,7 +1,6 @@
 """Faster local embedders against the default, on speed and retrieval quality (a benchmark,
 not a test; the product's default is not changed by it).
 
-    .venv/bin/pip install onnxruntime onnx      # only for this study
     .venv/bin/python bench/embedders.py [--chunks 3000] [--json]
 
 Variants of all-MiniLM-L6-v2, all from the same bundled weights:
@@ -61,38 +60,15 @@ class TorchInt8:
 
 
 class Onnx:
-    def __init__(self, st_model: Any, workdir: Path, int8: bool) -> None:
-        import onnxruntime as ort
-        import torch
+    """rag.onnxembed's export (what questions run on), over batches of 64 sorted by length."""
 
-        self.tokenizer = st_model.tokenizer
-        self.max_length = st_model.max_seq_length
+    def __init__(self, st_model: Any, workdir: Path, int8: bool) -> None:
+        from rag.onnxembed import OnnxMiniLM, export
+
+        model_dir = LocalEmbedder._model_dir()
         path = workdir / "minilm.onnx"
         if not path.exists():
-            sample = self.tokenizer(["a sample sentence"], return_tensors="pt")
-
-            class Wrapped(torch.nn.Module):  # keyword call; only the last hidden state out
-                def __init__(self) -> None:
-                    super().__init__()
-                    self.bert = st_model[0].auto_model
-
-                def forward(self, ids: Any, mask: Any, types: Any) -> Any:
-                    out = self.bert(input_ids=ids, attention_mask=mask, token_type_ids=types)
-                    return out.last_hidden_state
-
-            with torch.no_grad():
-                torch.onnx.export(
-                Wrapped().eval(),
-                (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-                str(path),
-                input_names=["input_ids", "attention_mask", "token_type_ids"],
-                output_names=["last_hidden_state"],
-                dynamic_axes={n: {0: "batch", 1: "seq"} for n in
-                              ("input_ids", "attention_mask", "token_type_ids",
-                               "last_hidden_state")},
-                opset_version=17,
-                dynamo=False,
-            )  # fmt: skip
+            export(st_model, model_dir, path)
         if int8:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -100,26 +76,16 @@ class Onnx:
             if not quantised.exists():
                 quantize_dynamic(str(path), str(quantised), weight_type=QuantType.QInt8)
             path = quantised
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 2
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.model = OnnxMiniLM(path, model_dir)
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        out = []
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # as sentence-transformers
-        for i in range(0, len(order), 64):
-            batch = [texts[j] for j in order[i : i + 64]]
-            enc = self.tokenizer(
-                batch, padding=True, truncation=True, max_length=self.max_length,
-                return_tensors="np",
-            )  # fmt: skip
-            feeds = {k: enc[k].astype(np.int64) for k in ("input_ids", "attention_mask",
-                                                          "token_type_ids")}  # fmt: skip
-            hidden = self.session.run(None, feeds)[0]
-            mask = enc["attention_mask"][..., None].astype(np.float32)
-            pooled = (hidden * mask).sum(1) / np.maximum(mask.sum(1), 1e-9)
-            out.append(pooled / np.linalg.norm(pooled, axis=1, keepdims=True))
-        vectors = np.concatenate(out).astype(np.float32)
+        vectors = np.concatenate(
+            [
+                self.model.embed([texts[j] for j in order[i : i + 64]])
+                for i in range(0, len(order), 64)
+            ]
+        )
         result = np.empty_like(vectors)
         result[order] = vectors
         return result
@@ -150,7 +116,7 @@ def main() -> None:
     wiki = load_gold(GOLD)
     texts, _ = corpus_chunks(args.chunks, {a for item in wiki for a in item.articles})
     gold = wiki + [item for item in load_gold(SEED_GOLD) if item.evidence]
-    default = LocalEmbedder()
+    default = LocalEmbedder(onnx=False)
     st = default._load()
     workdir = Path(tempfile.mkdtemp(prefix="rag-onnx-"))
     variants: dict[str, Any] = {
