@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import os
 import time
@@ -115,7 +117,28 @@ class LocalEmbedder:
             convert_to_numpy=True,
             show_progress_bar=False,
         )
+        release_freed_memory()
         return np.asarray(vectors, dtype=np.float32)
+
+
+def release_freed_memory() -> None:
+    """Hand the heap's freed pages back to the OS (glibc's malloc_trim; a no-op elsewhere).
+
+    torch's buffers for batches of varying shapes leave the freed heap fragmented, and glibc
+    keeps it: embedding 2,000 chunks took resident memory from 730 to 939 MB, and a fresh
+    ingest crept from 1.17 GB at 3,000 chunks to 1.68 GB at 30,000. Trimming after each batch
+    kept it at 586 MB; a call costs a few ms against ~13 s of embedding 256 chunks."""
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            _malloc_trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):  # not glibc
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim: Any = None
 
 
 class OpenAIEmbedder:
