@@ -37,6 +37,21 @@ def catalog_path(data_dir: Path, collection: str) -> Path:
 
 
 LOCK_FILE = "write.lock"
+OPEN_LOCK_FILE = "open.lock"
+
+
+@contextmanager
+def _opening(data_dir: Path) -> Iterator[None]:
+    """Processes open Chroma one at a time: two creating the same new store at once raced in
+    Chroma's own set-up ("table collections already exists"). Held for the open only."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(data_dir / OPEN_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 def chroma_client(data_dir: Path, chroma_url: str | None) -> Any:
@@ -99,12 +114,13 @@ class Store:
             )
         catalog = Catalog(path)
         try:
-            client = chroma_client(data_dir, chroma_url)
-            coll = client.get_or_create_collection(
-                name=collection,
-                embedding_function=None,
-                metadata={"hnsw:space": "cosine", "embedder": embedder},
-            )
+            with _opening(data_dir):
+                client = chroma_client(data_dir, chroma_url)
+                coll = client.get_or_create_collection(
+                    name=collection,
+                    embedding_function=None,
+                    metadata={"hnsw:space": "cosine", "embedder": embedder},
+                )
         except RagError:
             catalog.close()
             raise

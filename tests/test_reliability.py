@@ -222,6 +222,31 @@ def test_two_ingests_at_once_are_serialised_or_refused_never_corrupting(tmp_path
     assert state["consistent"] and state["articles"] == 6
 
 
+def test_processes_creating_one_new_index_at_once_all_open_it(tmp_path):
+    """Chroma's set-up of a new store raced between processes ("table collections already
+    exists"); opening is serialised, so each of several simultaneous openers gets the store."""
+    code = (
+        "import sys, time; from pathlib import Path; from rag.store import Store\n"
+        "time.sleep(float(sys.argv[2]) - time.time())\n"
+        "with Store.open(Path(sys.argv[1]), 'articles', 'local:x', create=True) as s:\n"
+        "    print(s.vector_count())\n"
+    )
+    start = time.time() + 8  # past every interpreter's start-up: all open at the same moment
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(tmp_path / "idx"), str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    for proc, (out, err) in zip(procs, results, strict=True):
+        assert proc.returncode == 0, err
+        assert out.strip() == "0"
+
+
 def test_terminal_escapes_in_articles_never_reach_the_terminal(tmp_path, capsys):
     folder = tmp_path / "hostile"
     folder.mkdir()
