@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import logging
 import os
 import time
@@ -86,10 +87,11 @@ class LocalEmbedder:
 
             try:
                 path = self.cache_dir / onnxembed.export_name()
+                model_dir = self._model_dir()
                 if not path.exists():
                     log.info("exporting the embedder to ONNX at %s (once)", path)
-                    onnxembed.export(self._load(), self._model_dir(), path)
-                self._onnx = onnxembed.OnnxMiniLM(path, self._model_dir())
+                    onnxembed.export(self._load(), model_dir, path)
+                self._onnx = onnxembed.OnnxMiniLM(path, model_dir)
             except Exception as exc:  # a missing package, a read-only cache, a bad export
                 log.warning("questions are embedded with torch: no ONNX embedder (%s)", exc)
                 self._onnx = False
@@ -128,17 +130,17 @@ def release_freed_memory() -> None:
     keeps it: embedding 2,000 chunks took resident memory from 730 to 939 MB, and a fresh
     ingest crept from 1.17 GB at 3,000 chunks to 1.68 GB at 30,000. Trimming after each batch
     kept it at 586 MB; a call costs a few ms against ~13 s of embedding 256 chunks."""
-    global _malloc_trim
-    if _malloc_trim is None:
-        try:
-            _malloc_trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-        except (OSError, AttributeError):  # not glibc
-            _malloc_trim = False
-    if _malloc_trim:
-        _malloc_trim(0)
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
-_malloc_trim: Any = None
+@functools.cache
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
 
 
 class OpenAIEmbedder:

@@ -66,8 +66,3 @@ def or_match(unique: list[str]) -> str | None:
     if not unique:
         return None
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in unique)
-
-
-def match_query(text: str) -> str | None:
-    """An FTS5 MATCH expression: every distinct term, quoted, OR-ed. None if no terms."""
-    return or_match(query_terms(text))

@@ -123,31 +123,33 @@ class Retriever:
     def _dense(
         self, query: str, n: int, article_ids: list[str] | None, wide: int | None = None
     ) -> list[Hit]:
-        vector = self.embedder.embed([query])[0]
-        scored = None
-        if article_ids is not None:
-            catalog = self.store.catalog
-            limit = min(EXACT_MAX_CHUNKS, int(EXACT_MAX_SHARE * catalog.chunk_total()))
-            few = catalog.chunk_ids_of(article_ids, limit)
-            if few is not None:
-                scored = self.store.exact_search(vector, few, n)
-        if scored is None and article_ids is not None and wide:
-            allowed = set(article_ids)
-            unfiltered = self.store.dense_search(vector, wide)
-            kept = [(cid, s) for cid, s in unfiltered if cid.rsplit(":", 1)[0] in allowed]
-            if len(kept) >= n or len(unfiltered) < wide:
-                scored = kept[:n]
-        if scored is None:
-            where: dict[str, Any] | None = None
-            if article_ids is not None:
-                where = {"article_id": {"$in": article_ids}}
-            scored = self.store.dense_search(vector, n, where)
+        scored = self._dense_scores(self.embedder.embed([query])[0], n, article_ids, wide)
         rows = self.store.catalog.hits_by_ids(cid for cid, _ in scored)
         hits = []
         for rank, (cid, score) in enumerate(scored, start=1):
             if cid in rows:  # a vector without a catalog row is ignored (see `rag doctor`)
                 hits.append(_hit(rows[cid], score, dense_rank=rank))
         return hits
+
+    def _dense_scores(
+        self, vector: Any, n: int, article_ids: list[str] | None, wide: int | None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, similarity) best first: unfiltered, exactly over a few articles' chunks,
+        wide-then-filter for a large share of the articles, else filtered inside Chroma."""
+        if article_ids is None:
+            return self.store.dense_search(vector, n)
+        catalog = self.store.catalog
+        limit = min(EXACT_MAX_CHUNKS, int(EXACT_MAX_SHARE * catalog.chunk_total()))
+        few = catalog.chunk_ids_of(article_ids, limit)
+        if few is not None:
+            return self.store.exact_search(vector, few, n)
+        if wide:
+            allowed = set(article_ids)
+            unfiltered = self.store.dense_search(vector, wide)
+            kept = [(cid, s) for cid, s in unfiltered if cid.rsplit(":", 1)[0] in allowed]
+            if len(kept) >= n or len(unfiltered) < wide:
+                return kept[:n]
+        return self.store.dense_search(vector, n, {"article_id": {"$in": article_ids}})
 
     def _lexical(
         self, query: str, n: int, article_ids: list[str] | None, wide: int | None = None

@@ -46,13 +46,27 @@ def _opening(data_dir: Path) -> Iterator[None]:
     at once raced in Chroma's own set-up ("table collections already exists") and in switching
     the new catalog to WAL ("database is locked"). Held for the open only."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(data_dir / OPEN_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _flock(data_dir / OPEN_LOCK_FILE, fcntl.LOCK_EX)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        _unlock(fd)
+
+
+def _flock(path: Path, operation: int) -> int:
+    """An exclusive flock on `path` (created if missing); its fd, to give to _unlock."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, operation)
+    except BaseException:
         os.close(fd)
+        raise
+    return fd
+
+
+def _unlock(fd: int) -> None:
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
 
 
 def chroma_client(data_dir: Path, chroma_url: str | None) -> Any:
@@ -166,12 +180,9 @@ class Store:
         """Refuse a second writer on the same data dir with a clear message."""
         if self._lock_fd is not None:
             return
-        path = self.data_dir / LOCK_FILE
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fd = _flock(self.data_dir / LOCK_FILE, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            os.close(fd)
             raise RagError(
                 f"another `rag ingest` is writing to {self.data_dir}: wait for it to finish"
             ) from None
@@ -179,8 +190,7 @@ class Store:
 
     def unlock(self) -> None:
         if self._lock_fd is not None:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-            os.close(self._lock_fd)
+            _unlock(self._lock_fd)
             self._lock_fd = None
 
     # -- writing ----------------------------------------------------------------------------
