@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rag.lexical import FTS_TOKENIZE, index_text
+from rag.sqlitedb import connect_wal
 from rag.types import Article, ArticleInfo, Chunk
 
 SCHEMA_VERSION = "1"
@@ -67,16 +68,13 @@ _HIT_COLUMNS = "c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, 
 
 class Catalog:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db = connect_wal(path)
         self._local = threading.local()  # read-only connections of other threads
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._term_caches: dict[int, dict] = {}
         self._writes = 0  # this connection's own commits (data_version ignores them)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
         self.db.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",

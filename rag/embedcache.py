@@ -9,12 +9,12 @@ is one SQLite file in the data dir; deleting it is always safe.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
 
 import numpy as np
 
 from rag.embed import Embedder
+from rag.sqlitedb import connect_wal
 
 CACHE_FILE = "embed-cache.sqlite"
 _LOOKUP_BATCH = 500  # stays under SQLite's bound-parameter limit
@@ -31,10 +31,7 @@ class CachedEmbedder:
         self.inner = inner
         self.name = inner.name
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db = connect_wal(path)
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, dim INTEGER, vec BLOB)"
             " WITHOUT ROWID"

@@ -42,9 +42,9 @@ OPEN_LOCK_FILE = "open.lock"
 
 @contextmanager
 def _opening(data_dir: Path) -> Iterator[None]:
-    """Processes open the catalog and Chroma one at a time: two creating the same new index
-    at once raced in Chroma's own set-up ("table collections already exists") and in switching
-    the new catalog to WAL ("database is locked"). Held for the open only."""
+    """Processes open Chroma one at a time: two creating the same new store at once raced in
+    Chroma's own set-up ("table collections already exists"). Held for the open only. (The
+    SQLite files' own race is handled in rag.sqlitedb.connect_wal.)"""
     data_dir.mkdir(parents=True, exist_ok=True)
     fd = _flock(data_dir / OPEN_LOCK_FILE, fcntl.LOCK_EX)
     try:
@@ -127,22 +127,22 @@ class Store:
                 f"the index in {data_dir} was built with {built_with}, but {embedder} is "
                 f"configured: set RAG_EMBEDDER back, or ingest into another --data-dir"
             )
-        with _opening(data_dir):
-            catalog = Catalog(path)
-            try:
+        catalog = Catalog(path)
+        try:
+            with _opening(data_dir):
                 client = chroma_client(data_dir, chroma_url)
                 coll = client.get_or_create_collection(
                     name=collection,
                     embedding_function=None,
                     metadata={"hnsw:space": "cosine", "embedder": embedder},
                 )
-            except RagError:
-                catalog.close()
-                raise
-            except Exception as exc:
-                catalog.close()
-                where = chroma_url or str(data_dir / "chroma")
-                raise BackendError(f"cannot open the Chroma collection at {where}: {exc}") from None
+        except RagError:
+            catalog.close()
+            raise
+        except Exception as exc:
+            catalog.close()
+            where = chroma_url or str(data_dir / "chroma")
+            raise BackendError(f"cannot open the Chroma collection at {where}: {exc}") from None
         coll_embedder = (coll.metadata or {}).get("embedder")
         if coll_embedder not in (None, embedder):
             catalog.close()

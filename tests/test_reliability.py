@@ -223,13 +223,16 @@ def test_two_ingests_at_once_are_serialised_or_refused_never_corrupting(tmp_path
 
 
 def test_processes_creating_one_new_index_at_once_all_open_it(tmp_path):
-    """Chroma's set-up of a new store raced between processes ("table collections already
-    exists"); opening is serialised, so each of several simultaneous openers gets the store."""
+    """Creating a new index raced between processes: in Chroma's set-up ("table collections
+    already exists") and in switching the catalog and embedding cache files to WAL ("database
+    is locked"). Each of several simultaneous openers now gets the store and the cache."""
     code = (
         "import sys, time; from pathlib import Path; from rag.store import Store\n"
+        "from rag.embedcache import CachedEmbedder; from rag.embed import LocalEmbedder\n"
         "time.sleep(float(sys.argv[2]) - time.time())\n"
+        "cache = CachedEmbedder(LocalEmbedder(), Path(sys.argv[1]) / 'embed-cache.sqlite')\n"
         "with Store.open(Path(sys.argv[1]), 'articles', 'local:x', create=True) as s:\n"
-        "    print(s.vector_count())\n"
+        "    print(s.vector_count() + cache.entries())\n"
     )
     start = time.time() + 8  # past every interpreter's start-up: all open at the same moment
     procs = [
