@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import ConfigError
+from rag.resources import resource_dir
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = resource_dir("prompts")
 
 # The sentence every abstention uses: the prompt asks for it, code detects and emits it,
 # tests compare against it.

@@ -22,10 +22,11 @@ from rag.embed import Embedder
 from rag.ingest import ingest
 from rag.llm import ChatModel
 from rag.loaders import LoadFailure, load_path
+from rag.resources import resource_dir
 from rag.retrieve import Retriever
 from rag.store import Store
 
-EVALS = Path(__file__).resolve().parent.parent / "evals"
+EVALS = resource_dir("evals")
 
 
 class Case(BaseModel):
