@@ -22,6 +22,47 @@ def citation_header(c: Citation) -> str:
     )
 
 
+class DraftView:
+    """What a terminal shows while an answer is made: a status line, then the model's draft
+    streamed and marked unchecked; both are erased in place before the checked answer is
+    printed, so a reader never sees an unchecked claim left as the answer. Off a terminal
+    nothing is shown (the checked answer alone is printed)."""
+
+    STATUS = "searching the articles…"
+    DRAFT = "draft (unchecked): "
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.live = console.is_terminal
+        self.shown = ""
+
+    def start(self) -> None:
+        if self.live:
+            self._show(self.STATUS)
+
+    def on_delta(self, delta: str) -> None:
+        if not self.live:
+            return
+        if not self.shown.startswith(self.DRAFT):
+            self.erase()
+            self._show(self.DRAFT)
+        self._show(safe(delta))
+
+    def erase(self) -> None:
+        """Clear the status or draft lines and put the cursor at the start of the first."""
+        if not self.live or not self.shown:
+            return
+        width = max(self.console.width, 1)
+        rows = max(1, -(-len(self.shown) // width))
+        self.console.file.write("\r\x1b[2K" + "\x1b[1A\x1b[2K" * (rows - 1))
+        self.console.file.flush()
+        self.shown = ""
+
+    def _show(self, text: str) -> None:
+        self.console.print(text, end="", style="dim", markup=False)
+        self.shown += text
+
+
 def print_answer(console: Console, answer: Answer) -> None:
     """The checked answer (after the model's streamed draft), its evidence, what the checks
     did, then the numbered sources."""

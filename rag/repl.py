@@ -17,7 +17,7 @@ from rag.answer import Answer, answer_question
 from rag.config import Settings
 from rag.errors import RagError
 from rag.llm import ChatModel
-from rag.render import citation_header, print_answer
+from rag.render import DraftView, citation_header, print_answer
 from rag.retrieve import Filters, Retriever
 from rag.textsafe import safe
 
@@ -119,14 +119,8 @@ class Repl:
         return handler(args)
 
     def _ask(self, question: str) -> None:
-        streamed: list[str] = []
-
-        def on_delta(delta: str) -> None:
-            if not streamed:
-                self.console.print("Model: ", end="", style="dim")
-            streamed.append(delta)
-            self.console.print(safe(delta), end="", markup=False)
-
+        view = DraftView(self.console)
+        view.start()
         try:
             answer = answer_question(
                 question,
@@ -135,16 +129,17 @@ class Repl:
                 k=self.k,
                 history=self.history,
                 filters=self.filters,
-                on_delta=on_delta,
+                on_delta=view.on_delta,
             )
         except KeyboardInterrupt:
-            self.console.print("\n(stopped)", style="yellow")
+            view.erase()
+            self.console.print("(stopped)", style="yellow")
             return
         except RagError as exc:
-            self.console.print(f"\nerror: {exc}", style="red", markup=False)
+            view.erase()
+            self.console.print(f"error: {exc}", style="red", markup=False)
             return
-        if streamed:
-            self.console.print()
+        view.erase()
         print_answer(self.console, answer)
         self.history.append(answer.query)
         self.last = answer

@@ -3,8 +3,8 @@ every artifact, and the HTML report escaping what articles and models say."""
 
 import json
 import os
-import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,7 +16,7 @@ from conftest import ROOT
 from rag.cli import main
 from rag.evalrun import ItemResult, RunResult, write_run
 from rag.ingest import ingest
-from rag.store import Store
+from rag.store import Store, catalog_path
 
 LONG = ROOT / "tests" / "data" / "long_article.txt"
 SECRET = "sk-planted-secret-7c1e9a"
@@ -77,12 +77,34 @@ def test_vectors_survive_a_clean_exit_below_and_above_the_hnsw_sync_threshold(tm
     assert state["hits"] == 5
 
 
+def done_articles(data_dir: Path) -> int:
+    """Articles the index has finished, read from the catalog as another process sees it."""
+    path = catalog_path(data_dir, "articles")
+    if not path.exists():
+        return 0
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            return int(
+                db.execute("SELECT COUNT(*) FROM articles WHERE state = 'done'").fetchone()[0]
+            )
+        finally:
+            db.close()
+    except sqlite3.OperationalError:  # created but not yet holding its tables
+        return 0
+
+
 def test_kill_9_during_ingest_loses_nothing_and_the_next_ingest_completes(tmp_path, local_embedder):
-    corpus = make_corpus(tmp_path / "corpus", 12)
+    """Each run is killed when the index shows it mid-way: it has finished at least one more
+    article than it started with, and others of the corpus are still to come. The kill
+    lands between articles of a batch or while the next batch is embedded, whatever the
+    machine's speed (no sleep decides it)."""
+    copies = 20  # ~5 articles per embedding batch: four runs each have more left to do
+    corpus = make_corpus(tmp_path / "corpus", copies)
     data_dir = tmp_path / "idx"
-    rng = random.Random(20261123)
-    killed = 0
+    killed_at = []
     for _ in range(4):
+        before = done_articles(data_dir)
         proc = rag_cli(
             "--data-dir",
             str(data_dir),
@@ -96,18 +118,21 @@ def test_kill_9_during_ingest_loses_nothing_and_the_next_ingest_completes(tmp_pa
             # first would finish before the kill; the index is what is under test here
             env={"RAG_EMBED_CACHE": "false"},
         )
-        time.sleep(rng.uniform(4.0, 12.0))  # model load takes ~3 s; then articles go in
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            killed += 1
-        proc.communicate(timeout=60)
-    assert killed >= 3
+        while proc.poll() is None:
+            done = done_articles(data_dir)
+            if before < done < copies:
+                proc.send_signal(signal.SIGKILL)
+                killed_at.append(done)
+                break
+            time.sleep(0.02)  # polling interval, not a premise
+        proc.communicate(timeout=600)
+    assert len(killed_at) >= 3, killed_at
     with Store.open(data_dir, "articles", local_embedder.name) as store:
         report = ingest([str(corpus)], store, local_embedder, chunk_tokens=64, chunk_overlap=16)
-        assert report.failed == 0 and report.ingested == 12
+        assert report.failed == 0 and report.ingested == copies
         state = store.check()
         assert state["consistent"], state
-        assert len(store.catalog.articles()) == 12
+        assert len(store.catalog.articles()) == copies
         per_article = store.catalog.db.execute(
             "SELECT article_id, COUNT(*), COUNT(DISTINCT idx) FROM chunks GROUP BY article_id"
         ).fetchall()
@@ -229,21 +254,28 @@ def test_processes_creating_one_new_index_at_once_all_open_it(tmp_path):
     code = (
         "import sys, time; from pathlib import Path; from rag.store import Store\n"
         "from rag.embedcache import CachedEmbedder; from rag.embed import LocalEmbedder\n"
-        "time.sleep(float(sys.argv[2]) - time.time())\n"
+        "barrier = Path(sys.argv[2]); (barrier / sys.argv[3]).touch()\n"
+        "while not (barrier / 'go').exists(): time.sleep(0.005)\n"
         "cache = CachedEmbedder(LocalEmbedder(), Path(sys.argv[1]) / 'embed-cache.sqlite')\n"
         "with Store.open(Path(sys.argv[1]), 'articles', 'local:x', create=True) as s:\n"
         "    print(s.vector_count() + cache.entries())\n"
     )
-    start = time.time() + 8  # past every interpreter's start-up: all open at the same moment
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", code, str(tmp_path / "idx"), str(start)],
+            [sys.executable, "-c", code, str(tmp_path / "idx"), str(barrier), f"ready-{n}"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(4)
+        for n in range(4)
     ]
+    # every interpreter has imported everything before any opens: they open at one moment
+    deadline = time.monotonic() + 120
+    while len(list(barrier.glob("ready-*"))) < 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    (barrier / "go").touch()
     results = [p.communicate(timeout=120) for p in procs]
     for proc, (out, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0, err

@@ -2,7 +2,6 @@
 
 import os
 import sys
-import time
 from pathlib import Path
 
 import pexpect
@@ -55,7 +54,7 @@ def test_chat_session(chat):
     # Ctrl-C while an answer is being produced stops it without leaving the REPL.
     # (prompt_toolkit must have handed the terminal back first, or it reads ^C as input.)
     chat.sendline("What is Amazon's market capitalization?")
-    time.sleep(0.4)
+    chat.expect("searching the articles")  # the answer is under way: retrieval, then the model
     chat.sendcontrol("c")
     chat.expect(r"\(stopped\)")
     chat.expect(PROMPT)
