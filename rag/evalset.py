@@ -11,7 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from rag.errors import RagError
 
 G = TypeVar("G", bound=BaseModel)
-QuestionType = Literal["factual", "numeric", "entity", "cross", "followup", "unanswerable"]
+QuestionType = Literal[
+    "factual", "numeric", "entity", "cross", "followup", "unanswerable",
+    "who", "when", "why", "yesno",
+]  # fmt: skip
+Split = Literal["dev", "test"]
 
 
 class GoldFileError(RagError):
@@ -36,6 +40,9 @@ class GoldQA(BaseModel):
     )
     follow_up_of: str | None = Field(
         None, description="Id of the question this one follows (asked first, in the same chat)."
+    )
+    split: Split | None = Field(
+        None, description="dev (tune on it) or test (report only); set once, before tuning."
     )
 
     @model_validator(mode="after")
