@@ -20,6 +20,7 @@ from rich.text import Text
 from rag import __version__
 from rag.config import Settings, load_settings
 from rag.errors import RagError
+from rag.progress import Stages
 from rag.textsafe import safe
 
 out = Console(soft_wrap=True, highlight=False)
@@ -62,20 +63,21 @@ def _open_store(settings: Settings, create: bool = False, cache: bool = False) -
             embedder.close()
 
 
-def _print_comparison(a: Any, b: Any) -> None:
+def _print_comparison(a: Any, b: Any, names: tuple[str, str]) -> None:
+    """Metric by metric, then the items whose scores changed; columns are named by the run
+    folders (their time and label), which tell two runs apart when labels are the same."""
     from rag import evalrun
 
     metrics, items = evalrun.compare(a, b)
-    table = Table("metric", a.label, b.label, "change", title="metrics", title_justify="left")
+    table = Table("metric", *names, "change", title="metrics", title_justify="left")
     for m in metrics:
         delta = "" if m.a is None or m.b is None else f"{m.b - m.a:+.3f}"
-        shown = ["–" if v is None else f"{v:.3f}" for v in (m.a, m.b)]
-        table.add_row(m.metric, *shown, delta)
+        table.add_row(m.metric, _fmt(m.a), _fmt(m.b), delta)
     out.print(table)
     if not items:
         out.print("no item changed its scores")
     for row in items:
-        changes = ", ".join(f"{k} {v[0]} -> {v[1]}" for k, v in row["changed"].items())
+        changes = ", ".join(f"{k} {_fmt(v[0])} -> {_fmt(v[1])}" for k, v in row["changed"].items())
         out.print(f"{row['suite']} {row['id']}: {changes}", markup=False)
 
 
@@ -258,7 +260,7 @@ def search(
 
 @cli.command()
 @click.argument("question")
-@click.option("-k", type=int, help="Passages given to the model [3].")
+@click.option("-k", type=click.IntRange(1, 20), help="Passages searched for the answer [5].")
 @_filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
 @click.pass_context
@@ -280,41 +282,46 @@ def ask(
     """
     from rag.answer import answer_question
     from rag.llm import make_chat_model
-    from rag.render import print_answer
+    from rag.render import DraftView, print_answer
     from rag.retrieve import Retriever
 
     settings = _settings(ctx)
     model = make_chat_model(settings)
-    live = not as_json and out.is_terminal
-    streamed: list[str] = []
-
-    def on_delta(delta: str) -> None:
-        if not streamed:
-            out.print("Model: ", end="", style="dim")
-        streamed.append(delta)
-        out.print(safe(delta), end="", markup=False)
-
+    view = DraftView(out) if not as_json else None
     with _open_store(settings) as (store, embedder):
+        if view:
+            view.start()
         answer = answer_question(
             question,
             retriever=Retriever(store, embedder, per_article=2),
             model=model,
-            k=k or 3,
+            k=k or settings.k,
             filters=_filters(articles_, source, since, until),
-            on_delta=on_delta if live else None,
+            on_delta=view.on_delta if view else None,
         )
-    if as_json:
+    if as_json or view is None:
         _print_json(answer)
         return
-    if streamed:
-        out.print()
+    view.erase()
     print_answer(out, answer)
 
 
 @cli.command()
+@click.option("-k", type=click.IntRange(1, 20), help="Passages searched per answer [5].")
+@_filter_options
 @click.pass_context
-def chat(ctx: click.Context) -> None:
-    """Ask questions in a REPL: streamed, cited answers; /help lists the commands."""
+def chat(
+    ctx: click.Context,
+    k: int | None,
+    articles_: tuple[str, ...],
+    source: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> None:
+    """Ask questions in a REPL: streamed, cited answers; /help lists the commands.
+
+    The filters set the starting scope; /scope, /since and /k change it in the REPL.
+    """
     from rag.llm import make_chat_model
     from rag.repl import Repl
     from rag.retrieve import Retriever
@@ -322,7 +329,10 @@ def chat(ctx: click.Context) -> None:
     settings = _settings(ctx)
     model = make_chat_model(settings)
     with _open_store(settings) as (store, embedder):
-        Repl(Retriever(store, embedder, per_article=2), model, settings, out).run()
+        repl = Repl(Retriever(store, embedder, per_article=2), model, settings, out)
+        repl.filters = _filters(articles_, source, since, until)
+        repl.k = k or settings.k
+        repl.run()
 
 
 @cli.command()
@@ -426,6 +436,9 @@ def brief(
     show_default=True,
 )
 @click.option("--limit", type=int, help="Only the first N gold items of each suite.")
+@click.option(
+    "--split", type=click.Choice(["dev", "test"]), help="Only QA gold items of this split."
+)
 @click.option("--repeat", type=int, default=1, show_default=True, help="Run qa and brief N times.")
 @click.option("--label", default="run", show_default=True, help="Names the run folder.")
 @click.option(
@@ -437,6 +450,8 @@ def brief(
     help="Retrieval mode for the run.",
 )
 @click.option("--chunk-tokens", type=int, help="Chunk size for the run's index [256].")
+@click.option("-k", "k", type=click.IntRange(1, 20),
+              help="Passages searched per question [settings.k, 5].")  # fmt: skip
 @click.option("--qa-gold", type=click.Path(dir_okay=False), help="QA gold JSONL.")
 @click.option("--brief-gold", type=click.Path(dir_okay=False), help="Brief gold JSONL.")
 @click.option("--articles", type=click.Path(file_okay=False), help="Article folder [seeds/].")
@@ -458,10 +473,12 @@ def eval_(
     ctx: click.Context,
     suite: str,
     limit: int | None,
+    split: str | None,
     repeat: int,
     label: str,
     retrieval_mode: str,
     chunk_tokens: int | None,
+    k: int | None,
     qa_gold: str | None,
     brief_gold: str | None,
     articles: str | None,
@@ -483,16 +500,18 @@ def eval_(
     from rag import evalrun
 
     if compare:
-        _print_comparison(evalrun.load_run(Path(compare[0])), evalrun.load_run(Path(compare[1])))
+        first, second = (Path(p) for p in compare)
+        names = (first.name or str(first), second.name or str(second))
+        if names[0] == names[1]:
+            names = (str(first), str(second))
+        _print_comparison(evalrun.load_run(first), evalrun.load_run(second), names)
         return
     if repeat < 1 or (limit is not None and limit < 1):
         raise click.UsageError("--repeat and --limit take a positive number")
     overrides: dict[str, Any] = {"chunk_tokens": chunk_tokens} if chunk_tokens else {}
     settings = _settings(ctx, **overrides)
-    limits = evalrun.load_thresholds(
-        Path(thresholds) if thresholds else evalrun.EVALS_DIR / "thresholds.toml"
-    ) if gate else {}  # fmt: skip
-    root = Path(runs_dir) if runs_dir else evalrun.EVALS_DIR / "runs"
+    limits = _thresholds(evalrun, thresholds, required=gate)
+    root = Path(runs_dir) if runs_dir else evalrun.default_runs_dir()
     folder = evalrun.run_folder(root, label)
     paths: dict[str, Any] = {}
     if qa_gold:
@@ -501,54 +520,72 @@ def eval_(
         paths["brief_gold"] = Path(brief_gold)
     if articles:
         paths["articles"] = Path(articles)
-    progress = Progress(
-        TextColumn("{task.description:<10}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not err.is_terminal,
-    )
-    tasks: dict[str, Any] = {}
-
-    def tick(stage: str, total: int) -> None:
-        base = stage.split(" ")[0]
-        if total:
-            tasks[base] = progress.add_task(stage, total=total)
-        elif base in tasks:
-            progress.advance(tasks[base])
-
-    with progress:
+    with Stages(err, prefix="eval ") as stages:
         result = evalrun.run_eval(
             settings,
             suite=suite,  # type: ignore[arg-type]
             limit=limit,
+            split=split,
             repeat=repeat,
             retrieval_mode=retrieval_mode,
+            k=k,
             label=label,
-            progress=tick,
+            progress=stages.tick,
             **paths,
         )
+    result.gate = evalrun.gate(result, limits)
     evalrun.write_run(result, folder)
-    checks = evalrun.gate(result, limits) if gate else []
     if as_json:
-        gate_rows = [c.model_dump() for c in checks]
-        _print_json(result.model_dump(mode="json") | {"run": str(folder), "gate": gate_rows})
+        _print_json(result.model_dump(mode="json") | {"run": str(folder)})
     else:
-        table = Table("metric", "value", title=f"rag eval: {label}", title_justify="left")
+        table = Table("metric", "value", "count", title=f"rag eval: {label}", title_justify="left")
         for metric, value in result.summary.items():
-            table.add_row(metric, "–" if value is None else f"{value:.3f}")
+            table.add_row(metric, _fmt(value), _count(result.counts.get(metric)))
         out.print(table)
         out.print(f"wrote {folder}/results.json, report.md, report.html", markup=False)
-    failed = [c for c in checks if not c.passed]
-    for c in checks:
-        sign = "<=" if c.lower_is_better else ">="
-        verdict = "ok  " if c.passed else "FAIL"
-        line = f"gate {verdict} {c.metric} = {c.value} (needs {sign} {c.limit})"
-        err.print(line, style=None if c.passed else "red", markup=False)
-    if failed:
-        err.print(f"error: {len(failed)} metrics below their thresholds", markup=False)
+    errored = result.summary_errors()
+    if gate:
+        for c in result.gate:
+            err.print(c.describe(), style=None if c.passed else "red", markup=False)
+        failed = [c for c in result.gate if not c.passed]
+        if failed:
+            err.print(f"error: the gate failed on {len(failed)} metrics", markup=False)
+            ctx.exit(1)
+        err.print(f"gate passed: {len(result.gate)} metrics", markup=False)
+    if errored:
+        err.print(
+            f"error: {errored} items failed to run (see 'error' in {folder}/results.json)",
+            markup=False,
+        )
         ctx.exit(1)
+
+
+def _thresholds(evalrun: Any, path: str | None, required: bool) -> dict[str, float]:
+    """The thresholds to check: a given file, else the committed one when it is there (a
+    wheel install has none unless given; --gate then says what to pass)."""
+    from pathlib import Path
+
+    if path:
+        return dict(evalrun.load_thresholds(Path(path)))
+    default = evalrun.EVALS_DIR / "thresholds.toml"
+    if default.is_file():
+        return dict(evalrun.load_thresholds(default))
+    if required:
+        raise click.UsageError(f"no {default}: pass --thresholds FILE")
+    return {}
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f}" if abs(value) <= 1 else f"{value:,.1f}"
+
+
+def _count(hits_total: list[float] | None) -> str:
+    if not hits_total or not hits_total[1]:
+        return ""
+    hits, total = hits_total
+    return f"{hits:.0f}/{total:.0f}" if float(hits).is_integer() else f"n={total:.0f}"
 
 
 @cli.command()

@@ -13,7 +13,6 @@ spread goes into the summary as min/max).
 
 from __future__ import annotations
 
-import json
 import statistics
 import tempfile
 import time
@@ -28,13 +27,51 @@ from pydantic import BaseModel, Field
 from rag.config import Settings
 from rag.errors import ConfigError, InputError, RagError
 from rag.evalset import GoldBrief, GoldQA, load_brief_gold, load_gold
+from rag.resources import in_checkout, resource_dir
 
 Suite = Literal["retrieval", "qa", "brief", "all"]
 SUITES: tuple[str, ...] = ("retrieval", "qa", "brief")
-EVALS_DIR = Path(__file__).resolve().parent.parent / "evals"
+EVALS_DIR = resource_dir("evals")
+SEEDS_DIR = resource_dir("seeds")
 
 # Metrics where lower is better (the gate reads their thresholds as maxima).
 LOWER_IS_BETTER = {"forbidden_rate", "latency_p50_ms", "latency_p95_ms"}
+
+
+class Threshold(BaseModel):
+    metric: str
+    limit: float
+    value: float | None
+    passed: bool
+    lower_is_better: bool
+    count: list[float] | None = Field(None, description="[hits, total] behind the value.")
+    bound: float | None = Field(
+        None,
+        description="The bound the decision used: the upper bound for a floor, the lower "
+        "bound for a ceiling (exact counts for errors).",
+    )
+
+    def describe(self) -> str:
+        """One line a person can read: the figure, its counts, the limit and the bound."""
+        verdict = "ok  " if self.passed else "FAIL"
+        kind = "ceiling" if self.lower_is_better else "floor"
+        if self.value is None:
+            return f"gate {verdict} {self.metric}: not measured ({kind} {self.limit:g})"
+        shown = f"{self.value:.3f}"
+        if self.metric.endswith(".errors"):
+            return f"gate {verdict} {self.metric} {self.value:.0f} (at most {self.limit:g})"
+        if self.count and self.count[1]:
+            hits, total = self.count
+            shown = (
+                f"{hits:.0f}/{total:.0f} = {shown}"
+                if float(hits).is_integer()
+                else f"{shown} over {total:.0f} items"
+            )
+        line = f"gate {verdict} {self.metric} {shown} ({kind} {self.limit:g}"
+        if self.bound is not None:
+            side = "lower" if self.lower_is_better else "upper"
+            line += f"; 95% {side} bound {self.bound:.3f}"
+        return line + ")"
 
 
 class ItemResult(BaseModel):
@@ -45,6 +82,11 @@ class ItemResult(BaseModel):
     inputs: dict[str, Any]
     outputs: dict[str, Any]
     scores: dict[str, float | None]
+    units: dict[str, list[int]] = Field(
+        default_factory=dict,
+        description="[hits, total] behind a score that pools several units of one item "
+        "(facts of a brief, numbers of an answer).",
+    )
     error: str | None = None
 
 
@@ -56,8 +98,24 @@ class RunResult(BaseModel):
     summary: dict[str, float | None] = Field(description="Metric -> value, e.g. qa.correct.")
     by_type: dict[str, dict[str, float | None]] = Field(default_factory=dict)
     spread: dict[str, list[float]] = Field(default_factory=dict, description="[min, max].")
+    counts: dict[str, list[float]] = Field(
+        default_factory=dict,
+        description="Metric -> [hits, total] behind its value (for token F1: [sum, items]).",
+    )
+    bounds: dict[str, list[float]] = Field(
+        default_factory=dict,
+        description="Metric -> [low, high]: one-sided 95% bounds (Wilson for counts, normal "
+        "for token F1); the gate decides on these, not on the value alone.",
+    )
+    gate: list[Threshold] = Field(
+        default_factory=list, description="The committed thresholds checked on this run."
+    )
     items: list[ItemResult]
     wall_s: float = 0.0
+
+    def summary_errors(self) -> int:
+        """Items whose generation raised an error, over every suite."""
+        return sum(item.error is not None for item in self.items)
 
 
 def mean(values: Iterable[float | None]) -> float | None:
@@ -71,24 +129,34 @@ def run_eval(
     suite: Suite = "all",
     qa_gold: Path = EVALS_DIR / "qa_seeds.jsonl",
     brief_gold: Path = EVALS_DIR / "briefs_seeds.jsonl",
-    articles: Path = EVALS_DIR.parent / "seeds",
+    articles: Path = SEEDS_DIR,
     limit: int | None = None,
+    split: str | None = None,
     repeat: int = 1,
     retrieval_mode: str = "hybrid",
+    k: int | None = None,
     label: str = "run",
     progress: Callable[[str, int], None] | None = None,
+    model: Any = None,
 ) -> RunResult:
-    """Run the chosen suites; `progress(description, total)` is called per step with
-    total > 0 to start a stage and 0 to advance it."""
+    """Run the chosen suites; `k` passages (settings.k when None) are searched per question;
+    `model` replaces the chat model the settings name. `progress(description, total)` is
+    called per step with total > 0 to start a stage and 0 to advance it."""
     from rag.embed import make_embedder
     from rag.ingest import ingest
     from rag.llm import make_chat_model
     from rag.retrieve import Retriever
     from rag.store import Store
 
+    k = k or settings.k
+
     chosen = list(SUITES) if suite == "all" else [suite]
     qa_items = load_gold(qa_gold) if {"retrieval", "qa"} & set(chosen) else []
     briefs = load_brief_gold(brief_gold) if "brief" in chosen else []
+    if split:
+        qa_items = [i for i in qa_items if i.split == split]
+        if not qa_items:
+            raise InputError(f"no gold item in {qa_gold} has split {split!r}")
     if limit:
         qa_items = _limit(qa_items, limit)
         briefs = briefs[:limit]
@@ -97,7 +165,8 @@ def run_eval(
     tick = progress or (lambda _d, _t: None)
     started = time.perf_counter()
     embedder = make_embedder(settings)
-    model = make_chat_model(settings) if {"qa", "brief"} & set(chosen) else None
+    if model is None and {"qa", "brief"} & set(chosen):
+        model = make_chat_model(settings)
     items: list[ItemResult] = []
     with (
         tempfile.TemporaryDirectory(prefix="rag-eval-") as workdir,
@@ -118,14 +187,22 @@ def run_eval(
             items += _retrieval(qa_items, retriever, tick)
         for r in range(repeat):
             if "qa" in chosen and model is not None:
-                items += _qa(qa_items, retriever, model, r, tick)
+                items += _qa(qa_items, retriever, model, r, tick, k)
             if "brief" in chosen and model is not None:
                 items += _briefs(briefs, articles, store, model, r, tick)
     result = RunResult(
         label=label,
         started=datetime.now(UTC).isoformat(timespec="seconds"),
         settings=settings.model_dump(mode="json")
-        | {"retrieval_mode": retrieval_mode, "repeat": repeat},
+        | {
+            "retrieval_mode": retrieval_mode,
+            "k": k,
+            "split": split,
+            "qa_gold": qa_gold.name,
+            "repeat": repeat,
+            "embedder": embedder.name,
+        }
+        | ({"model": model.name} if model is not None else {}),
         suites=chosen,
         summary={},
         items=items,
@@ -179,10 +256,15 @@ def _retrieval(
 
 
 def _qa(
-    items: list[GoldQA], retriever: Any, model: Any, repeat: int, tick: Callable[[str, int], None]
+    items: list[GoldQA],
+    retriever: Any,
+    model: Any,
+    repeat: int,
+    tick: Callable[[str, int], None],
+    k: int,
 ) -> list[ItemResult]:
     from rag.answer import answer_question
-    from rag.evaluate import answer_scores
+    from rag.evaluate import answer_scores, answer_units
 
     tick("qa" if repeat == 0 else f"qa #{repeat + 1}", len(items))
     asked: dict[str, str] = {}
@@ -191,7 +273,7 @@ def _qa(
         history = [asked[item.follow_up_of]] if item.follow_up_of in asked else []
         try:
             answer = answer_question(
-                item.question, retriever=retriever, model=model, history=history
+                item.question, retriever=retriever, model=model, history=history, k=k
             )
         except RagError as exc:
             out.append(_failed("qa", item.id, item.type, repeat, {"question": item.question}, exc))
@@ -224,6 +306,7 @@ def _qa(
                     "flags": answer.flags,
                 },
                 scores=answer_scores(item, answer),
+                units=answer_units(item, answer),
             )
         )
         tick("qa", 0)
@@ -239,7 +322,7 @@ def _briefs(
     tick: Callable[[str, int], None],
 ) -> list[ItemResult]:
     from rag.brief import make_brief
-    from rag.evaluate import brief_scores
+    from rag.evaluate import brief_scores, brief_units
     from rag.loaders import LoadFailure, load_path
 
     tick("brief" if repeat == 0 else f"brief #{repeat + 1}", len(golds))
@@ -257,6 +340,7 @@ def _briefs(
         except RagError as exc:
             item = _failed("brief", gold.id, "brief", repeat, {"article": gold.article}, exc)
             item.scores = brief_scores(gold, None, article.text)
+            item.units = brief_units(gold, None, article.text)
             out.append(item)
             tick("brief", 0)
             continue
@@ -272,6 +356,7 @@ def _briefs(
                 inputs={"article": gold.article},
                 outputs=brief.model_dump(mode="json"),
                 scores=scores,
+                units=brief_units(gold, brief, article.text),
             )
         )
         tick("brief", 0)
@@ -288,54 +373,117 @@ def _failed(
 
 
 def summarise(result: RunResult) -> None:
-    """Fill summary (mean of each metric per suite), by_type and spread across repeats."""
-    from rag.evaluate import abstention_pr, percentile
+    """Fill summary, counts and bounds of each metric per suite, by_type, and the spread
+    across repeats. A metric pooled over units (facts, numbers) is hits / total over all
+    items; a 0/1 metric is its share of items; token F1 is a mean."""
+    from rag.evaluate import abstention_counts, percentile
 
     summary: dict[str, float | None] = {}
+    counts: dict[str, list[float]] = {}
+    bounds: dict[str, list[float]] = {}
     by_type: dict[str, dict[str, float | None]] = {}
     spread: dict[str, list[float]] = {}
     for suite in result.suites:
         rows = [i for i in result.items if i.suite == suite]
         if not rows:
             continue
-        metrics = sorted({k for i in rows for k in i.scores} - {"answerable", "abstained"})
+        metrics = sorted(
+            {k for i in rows for k in i.scores} - {"answerable", "abstained", "answer_words"}
+        )
         for metric in metrics:
             if metric.endswith("_ms") or metric == "tokens":
-                values = sorted(v for i in rows if (v := i.scores.get(metric)) is not None)
-                if values:
-                    name = metric.removesuffix("_ms")
-                    summary[f"{suite}.{name}_p50_ms"] = round(statistics.median(values), 1)
-                    summary[f"{suite}.{name}_p95_ms"] = round(percentile(values, 95), 1)
-                    if metric == "tokens":
-                        summary[f"{suite}.tokens_mean"] = round(statistics.fmean(values), 1)
-                        del summary[f"{suite}.tokens_p50_ms"], summary[f"{suite}.tokens_p95_ms"]
+                _latency(summary, suite, metric, rows, percentile)
                 continue
-            summary[f"{suite}.{metric}"] = mean(i.scores.get(metric) for i in rows)
+            name = f"{suite}.{metric}"
+            summary[name], counts[name], bounds[name] = _pooled(metric, rows)
             per_repeat = [
                 m
                 for r in sorted({i.repeat for i in rows})
-                if (m := mean(i.scores.get(metric) for i in rows if i.repeat == r)) is not None
+                if (m := _pooled(metric, [i for i in rows if i.repeat == r])[0]) is not None
             ]
             if len(per_repeat) > 1:
-                spread[f"{suite}.{metric}"] = [min(per_repeat), max(per_repeat)]
+                spread[name] = [min(per_repeat), max(per_repeat)]
         if suite == "qa":
-            precision, recall = abstention_pr([i.scores for i in rows if not i.error])
-            summary["qa.abstention_precision"] = precision
-            summary["qa.abstention_recall"] = recall
-        summary[f"{suite}.errors"] = float(sum(i.error is not None for i in rows))
+            precision, recall = abstention_counts([i.scores for i in rows if not i.error])
+            for name, hits_total in (("precision", precision), ("recall", recall)):
+                key = f"qa.abstention_{name}"
+                summary[key] = hits_total[0] / hits_total[1] if hits_total else None
+                if hits_total:
+                    counts[key] = [float(v) for v in hits_total]
+                    bounds[key] = list(_wilson(*hits_total))
+        if suite == "qa":
+            words = sorted(
+                v
+                for i in rows
+                if i.type != "why" and (v := i.scores.get("answer_words")) is not None
+            )
+            if words:
+                summary["qa.answer_words_p50"] = statistics.median(words)
+        errors = float(sum(i.error is not None for i in rows))
+        summary[f"{suite}.errors"] = errors
+        counts[f"{suite}.errors"] = [errors, float(len(rows))]
+        key = {"qa": "correct", "retrieval": "hit_at_5"}.get(suite, "fact_recall")
         for kind in sorted({i.type for i in rows}):
             typed = [i for i in rows if i.type == kind]
-            key = (
-                "correct"
-                if suite == "qa"
-                else "hit_at_5"
-                if suite == "retrieval"
-                else "fact_recall"
-            )
-            by_type.setdefault(f"{suite}.{key}", {})[kind] = mean(i.scores.get(key) for i in typed)
+            by_type.setdefault(f"{suite}.{key}", {})[kind] = _pooled(key, typed)[0]
     result.summary = {k: (round(v, 4) if v is not None else None) for k, v in summary.items()}
-    result.by_type = by_type
+    result.counts = counts
+    result.bounds = {k: [round(lo, 4), round(hi, 4)] for k, (lo, hi) in bounds.items()}
+    result.by_type = {
+        m: {k: (round(v, 4) if v is not None else None) for k, v in per.items()}
+        for m, per in by_type.items()
+    }
     result.spread = spread
+
+
+def _wilson(hits: float, total: float) -> tuple[float, float]:
+    from rag.evaluate import wilson_bounds
+
+    return wilson_bounds(hits, total)
+
+
+def _pooled(metric: str, rows: list[ItemResult]) -> tuple[float | None, list[float], list[float]]:
+    """(value, [hits, total], [low, high]) of one metric over some items."""
+    from rag.evaluate import mean_bounds
+
+    units = [i.units[metric] for i in rows if metric in i.units]
+    if units:
+        hits, total = sum(u[0] for u in units), sum(u[1] for u in units)
+        if not total:
+            return None, [0.0, 0.0], [0.0, 1.0]
+        return hits / total, [float(hits), float(total)], list(_wilson(hits, total))
+    values = [v for i in rows if (v := i.scores.get(metric)) is not None]
+    if not values:
+        return None, [0.0, 0.0], [0.0, 1.0]
+    if all(v in (0.0, 1.0) for v in values):
+        return (
+            sum(values) / len(values),
+            [sum(values), float(len(values))],
+            list(_wilson(sum(values), len(values))),
+        )
+    return (
+        sum(values) / len(values),
+        [round(sum(values), 4), float(len(values))],
+        list(mean_bounds(values)),
+    )
+
+
+def _latency(
+    summary: dict[str, float | None],
+    suite: str,
+    metric: str,
+    rows: list[ItemResult],
+    percentile: Callable[[list[float], float], float],
+) -> None:
+    values = sorted(v for i in rows if (v := i.scores.get(metric)) is not None)
+    if not values:
+        return
+    if metric == "tokens":
+        summary[f"{suite}.tokens_mean"] = round(statistics.fmean(values), 1)
+        return
+    name = metric.removesuffix("_ms")
+    summary[f"{suite}.{name}_p50_ms"] = round(statistics.median(values), 1)
+    summary[f"{suite}.{name}_p95_ms"] = round(percentile(values, 95), 1)
 
 
 # --- run folders, comparison, gate --------------------------------------------------------
@@ -360,17 +508,14 @@ def load_run(path: Path) -> RunResult:
         raise InputError(f"{file} is not a results.json of rag eval: {exc}") from None
 
 
+def default_runs_dir() -> Path:
+    """evals/runs of the checkout; with a wheel install, evals/runs under the current folder."""
+    return EVALS_DIR / "runs" if in_checkout() else Path("evals") / "runs"
+
+
 def run_folder(root: Path, label: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return root / f"{stamp}-{label}"
-
-
-class Threshold(BaseModel):
-    metric: str
-    limit: float
-    value: float | None
-    passed: bool
-    lower_is_better: bool
 
 
 def load_thresholds(path: Path) -> dict[str, float]:
@@ -392,17 +537,37 @@ def load_thresholds(path: Path) -> dict[str, float]:
 
 
 def gate(result: RunResult, thresholds: dict[str, float]) -> list[Threshold]:
-    """Each threshold of a suite that ran, checked against the run's summary. A metric
-    missing from the run fails (a metric must not pass by not being measured)."""
+    """Each threshold of a suite that ran, checked against the run. A floor fails only when
+    the metric's one-sided 95% upper bound is below it (a ceiling: the lower bound above
+    it), so one or two answers that differ between machines do not flip the verdict while
+    a real regression does; errors are counted exactly. A metric missing from the run
+    fails (a metric must not pass by not being measured)."""
     checks = []
     for metric, limit in thresholds.items():
         if metric.split(".", 1)[0] not in result.suites:
             continue
         value = result.summary.get(metric)
         lower = metric.split(".", 1)[1] in LOWER_IS_BETTER or metric.endswith(("_ms", ".errors"))
-        passed = value is not None and (value <= limit if lower else value >= limit)
+        low, high = result.bounds.get(metric, [value, value]) if value is not None else [0, 0]
+        if metric.endswith(".errors") or metric.endswith("_ms"):
+            bound = value
+        else:
+            bound = low if lower else high
+        passed = (
+            value is not None
+            and bound is not None
+            and (bound <= limit if lower else bound >= limit)
+        )
         checks.append(
-            Threshold(metric=metric, limit=limit, value=value, passed=passed, lower_is_better=lower)
+            Threshold(
+                metric=metric,
+                limit=limit,
+                value=value,
+                passed=passed,
+                lower_is_better=lower,
+                count=result.counts.get(metric),
+                bound=bound if value is not None else None,
+            )
         )
     return checks
 
@@ -433,7 +598,3 @@ def compare(a: RunResult, b: RunResult) -> tuple[list[Change], list[dict[str, An
         if changed:
             items.append({"suite": i.suite, "id": i.id, "changed": changed})
     return metrics, items
-
-
-def results_json(result: RunResult) -> str:
-    return json.dumps(result.model_dump(mode="json"), ensure_ascii=False)

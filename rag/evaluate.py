@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 import time
@@ -106,11 +107,26 @@ def percentile(sorted_values: Sequence[float], pct: float) -> float:
 
 # --- answers -------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"[a-z0-9$%.\-]+")
+_TOKEN = re.compile(r"\$|[a-z0-9]+(?:\.[0-9]+)?%?")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_ARTICLES = {"a", "an", "the"}
 
 
 def tokens(text: str) -> list[str]:
-    return [t.strip(".") for t in _TOKEN.findall(normalise(text)) if t.strip(".")]
+    """Words and numbers after normalisation, SQuAD-style: punctuation and the articles a,
+    an, the dropped; '8.1 percent' is '8.1%', '2,500' is '2500'; '$' is its own token."""
+    text = _THOUSANDS.sub("", normalise(text))
+    text = re.sub(r"(\d)\s*(?:per ?cent|pct)\b", r"\1%", text)
+    return [t for t in _TOKEN.findall(text) if t not in _ARTICLES]
+
+
+def contains(reference: str, text: str) -> bool:
+    """The reference's tokens occur in the text as a run of whole tokens: 'BABA' is not found
+    in 'Alibaba', '8.1%' is not found in '18.1%'."""
+    ref, got = tokens(reference), tokens(text)
+    if not ref:
+        return False
+    return any(got[i : i + len(ref)] == ref for i in range(len(got) - len(ref) + 1))
 
 
 def token_f1(prediction: str, reference: str) -> float:
@@ -125,6 +141,23 @@ def token_f1(prediction: str, reference: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+def answer_units(item: GoldQA, answer: Answer) -> dict[str, list[int]]:
+    """The counts behind the answer metrics that pool several units per item: markers for
+    citation_validity, numbers for groundedness ([hits, total])."""
+    text = _MARKERS.sub("", answer.text)
+    units: dict[str, list[int]] = {}
+    raw_markers = [int(n) for n in _MARKERS.findall(answer.model_text)]
+    given = {c.n for c in answer.citations}
+    if raw_markers:
+        units["citation_validity"] = [sum(n in given for n in raw_markers), len(raw_markers)]
+    shown = numbers_in(text)
+    if shown and not answer.abstained:
+        cited = [c for c in answer.citations if c.n in answer.cited]
+        held = set(numbers_in(" ".join(c.text for c in (cited or answer.citations))))
+        units["groundedness"] = [sum(n in held for n in shown), len(shown)]
+    return units
+
+
 def answer_scores(item: GoldQA, answer: Answer) -> dict[str, float | None]:
     """Per-item answer metrics (None = not applicable to this item). Formulas in
     evals/README.md."""
@@ -133,22 +166,32 @@ def answer_scores(item: GoldQA, answer: Answer) -> dict[str, float | None]:
     if not item.answerable:
         scores["correct"] = float(answer.abstained)
         scores["token_f1"] = None
+        scores["exact_match"] = None
         scores["numeric_match"] = None
+        scores["wrong_abstention"] = None
+        scores["confident_error"] = None if answer.abstained else 1.0
     else:
         refs = [item.answer or "", *item.variants]
-        scores["correct"] = float(
-            not answer.abstained and any(normalise(r) in normalise(text) for r in refs)
-        )
+        right = not answer.abstained and any(contains(r, text) for r in refs)
+        scores["correct"] = float(right)
         scores["token_f1"] = 0.0 if answer.abstained else max(token_f1(text, r) for r in refs)
+        scores["exact_match"] = float(
+            not answer.abstained and any(tokens(text) == tokens(r) for r in refs)
+        )
         wanted = set(numbers_in(item.answer or ""))
         scores["numeric_match"] = (
             float(not answer.abstained and wanted <= set(numbers_in(text))) if wanted else None
         )
-    raw_markers = [int(n) for n in _MARKERS.findall(answer.model_text)]
-    given = {c.n for c in answer.citations}
-    scores["citation_validity"] = (
-        sum(n in given for n in raw_markers) / len(raw_markers) if raw_markers else None
-    )
+        shown = normalise(" ".join(c.text for c in answer.citations))
+        scores["wrong_abstention"] = float(
+            answer.abstained and any(normalise(e) in shown for e in item.evidence)
+        )
+        scores["confident_error"] = None if answer.abstained else float(not right)
+    scores["answer_words"] = None if answer.abstained else float(len(text.split()))
+    units = answer_units(item, answer)
+    for metric in ("citation_validity", "groundedness"):
+        hits_total = units.get(metric)
+        scores[metric] = hits_total[0] / hits_total[1] if hits_total else None
     cited = [c for c in answer.citations if c.n in answer.cited]
     if item.answerable and not answer.abstained and cited:
         scores["citation_support"] = float(
@@ -156,12 +199,6 @@ def answer_scores(item: GoldQA, answer: Answer) -> dict[str, float | None]:
         )
     else:
         scores["citation_support"] = None
-    shown = numbers_in(text)
-    if shown and not answer.abstained:
-        held = set(numbers_in(" ".join(c.text for c in (cited or answer.citations))))
-        scores["groundedness"] = sum(n in held for n in shown) / len(shown)
-    else:
-        scores["groundedness"] = None
     scores["abstained"] = float(answer.abstained)
     scores["answerable"] = float(item.answerable)
     scores["latency_ms"] = answer.timings.total_ms
@@ -170,20 +207,54 @@ def answer_scores(item: GoldQA, answer: Answer) -> dict[str, float | None]:
     return scores
 
 
+def abstention_counts(
+    rows: Sequence[dict[str, float | None]],
+) -> tuple[list[int] | None, list[int] | None]:
+    """[hits, total] for abstention precision (of the abstentions, those on unanswerable
+    items) and recall (of the unanswerable items, those abstained on)."""
+    abstained = [r for r in rows if r.get("abstained")]
+    unanswerable = [r for r in rows if r.get("answerable") == 0.0]
+    precision = [sum(r.get("answerable") == 0.0 for r in abstained), len(abstained)]
+    recall = [sum(bool(r.get("abstained")) for r in unanswerable), len(unanswerable)]
+    return (precision if abstained else None), (recall if unanswerable else None)
+
+
 def abstention_pr(rows: Sequence[dict[str, float | None]]) -> tuple[float | None, float | None]:
     """Precision: of the abstentions, the share on unanswerable items. Recall: of the
     unanswerable items, the share abstained on."""
-    abstained = [r for r in rows if r.get("abstained")]
-    unanswerable = [r for r in rows if r.get("answerable") == 0.0]
-    precision = (
-        sum(r.get("answerable") == 0.0 for r in abstained) / len(abstained) if abstained else None
+    precision, recall = abstention_counts(rows)
+    return (
+        precision[0] / precision[1] if precision else None,
+        recall[0] / recall[1] if recall else None,
     )
-    recall = (
-        sum(bool(r.get("abstained")) for r in unanswerable) / len(unanswerable)
-        if unanswerable
-        else None
-    )
-    return precision, recall
+
+
+# --- uncertainty ---------------------------------------------------------------------------
+
+# One-sided 95%: the gate fails a metric only when the run shows, with 95% confidence, that
+# it is below its floor (or above its ceiling). See evals/README.md, "The gate".
+Z_ONE_SIDED_95 = 1.645
+
+
+def wilson_bounds(hits: float, total: float, z: float = Z_ONE_SIDED_95) -> tuple[float, float]:
+    """Wilson score interval of a proportion; (0, 1) when nothing was counted."""
+    if total <= 0:
+        return 0.0, 1.0
+    p = hits / total
+    denom = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denom
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def mean_bounds(values: Sequence[float], z: float = Z_ONE_SIDED_95) -> tuple[float, float]:
+    """Normal-approximation interval of a mean of values in [0, 1] (token F1)."""
+    if not values:
+        return 0.0, 1.0
+    centre = statistics.fmean(values)
+    spread = statistics.stdev(values) if len(values) > 1 else 0.5
+    half = z * spread / math.sqrt(len(values))
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 # --- briefs --------------------------------------------------------------------------------
@@ -212,20 +283,22 @@ def _same_move(move: MarketMove, gold: GoldMove) -> bool:
     )
 
 
-def brief_scores(
-    gold: GoldBrief, brief: Brief | None, article_text: str
-) -> dict[str, float | None]:
-    """Per-article brief metrics; a brief that failed to generate scores 0 on validity and
-    recall and None elsewhere."""
+def brief_units(gold: GoldBrief, brief: Brief | None, article_text: str) -> dict[str, list[int]]:
+    """[hits, total] per brief metric, counted over facts, entities, tickers, moves,
+    numbers, quotes and forbidden claims; a brief that failed to generate has found none
+    of its facts, entities and moves."""
     if brief is None:
-        failed: dict[str, float | None] = dict.fromkeys(BRIEF_METRICS, None)
-        failed.update(schema_valid=0.0, fact_recall=0.0, entity_recall=0.0, move_recall=0.0)
-        return failed
+        return {
+            "schema_valid": [0, 1],
+            "fact_recall": [0, len(gold.facts)],
+            "entity_recall": [0, len(gold.entities)],
+            "move_recall": [0, len(gold.moves)],
+        }
     try:
         Brief.model_validate(brief.model_dump())
-        valid = 1.0
+        valid = 1
     except ValidationError:
-        valid = 0.0
+        valid = 0
     text = normalise(brief_text(brief))
     found = [all(normalise(s) in text for s in f.must_contain) for f in gold.facts]
     names = {e.name.lower(): e for e in brief.entities}
@@ -234,6 +307,7 @@ def brief_scores(
         any(e.ticker == ticker and name.lower() in n for n, e in names.items())
         for name, ticker in gold.tickers.items()
     ]
+    move_hits = [any(_same_move(m, g) for m in brief.market_moves) for g in gold.moves]
     shown = [m.group() for m in NUMBER.finditer(brief_text(brief))]
     known = set(numbers_in(article_text))
     quotes = [kp.quote for kp in brief.key_points] + [m.quote for m in brief.market_moves]
@@ -244,21 +318,26 @@ def brief_scores(
         for claim in gold.forbidden
     ]
     return {
-        "schema_valid": valid,
-        "fact_recall": sum(found) / len(found),
-        "entity_recall": sum(entity_hits) / len(entity_hits) if entity_hits else None,
-        "ticker_accuracy": sum(ticker_hits) / len(ticker_hits) if ticker_hits else None,
-        "move_recall": (
-            sum(any(_same_move(m, g) for m in brief.market_moves) for g in gold.moves)
-            / len(gold.moves)
-            if gold.moves
-            else None
-        ),
-        "numeric_precision": (
-            sum(canonical(n) in known for n in shown) / len(shown) if shown else None
-        ),
-        "quote_validity": sum(quote_in(q, article_text) for q in quotes) / len(quotes)
-        if quotes
-        else None,
-        "forbidden_rate": sum(violated) / len(violated) if violated else None,
+        "schema_valid": [valid, 1],
+        "fact_recall": [sum(found), len(found)],
+        "entity_recall": [sum(entity_hits), len(entity_hits)],
+        "ticker_accuracy": [sum(ticker_hits), len(ticker_hits)],
+        "move_recall": [sum(move_hits), len(move_hits)],
+        "numeric_precision": [sum(canonical(n) in known for n in shown), len(shown)],
+        "quote_validity": [sum(quote_in(q, article_text) for q in quotes), len(quotes)],
+        "forbidden_rate": [sum(violated), len(violated)],
+    }
+
+
+def brief_scores(
+    gold: GoldBrief, brief: Brief | None, article_text: str
+) -> dict[str, float | None]:
+    """Per-article brief metrics (the shares of brief_units; None where nothing counts); a
+    brief that failed to generate scores 0 on validity and recall and None elsewhere."""
+    units = brief_units(gold, brief, article_text)
+    return {
+        metric: (units[metric][0] / units[metric][1])
+        if metric in units and units[metric][1]
+        else None
+        for metric in BRIEF_METRICS
     }
