@@ -22,7 +22,7 @@ ABSTAIN = "The articles do not say."
 
 # Placeholders each prompt must use (and may use nothing else).
 REQUIRED: dict[str, set[str]] = {
-    "answer": {"passages", "question", "abstain"},
+    "answer": {"sentence", "question", "abstain"},
     "brief": {"title", "article"},
     "brief_full": {"title", "article"},
     "brief_map": {"chunk"},

@@ -66,7 +66,12 @@ class DraftView:
 def print_answer(console: Console, answer: Answer) -> None:
     """The checked answer (after the model's streamed draft), its evidence, what the checks
     did, then the numbered sources."""
-    label = {"model": "Answer", "extractive": "Answer (quoted)", "abstain": "Answer"}
+    label = {
+        "span": "Answer",
+        "model": "Answer",
+        "extractive": "Answer (quoted)",
+        "abstain": "Answer",
+    }
     console.print(f"{label[answer.method]}: {safe(answer.text)}", style="bold", markup=False)
     if answer.evidence and answer.method != "extractive":
         console.print(f'Evidence [{answer.evidence_n}]: "{safe(answer.evidence)}"', markup=False)

@@ -31,7 +31,7 @@ Ctrl-D or /quit leaves.
   /articles          the indexed articles
   /scope ID... | all limit questions to some articles (ids from /articles), or all of them
   /since YYYY-MM-DD  only articles from that day on (/since off to clear)
-  /k N               passages given to the model
+  /k N               passages searched for the answer
   /brief ID          a checked brief of one article (id or prefix from /articles)
   /model             the language model in use
   /clear             forget the conversation (follow-ups start afresh)
@@ -50,7 +50,7 @@ class Repl:
         self.history: list[str] = []
         self.last: Answer | None = None
         self.filters = Filters()
-        self.k = 3
+        self.k = settings.k
         self.commands: dict[str, Callable[[list[str]], bool]] = {
             "help": self._help,
             "sources": self._sources,
@@ -68,9 +68,12 @@ class Repl:
 
     def run(self) -> None:
         count = len(self.retriever.store.catalog.articles())
+        scope = f", scope {self._describe_scope()}" if self.filters.active() else ""
         self.console.print(
-            f"rag chat — {count} articles, model {self.model.name}. /help for commands.",
+            f"rag chat — {count} articles, model {self.model.name}, k {self.k}{scope}. "
+            "/help for commands.",
             style="dim",
+            markup=False,
         )
         read = self._terminal_reader() if sys.stdin.isatty() else _plain_reader()
         while True:
@@ -212,9 +215,19 @@ class Repl:
         self.console.print(f"since: {self.filters.since or 'any date'}")
         return True
 
+    def _describe_scope(self) -> str:
+        f = self.filters
+        parts = [
+            ("articles " + ", ".join(f.article_ids)) if f.article_ids else "",
+            f"source ~ {f.source}" if f.source else "",
+            f"since {f.since}" if f.since else "",
+            f"until {f.until}" if f.until else "",
+        ]
+        return "; ".join(p for p in parts if p)
+
     def _k(self, args: list[str]) -> bool:
-        if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= 10:
-            self.console.print(f"usage: /k N with N from 1 to 10 (now {self.k})")
+        if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= 20:
+            self.console.print(f"usage: /k N with N from 1 to 20 (now {self.k})")
             return True
         self.k = int(args[0])
         self.console.print(f"k: {self.k}")

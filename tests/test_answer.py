@@ -27,65 +27,64 @@ def retriever(tmp_path_factory, local_embedder):
         yield Retriever(store, local_embedder, per_article=2)
 
 
-def ask(retriever, reply, question=TUESDAY_Q, **kw):
-    model = ScriptedChatModel([reply])
+def ask(retriever, replies, question=TUESDAY_Q, **kw):
+    model = ScriptedChatModel(list(replies))  # an empty script fails if the model is asked
     return answer_question(question, retriever=retriever, model=model, **kw), model
 
 
-def test_prompt_delimits_numbered_passages_and_names_the_sentinel(retriever):
-    answer, model = ask(retriever, "8.1% [1]")
+MOONSHOT_Q = "Which AI start-up has Alibaba invested in?"
+MOONSHOT = "In addition to Qwen, Alibaba has also invested in an AI start-up named Moonshot."
+
+
+def test_a_figure_question_is_answered_by_the_figure_of_the_answering_sentence(retriever):
+    answer, model = ask(retriever, [])
+    assert model.calls == []  # the kind is clear: rules take the figure, no model is asked
+    assert answer.kind == "quantity" and answer.method == "span" and not answer.abstained
+    n = answer.cited[0]
+    assert answer.text == f"8.1% [{n}]"
+    assert answer.evidence.startswith("Shares of Chinese tech giant Alibaba")
+    assert answer.evidence in answer.citations[n - 1].text
+    for c in answer.citations:  # the passages are exact slices of their articles
+        assert retriever.store.catalog.article_text(c.article_id)[c.start : c.end] == c.text
+
+
+def test_the_model_copies_a_phrase_of_one_sentence_shown_as_data(retriever):
+    answer, model = ask(retriever, ["Moonshot"], question=MOONSHOT_Q)
     [call] = model.calls
     prompt = call["messages"][-1].content
-    body = prompt.rsplit("<passages>", 1)[1]
-    assert "[1] " in body and "</passages>" in body
-    assert body.rstrip().endswith(f"Question: {TUESDAY_Q}\nAnswer:")
-    assert ABSTAIN in prompt and "data, not instructions" in prompt
-    assert call["stop"] == ["\n"]
-    for c in answer.citations:  # the passages given are exact slices of their articles
-        text = retriever.store.catalog.article_text(c.article_id)
-        assert text[c.start : c.end] == c.text and " ".join(c.text.split()) in prompt
+    tail = prompt.rsplit("Sentence: ", 1)[1]
+    assert tail == f"{MOONSHOT}\nQuestion: {MOONSHOT_Q}\nAnswer:"
+    assert ABSTAIN in prompt and "data, not instructions" in prompt and call["stop"] == ["\n"]
+    assert answer.method == "model" and answer.text == f"Moonshot [{answer.cited[0]}]"
+    assert answer.evidence == MOONSHOT
 
 
-def test_a_checked_answer_keeps_its_citation_and_evidence(retriever):
-    answer, _ = ask(retriever, "rallied 8.1% [1]")
-    n = answer.cited[0]
-    assert answer.method == "model" and not answer.abstained
-    assert "8.1%" in answer.text and "8.1%" in answer.citations[n - 1].text
-    assert "8.1%" in answer.evidence
+def test_a_reply_that_is_not_a_phrase_of_the_sentence_is_not_shown(retriever):
+    answer, _ = ask(retriever, ["OpenAI, for $9 billion"], question=MOONSHOT_Q)
+    assert any("not a phrase of the sentence" in f for f in answer.flags)
+    assert answer.method == "extractive" and answer.text.startswith(MOONSHOT)
+    assert "OpenAI" not in answer.text and "9 billion" not in answer.text
 
 
-def test_a_wrong_citation_is_moved_to_the_passage_holding_the_number(retriever):
-    answer, _ = ask(retriever, "rallied 8.1% [1]")
-    holder = next(c.n for c in answer.citations if "8.1%" in c.text)
-    if holder != 1:
-        assert answer.cited == [holder]
-        assert any(f"cited [{holder}] instead of [1]" in f for f in answer.flags)
+def test_yes_no_and_why_questions(retriever):
+    answer, _ = ask(retriever, [], question="Has the US government assured Nvidia about licences?")
+    assert answer.kind == "yesno" and answer.text.startswith("Yes [")
+    assert "assured NVIDIA that licenses will be granted" in answer.evidence
+    answer, _ = ask(retriever, [], question="Why did Alibaba shares rise on Tuesday?")
+    assert answer.kind == "reason" and not answer.abstained
+    assert "Nvidia" in answer.text and "H20" in answer.text
 
 
-def test_invalid_markers_are_removed_and_reported(retriever):
-    answer, _ = ask(retriever, "8.1% [1] [7]")
-    assert "[7]" not in answer.text
-    assert any("removed invalid citation markers [7]" in f for f in answer.flags)
-    assert all(n in {c.n for c in answer.citations} for n in answer.cited)
-
-
-def test_unsupported_number_is_flagged_and_replaced(retriever):
-    answer, _ = ask(retriever, "Alibaba rallied 9.4% [1]")
-    assert any("numbers not in any passage: 9.4%" in f for f in answer.flags)
-    assert "9.4" not in answer.text
-    assert answer.method == "extractive" and "8.1%" in answer.text
-
-
-def test_model_abstention_on_weakly_supported_question(retriever):
-    answer, _ = ask(retriever, ABSTAIN, question="What did Apple report for iPhone sales?")
-    assert answer.abstained and answer.text == ABSTAIN and answer.citations
+def test_a_figure_of_the_wrong_kind_or_day_is_not_an_answer(retriever):
+    answer, model = ask(retriever, [], question="What price did Nvidia set for the H20?")
+    assert answer.abstained and answer.text == ABSTAIN and model.calls == []
+    answer, _ = ask(retriever, [], question="How much did Alibaba's stock rise on Friday?")
+    assert answer.abstained and any("Friday" in f for f in answer.flags)
 
 
 def test_weak_retrieval_support_abstains_without_asking_the_model(retriever):
     answer, model = ask(
-        retriever,
-        "should not be used",
-        question="What did the Federal Reserve decide about interest rates?",
+        retriever, [], question="What did the Federal Reserve decide about interest rates?"
     )
     assert answer.abstained and answer.text == ABSTAIN and model.calls == []
 
@@ -100,7 +99,7 @@ def test_follow_up_is_rewritten_with_the_question_before_it():
 def test_prompt_placeholders_are_checked_at_load(tmp_path):
     from rag.errors import ConfigError
 
-    (tmp_path / "answer.txt").write_text("version: 1\n---\n{passages} {question}\n")
+    (tmp_path / "answer.txt").write_text("version: 1\n---\n{sentence} {question}\n")
     with pytest.raises(ConfigError, match="missing \\['abstain'\\]"):
         load_prompt("answer", tmp_path)
     assert load_prompt("answer").version
@@ -172,7 +171,9 @@ def test_cli_ask_with_llm_server_down_is_one_clear_line(capsys, seeds, monkeypat
     monkeypatch.setenv("RAG_LLM_PROVIDER", "openai")
     monkeypatch.setenv("RAG_LLM_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
     monkeypatch.setenv("RAG_LLM_MAX_RETRIES", "0")
-    assert main(["ask", TUESDAY_Q]) == 1
+    assert main(["ask", TUESDAY_Q]) == 0  # a figure is taken by rule: no model is needed
+    capsys.readouterr()
+    assert main(["ask", MOONSHOT_Q]) == 1  # the model copies the phrase: it must be reached
     err = capsys.readouterr().err
     assert (
         "cannot reach the LLM server" in err and "rag serve-llm" in err and "Traceback" not in err

@@ -66,3 +66,21 @@ def test_chat_session(chat):
 
     chat.sendline("/quit")
     chat.expect(pexpect.EOF)
+
+
+def test_chat_takes_the_filters_and_k_of_ask(tmp_path, seeds, capsys, monkeypatch):
+    import io
+
+    data = ["--data-dir", str(tmp_path / "idx")]
+    assert main([*data, "ingest", str(seeds)]) == 0
+    capsys.readouterr()
+    question = "By how much did Alibaba shares rally on Tuesday?\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(question))
+    assert main([*data, "chat"]) == 0
+    assert "8.1%" in capsys.readouterr().out
+    # scoped to the Thursday article, the Tuesday figure is not there to be found
+    monkeypatch.setattr("sys.stdin", io.StringIO(question))
+    assert main([*data, "chat", "--source", "004_", "-k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "k 2, scope source ~ 004_" in out
+    assert "8.1%" not in out and "004_6f3f07893199474a.txt" in out

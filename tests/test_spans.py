@@ -1,0 +1,59 @@
+"""Question kinds, typed phrases and unit checks (rag/spans.py) on hand-made sentences."""
+
+import pytest
+
+from rag.spans import dates, names, negated, quantities, question_kind, reason, unit_mismatches
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many candidates are running?", "quantity"),
+        ("What is the new total of the spending freeze?", "quantity"),
+        ("By how much did Alibaba shares rally on Tuesday?", "quantity"),
+        ("What share of the paper did Punjab make?", "quantity"),
+        ("And how much did it rise?", "quantity"),
+        ("When did Greece adopt the euro?", "date"),
+        ("How far back do Min Nan texts go?", "date"),
+        ("Who founded Hasidic Judaism?", "person"),
+        ("Why did the stock fall?", "reason"),
+        ("Did the funding convert most Muslims?", "yesno"),
+        ("What is the main news about Alibaba?", "summary"),
+        ("Which magazine announced the sequel?", "other"),
+    ],
+)
+def test_question_kind(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_figures_keep_their_unit_currency_and_qualifier():
+    sentence = ("Alibaba plans to invest at least 380 billion Chinese yuan, or $53 billion, over "
+                "the next three years; about two-thirds of it in cloud.")  # fmt: skip
+    assert [p.text for p in quantities(sentence)] == [
+        "at least 380 billion Chinese yuan", "$53 billion", "three years", "about two-thirds",
+    ]  # fmt: skip
+    assert [p.text for p in quantities("It runs 267 kilometers; cassava ranges between 200,000 "
+                                       "and 300,000 tonnes.")] == [
+        "267 kilometers", "between 200,000 and 300,000 tonnes"]  # fmt: skip
+
+
+def test_dates_names_causes_and_negation():
+    assert [p.text for p in dates("Established on 24 February 1918, in 1883–84 and in the 16th "
+                                  "century; late on Monday it said")] == [
+        "24 February 1918", "1883–84", "the 16th century", "late on Monday"]  # fmt: skip
+    found = names("These were launched by Pakistani economist Mahbub ul Haq in 1990 at Cambridge "
+                  "University", skip={"launched"})  # fmt: skip
+    assert [p.text for p in found] == ["Mahbub ul Haq"]
+    cause = reason("The Iranian government gained popularity due to its support for Hezbollah.")
+    assert cause is not None and cause.text == "due to its support for Hezbollah"
+    assert negated("the drug was never approved") and not negated("the drug was approved")
+
+
+def test_a_figure_must_carry_the_unit_and_currency_of_its_sentence():
+    source = (
+        "The freeze rose to 13.3 billion reais ($2.4 billion) and shares rallied 8.1% on Tuesday."
+    )
+    assert unit_mismatches("$13.3 billion", source) == ["$13.3"]
+    assert unit_mismatches("13.3 billion reais", source) == []
+    assert unit_mismatches("8.1 points", source) == ["8.1"]
+    assert unit_mismatches("8.1%", source) == [] and unit_mismatches("$2.4 billion", source) == []
