@@ -33,6 +33,9 @@ PERTURBED = {
 }
 BROKEN = {
     "dense-k1": ({}, ["--mode", "dense", "-k", "1"]),
+    "lexical-k1": ({}, ["--mode", "lexical", "-k", "1"]),
+}
+OTHER = {  # not broken, not a perturbation: shown for what the gate says of it
     "smollm2": ({"RAG_LLM_MODEL": "smollm2-135m"}, []),
 }
 
@@ -54,7 +57,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="Keep the run folders here.")
     opts = parser.parse_args()
     out = opts.out or Path(tempfile.mkdtemp(prefix="gate-robustness-"))
-    variants = {**PERTURBED, **BROKEN}
+    variants = {**PERTURBED, **BROKEN, **OTHER}
     rows = []
     for name, (env, args) in variants.items():
         if opts.only and name not in opts.only:

@@ -286,7 +286,14 @@ def typed_phrase(sentence: str, question: str, kind: Kind, asked: set[str]) -> P
             found = [p for p in found if not _YEAR_ONLY.match(p.text)]
         # a figure in brackets is a quote box or an aside: '(BABA -1.71%) rallied 8.1%'
         found = [p for p in found if not _in_brackets(sentence, p)] or found
-        return _nearest(found, sentence, asked, prefer=lambda p: bool(_UNITFUL.search(p.text)))
+        return _nearest(
+            found,
+            sentence,
+            asked,
+            prefer=lambda p: (
+                bool(_UNITFUL.search(p.text)) + fits(_with_next_word(sentence, p), question)
+            ),
+        )
     if kind == "date":
         found = [p for p in dates(sentence) if not _in_question(p.text, question)]
         if not re.search(r"\b(?:live|lived|life|born|die|died|death)\b", question, re.I):
@@ -306,6 +313,12 @@ _YEAR_ONLY = re.compile(
     r"^(?:(?:in|since|by|from|between) )?(?:1[5-9]|20)\d\d"
     r"(?:\s?(?:-|–|to|and)\s?(?:(?:1[5-9]|20)?\d\d))?$"
 )
+
+
+def _with_next_word(sentence: str, p: Phrase) -> str:
+    """The figure and the word after it ('290 kilometres', 'ten years'): what it counts."""
+    after = re.match(r"\s*[\w-]+", sentence[p.end :])
+    return p.text + (after.group() if after else "")
 
 
 def _in_brackets(sentence: str, p: Phrase) -> bool:
@@ -333,10 +346,10 @@ def _words(text: str) -> set[str]:
 
 
 def _nearest(
-    found: list[Phrase], sentence: str, asked: set[str], prefer: Callable[[Phrase], bool]
+    found: list[Phrase], sentence: str, asked: set[str], prefer: Callable[[Phrase], int]
 ) -> Phrase | None:
-    """The phrase closest to where the question's terms occur in the sentence; phrases that
-    `prefer` marks win ties of distance within ~6 words."""
+    """The phrase closest to where the question's terms occur in the sentence; each point
+    `prefer` gives a phrase wins it ties of distance within ~2 words."""
     if not found:
         return None
     anchors = [
@@ -354,7 +367,7 @@ def _nearest(
     def distance(p: Phrase) -> float:
         gap_chars = min(gap(a, p) for a in anchors)
         agent = 0.5 if sentence[max(0, p.start - 3) : p.start] == "by " else 0.0
-        return gap_chars / 40 - (0.3 if prefer(p) else 0.0) - agent
+        return gap_chars / 40 - 0.3 * prefer(p) - agent
 
     return min(found, key=distance)
 
@@ -451,7 +464,11 @@ def answer_question(
         typed = [c for c in ranked[:3] if c.typed]
         chosen = typed[0] if typed else best
         phrase = typed_phrase(chosen.text, query, kind, content_terms(query))
-        if kind == "quantity" and phrase is not None and not fits(phrase.text, question):
+        if (
+            kind == "quantity"
+            and phrase is not None
+            and not fits(_with_next_word(chosen.text, phrase), question)
+        ):
             result.flags.append(
                 f"the sentence's figure ({phrase.text}) is not the kind the question asks for"
             )
@@ -530,12 +547,24 @@ _MONEY = re.compile(
 _FRACTION = re.compile(r"%|percent|per cent|half|third|quarter|fifth|of the", re.I)
 
 
+_DURATION_OR_LENGTH = re.compile(
+    r"\b(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century|"
+    r"km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|feet|foot|ft|yards?|inch(?:es)?|cm|mm|mi|m)\b",
+    re.I,
+)
+
+
 def fits(figure: str, question: str) -> bool:
     """A money question needs an amount of money, a share question a percentage or a
-    fraction, and a 'how many' question is not answered by a percentage."""
+    fraction, a 'how long' question a duration or a length, a 'how much' question a figure
+    with a unit; a 'how many' question is not answered by a percentage."""
     if _MONEY_Q.search(question) and not _MONEY.search(figure):
         return False
     if _SHARE_Q.search(question) and not _FRACTION.search(figure):
+        return False
+    if re.search(r"\bhow long\b", question, re.I) and not _DURATION_OR_LENGTH.search(figure):
+        return False
+    if re.search(r"\bhow much\b(?! of\b)", question, re.I) and not _UNITFUL.search(figure):
         return False
     return not (re.search(r"\bhow many\b", question, re.I) and "%" in figure)
 

@@ -34,8 +34,13 @@ SUITES: tuple[str, ...] = ("retrieval", "qa", "brief")
 EVALS_DIR = resource_dir("evals")
 SEEDS_DIR = resource_dir("seeds")
 
-# Metrics where lower is better (the gate reads their thresholds as maxima).
-LOWER_IS_BETTER = {"forbidden_rate", "latency_p50_ms", "latency_p95_ms"}
+# Metrics where lower is better (the gate reads their thresholds as maxima, the report
+# colours them the other way round).
+LOWER_IS_BETTER = ("_rate", ".errors", "_ms", "tokens_mean", "confident_error", "wrong_abstention")
+
+
+def lower_is_better(metric: str) -> bool:
+    return metric.endswith(LOWER_IS_BETTER)
 
 
 class Threshold(BaseModel):
@@ -547,7 +552,7 @@ def gate(result: RunResult, thresholds: dict[str, float]) -> list[Threshold]:
         if metric.split(".", 1)[0] not in result.suites:
             continue
         value = result.summary.get(metric)
-        lower = metric.split(".", 1)[1] in LOWER_IS_BETTER or metric.endswith(("_ms", ".errors"))
+        lower = lower_is_better(metric)
         low, high = result.bounds.get(metric, [value, value]) if value is not None else [0, 0]
         if metric.endswith(".errors") or metric.endswith("_ms"):
             bound = value

@@ -18,6 +18,7 @@ from rag.evalset import GoldBrief, GoldMove, GoldQA
 from rag.extract import quote_in
 from rag.numbers import NUMBER, canonical, numbers_in
 from rag.retrieve import Mode, Retriever
+from rag.spans import unit_mismatches
 from rag.types import Hit
 
 _MARKERS = re.compile(r"\s*\[(\d+)\]")
@@ -188,6 +189,12 @@ def answer_scores(item: GoldQA, answer: Answer) -> dict[str, float | None]:
         )
         scores["confident_error"] = None if answer.abstained else float(not right)
     scores["answer_words"] = None if answer.abstained else float(len(text.split()))
+    source = answer.evidence or " ".join(c.text for c in answer.citations)
+    scores["unit_mismatch_rate"] = (
+        float(bool(unit_mismatches(text, source)))
+        if not answer.abstained and numbers_in(text)
+        else None
+    )
     units = answer_units(item, answer)
     for metric in ("citation_validity", "groundedness"):
         hits_total = units.get(metric)

@@ -9,11 +9,10 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from rag.evalrun import lower_is_better
+
 if TYPE_CHECKING:
     from rag.evalrun import ItemResult, RunResult, Threshold
-
-# Metrics where a low figure is good: coloured the other way round.
-_LOWER_IS_BETTER = ("forbidden_rate", ".errors", "_ms", "tokens_mean")
 
 
 def fmt(value: float | None) -> str:
@@ -27,10 +26,6 @@ def count(hits_total: list[float] | None) -> str:
         return ""
     hits, total = hits_total
     return f"{hits:.0f}/{total:.0f}" if float(hits).is_integer() else f"n={total:.0f}"
-
-
-def lower_is_better(metric: str) -> bool:
-    return metric.endswith(_LOWER_IS_BETTER)
 
 
 def passed(item: ItemResult) -> bool:

@@ -159,6 +159,10 @@ def names(sentence: str, skip: set[str]) -> list[Phrase]:
             continue  # a nationality, as in: Pakistani economist Mahbub ul Haq
         if m.start() == 0 and " " not in text and text.lower() in _FUNCTION_WORDS:
             continue
+        if re.fullmatch(_TITLE, text):
+            continue  # a title alone ('Chancellor') names no one
+        if " " not in text and _PLACE_BEFORE.search(sentence[:start]):
+            continue  # 'in Brasília', 'in the Philippines': a place, not a person
         out.append(Phrase(text, start, start + len(text)))
     return out
 
@@ -179,6 +183,7 @@ _NOT_PERSON = re.compile(
     r"Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mongol|Chinese|English|French|"
     r"German|Spanish|Japanese|Russian|American|British)\b"
 )
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|across|throughout|into)\s(?:the\s)?$", re.I)
 _PARTICLE_SET = set(_PARTICLE.strip("(?:)").split("|"))
 _FUNCTION_WORDS = {
     "the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "this", "that", "these",

@@ -118,6 +118,12 @@ def test_exact_match_wrong_abstention_and_confident_errors():
     assert gave_up["confident_error"] is None
 
 
+def test_a_figure_with_another_unit_than_its_source_counts_as_a_unit_mismatch():
+    assert answer_scores(GOLD, answer("8.1% [1]", "x", [1]))["unit_mismatch_rate"] == 0.0
+    assert answer_scores(GOLD, answer("$8.1 [1]", "x", [1]))["unit_mismatch_rate"] == 1.0
+    assert answer_scores(GOLD, answer("Alibaba [1]", "x", [1]))["unit_mismatch_rate"] is None
+
+
 BRIEF_GOLD = GoldBrief.model_validate(
     {
         "id": "b", "article": TUESDAY,

@@ -57,3 +57,33 @@ def test_a_figure_must_carry_the_unit_and_currency_of_its_sentence():
     assert unit_mismatches("13.3 billion reais", source) == []
     assert unit_mismatches("8.1 points", source) == ["8.1"]
     assert unit_mismatches("8.1%", source) == [] and unit_mismatches("$2.4 billion", source) == []
+
+
+def test_a_place_or_a_title_alone_is_not_a_person():
+    sentence = "The reports were launched in Brasília in 1990 by Chancellor Olaf Scholz."
+    assert [p.text for p in names(sentence, skip=set())] == ["Olaf Scholz"]
+    assert [p.text for p in names("It was written in the Philippines.", skip=set())] == []
+    assert [p.text for p in names("Power passed to the Normans.", skip=set())] == ["Normans"]
+
+
+def test_a_figure_fits_the_question_only_with_the_unit_it_asks_for():
+    from rag.answer import fits
+
+    assert fits("290 kilometers", "How long is Estonia's border with Russia?")
+    assert not fits("ten", "How long is Estonia's border with Russia?")
+    assert fits("8.1%", "How much did Alibaba stock gain?") and not fits(
+        "152", "How much did it grow?"
+    )
+    assert not fits("$2.3 billion", "What share of sales came from cloud?")
+    assert not fits("40%", "How many people voted?") and fits("40", "How many people voted?")
+    assert fits("$53 billion", "How much did Alibaba pay?") and not fits(
+        "53", "How much did it cost?"
+    )
+
+
+def test_verbs_of_a_price_moving_meet_as_one_term():
+    from rag.answer import content_terms
+
+    assert content_terms("Why did the shares rise?") & content_terms("Shares rallied 8.1%.")
+    assert content_terms("Why did it fall?") & content_terms("The stock tumbled.")
+    assert not content_terms("Why did it fall?") & content_terms("The stock soared.")
