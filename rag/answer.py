@@ -43,7 +43,7 @@ from rag.spans import (
     reason,
     unit_mismatches,
 )
-from rag.textsafe import neutralise_links
+from rag.textsafe import has_link, neutralise_links
 
 # Words that say what kind of answer is wanted, not what it is about.
 _QUESTION_WORDS_TEXT = """
@@ -220,7 +220,7 @@ def candidates(
         previous = ""
         for span in split_sentences(c.text):
             sentence = c.text[span.start : span.end]
-            if injection_reason(sentence) or len(sentence.split()) < 3:
+            if injection_reason(sentence) or has_link(sentence) or len(sentence.split()) < 3:
                 continue
             here = content_terms(sentence)
             around = here | content_terms(previous)  # 'This operation ...' names it before
@@ -554,10 +554,13 @@ _DURATION_OR_LENGTH = re.compile(
 )
 
 
+_MONEY_WORDS_Q = re.compile(r"\bhow many (?:dollars|euros|pounds|yuan|yen|rupees)\b", re.I)
+
+
 def fits(figure: str, question: str) -> bool:
     """A money question needs an amount of money, a share question a percentage or a
     fraction, a 'how long' question a duration or a length, a 'how much' question a figure
-    with a unit; a 'how many' question is not answered by a percentage."""
+    with a unit; a 'how many' question is not answered by a percentage or money."""
     if _MONEY_Q.search(question) and not _MONEY.search(figure):
         return False
     if _SHARE_Q.search(question) and not _FRACTION.search(figure):
@@ -566,7 +569,9 @@ def fits(figure: str, question: str) -> bool:
         return False
     if re.search(r"\bhow much\b(?! of\b)", question, re.I) and not _UNITFUL.search(figure):
         return False
-    return not (re.search(r"\bhow many\b", question, re.I) and "%" in figure)
+    if re.search(r"\bhow many\b", question, re.I) and not _MONEY_WORDS_Q.search(question):
+        return "%" not in figure and not _MONEY.search(figure)  # 40 jets, not $3.6 billion
+    return True
 
 
 def _done(result: Answer, started: float, retrieved: float) -> Answer:

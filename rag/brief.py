@@ -30,6 +30,7 @@ from rag.guard import blank, flagged_spans, injection_reason, redact
 from rag.llm import ChatModel, Message, Usage, structured
 from rag.numbers import numbers_in, unsupported_numbers
 from rag.prompts import Prompt, load_prompt
+from rag.textsafe import has_link, neutralise_links
 from rag.tokens import get_encoding
 from rag.types import Article
 
@@ -244,7 +245,11 @@ def _guided_draft(
 def _clean_sentences(text: str) -> list[str]:
     """Sentences without list bullets (still verbatim substrings of the text), leaving out
     any that address the model."""
-    return [s.lstrip("•*-–· ").strip() for s in extract.sentences(text) if not injection_reason(s)]
+    return [
+        s.lstrip("•*-–· ").strip()
+        for s in extract.sentences(text)
+        if not injection_reason(s) and not has_link(s)
+    ]
 
 
 def _is_prose(sentence: str) -> bool:
@@ -354,7 +359,7 @@ def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> B
     planted = content_terms(" ".join(text[a:b] for a, b, _ in flagged_spans(text)))
     planted -= content_terms(safe_text)
     checks: list[Check] = []
-    sents = [s for s in extract.sentences(text) if not injection_reason(s)]
+    sents = [s for s in extract.sentences(text) if not injection_reason(s) and not has_link(s)]
 
     def clean_prose(field: str, value: str, fallback: str, limit_words: int) -> str:
         kept = []
@@ -366,7 +371,7 @@ def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> B
                     Check(
                         field=field,
                         action="removed",
-                        detail=f"sentence repeats text addressed to an AI: {sentence!r}",
+                        detail="a sentence repeats text addressed to an AI (not shown)",
                     )
                 )
             elif bad:
@@ -400,12 +405,12 @@ def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> B
 
     key_points: list[KeyPoint] = []
     for kp in draft.key_points:
-        if injection_reason(kp.quote):
+        if injection_reason(kp.quote) or has_link(kp.quote):
             checks.append(
                 Check(
                     field="key_points",
                     action="removed",
-                    detail=f"quote is text addressed to an AI: {kp.quote!r}",
+                    detail="a quote is text addressed to an AI or a link (not shown)",
                 )
             )
             continue
@@ -453,7 +458,7 @@ def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> B
                 Check(
                     field="what_to_watch",
                     action="removed",
-                    detail=f"{item!r} repeats text addressed to an AI",
+                    detail="an item repeats text addressed to an AI (not shown)",
                 )
             )
         elif bad:
@@ -480,6 +485,10 @@ def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> B
         )
 
     entities, moves = _entities_and_moves(blank(text))
+    one_line, summary, watch, sentiment, key_points = _no_foreign_links(
+        safe_text, checks, one_line, summary, watch, sentiment, key_points
+    )
+    entities = [e for e in entities if not _CODE.fullmatch(e.name)]
     return Brief(
         article_id=article.id,
         title=article.title,
@@ -496,6 +505,43 @@ def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> B
         checks=checks,
         model=model_name,
         prompt_version=prompt.version,
+    )
+
+
+# A name made of capitals, digits and dashes with a digit in it is a code, not an entity
+# ('ZEBRA-7731'): planted tokens look like this.
+_CODE = re.compile(r"(?=[A-Z0-9-]*\d)[A-Z0-9]+(?:-[A-Z0-9]+)+")
+
+
+def _no_foreign_links(
+    article_text: str,
+    checks: list[Check],
+    one_line: str,
+    summary: str,
+    watch: list[str],
+    sentiment: Sentiment,
+    key_points: list[KeyPoint],
+) -> tuple[str, str, list[str], Sentiment, list[KeyPoint]]:
+    """Web addresses are removed from every field a reader sees, and names that look like
+    domains unless the article's ordinary text holds them: a planted link must not become
+    the brief's."""
+
+    def scrub(field: str, value: str) -> str:
+        kept = neutralise_links(value, article_text, addresses=False)
+        if kept != value:
+            checks.append(
+                Check(field=field, action="removed", detail="a web address (not part of a brief)")
+            )
+        return kept
+
+    points = [kp.model_copy(update={"point": scrub("key_points", kp.point)}) for kp in key_points]
+    reason = scrub("sentiment", sentiment.reason)
+    return (
+        scrub("one_line", one_line),
+        scrub("summary", summary),
+        [scrub("what_to_watch", w) for w in watch],
+        Sentiment(label=sentiment.label, reason=reason),
+        points,
     )
 
 

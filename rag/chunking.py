@@ -11,7 +11,9 @@ from rag.types import Article, Chunk
 
 # A sentence ends at . ! ? (plus closing quotes/brackets) before whitespace and a capital,
 # digit, quote or bullet; or at a line break. Abbreviations below never end a sentence.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"'“‘(\[A-Z0-9•\-])|\n")
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"'“‘(\[A-Z0-9•\-\u00c0-\u00de\u0388-\u03ab\u0400-\u042f\u3040-\u30ff\u4e00-\u9fff])|(?<=[。！？])\s*|\n"
+)
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "inc", "corp", "co", "ltd", "jr", "sr", "st", "vs",
     "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "no", "jan", "feb", "mar", "apr", "jun", "jul",

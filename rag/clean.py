@@ -39,14 +39,28 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+# Characters a reader cannot see: zero-width, bidi controls, soft hyphen, variation
+# selectors, Unicode tag characters (invisible text). They can hide words from a rule
+# ("ig\u200bnore") or carry text no reader sees, so they are removed at load and counted.
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f]"
+)
+
+
+def invisible_count(text: str) -> int:
+    return len(INVISIBLE.findall(text))
+
+
 _TRAILING_WS = re.compile(r"[ \t]+$", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def clean_text(text: str) -> str:
-    """Normalise line endings and whitespace, then remove boilerplate spans."""
+    """Normalise line endings and whitespace, drop invisible characters, then remove
+    boilerplate spans."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    text = text.replace("\ufeff", "")
+    text = INVISIBLE.sub("", text)
     for _name, pattern in RULES:
         text = pattern.sub("", text)
     text = _TRAILING_WS.sub("", text)

@@ -173,6 +173,7 @@ def ingest(
             on_start=lambda total: bar.update(task, total=total),
             on_file=lambda name: bar.update(task, advance=1, description=name[-40:]),
             on_failure=lambda failure: err.print(f"error: {failure}", markup=False),
+            on_warning=lambda warning: err.print(f"warning: {warning}", markup=False),
         )
         prepare = getattr(getattr(embedder, "inner", embedder), "prepare_questions", None)
         if prepare is not None:

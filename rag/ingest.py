@@ -43,6 +43,9 @@ class IngestReport(BaseModel):
         0, description="Chunks whose vector came from the embedding cache, not the model."
     )
     failures: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list, description="Articles indexed with something to know."
+    )
 
     @property
     def ingested(self) -> int:
@@ -80,11 +83,12 @@ def ingest(
     on_file: Callable[[str], None] | None = None,
     on_failure: Callable[[LoadFailure], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> IngestReport:
     with store.writing():
         return _ingest(
             inputs, store, embedder, chunk_tokens, chunk_overlap, encoding, prune,
-            on_file, on_failure, on_start,
+            on_file, on_failure, on_start, on_warning,
         )  # fmt: skip
 
 
@@ -99,6 +103,7 @@ def _ingest(
     on_file: Callable[[str], None] | None,
     on_failure: Callable[[LoadFailure], None] | None,
     on_start: Callable[[int], None] | None,
+    on_warning: Callable[[str], None] | None,
 ) -> IngestReport:
     started = time.perf_counter()
     cache_hits_before = getattr(embedder, "hits", 0)
@@ -158,6 +163,13 @@ def _ingest(
                 late_duplicates.append(item)
                 report.duplicates += 1
                 continue
+            if item.invisible_chars:
+                report.warnings.append(
+                    f"{item.source}: removed {item.invisible_chars} invisible characters "
+                    "(zero-width, bidi or tag): they can hide text from readers"
+                )
+                if on_warning:
+                    on_warning(report.warnings[-1])
             chunks = chunk_article(item, enc, chunk_tokens, chunk_overlap)
             pending.append((item, chunks, current is not None))
             buffered += len(chunks)

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from rag.clean import clean_text
+from rag.clean import clean_text, invisible_count
 from rag.types import Article
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -154,6 +154,7 @@ def make_article(
         publisher=publisher,
         text=text,
         word_count=len(text.split()),
+        invisible_chars=invisible_count(body),
     )
 
 

@@ -16,6 +16,9 @@ class Article(BaseModel):
     publisher: str | None = Field(None, description="The record's 'source' field, if any.")
     text: str = Field(description="Cleaned article text.")
     word_count: int = Field(description="Words in the cleaned text.")
+    invisible_chars: int = Field(
+        0, description="Invisible characters (zero-width, bidi, tag) removed at load."
+    )
 
 
 class Chunk(BaseModel):

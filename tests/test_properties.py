@@ -6,7 +6,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rag.clean import clean_text
+from rag.clean import INVISIBLE, clean_text
 from rag.loaders import LoadFailure, load_path
 from rag.textsafe import neutralise_links, safe
 
@@ -50,7 +50,8 @@ def test_any_jsonl_records_give_articles_or_failures_per_line(tmp_path, records)
 def test_cleaning_keeps_every_word_of_ordinary_sentences(sentences):
     text = "\n".join(sentences)
     cleaned = clean_text(text)
-    assert cleaned.split() == " ".join(text.replace("\ufeff", "").split()).split()
+    visible = INVISIBLE.sub("", text)  # invisible characters are dropped at load, and counted
+    assert cleaned.split() == " ".join(visible.split()).split()
 
 
 @FAST
