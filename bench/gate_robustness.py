@@ -33,9 +33,10 @@ PERTURBED = {
 }
 BROKEN = {
     "dense-k1": ({}, ["--mode", "dense", "-k", "1"]),
-    "lexical-k1": ({}, ["--mode", "lexical", "-k", "1"]),
 }
 OTHER = {  # not broken, not a perturbation: shown for what the gate says of it
+    # on two articles, the one best lexical passage is nearly as good as five hybrid ones
+    "lexical-k1": ({}, ["--mode", "lexical", "-k", "1"]),
     "smollm2": ({"RAG_LLM_MODEL": "smollm2-135m"}, []),
 }
 

@@ -511,9 +511,10 @@ def answer_question(
     return _done(result, started, retrieved)
 
 
-# A question term that weighs this share of the question, missing from the answering
-# sentence and the text just before it, means the articles do not say (a question about a
-# figure the article does not give matches the sentences about the same subject).
+# The question's specific terms (specific_terms) that together weigh this share of the
+# question, missing from the answering sentence and the text just before it, mean the
+# articles do not say (a question about a figure the article does not give matches the
+# sentences about the same subject).
 MAX_MISSING_SHARE = 0.35
 FALLBACK_SENTENCES = 2  # the best sentences tried against the rules, in rank order
 # A sentence that states the day or figure the question names may outrank, by this much
