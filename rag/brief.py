@@ -43,10 +43,13 @@ MIN_ONE_LINE_SUPPORT = 0.7  # share of the one-liner's content words the article
 Mode = Literal["auto", "full", "guided"]
 
 
+QUOTE_MAX_CHARS = 300
+
+
 class KeyPoint(BaseModel):
     point: str = Field(min_length=8, max_length=150, description="One fact, in a sentence.")
     quote: str = Field(
-        min_length=8, max_length=300, description="Verbatim sentence from the article."
+        min_length=8, max_length=QUOTE_MAX_CHARS, description="Verbatim sentence from the article."
     )
 
 
@@ -205,7 +208,9 @@ def _guided_draft(
             pool += _rank(local, weights)[:3]
     else:
         pool = sents
-    picked = _rank(pool, weights)[:5]
+    # a key point quotes its sentence whole, so a sentence too long to quote is not one
+    quotable = [s for s in pool if len(s) <= QUOTE_MAX_CHARS]
+    picked = _rank(quotable, weights)[:5]
     ordered = sorted(set(picked), key=text.find)  # article order reads naturally
     lead = sents[0] if sents else article.title
     gist_source = " ".join(dict.fromkeys([lead, *ordered]))
@@ -437,7 +442,7 @@ def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> B
             continue
         key_points.append(kp)
     taken = {k.quote for k in key_points}
-    prose = [s for s in sents if _is_prose(s) and s not in taken]
+    prose = [s for s in sents if _is_prose(s) and s not in taken and len(s) <= QUOTE_MAX_CHARS]
     for sentence in _rank(prose, _term_weights(prose)):
         if len(key_points) >= 3:
             break

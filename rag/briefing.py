@@ -175,5 +175,9 @@ def to_markdown(brief: Brief) -> str:
     return "\n".join(lines)
 
 
-def brief_json(brief: Brief) -> str:
-    return json.dumps(brief.model_dump(mode="json"), ensure_ascii=False, indent=1)
+def brief_json(brief: Brief, lines: bool = False) -> str:
+    """The brief as JSON: indented for a file, on one line for JSON-lines output."""
+    data = brief.model_dump(mode="json")
+    if lines:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=False, indent=1)

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS articles(
     source TEXT NOT NULL,
     url TEXT,
     publisher TEXT,
+    author TEXT,
     word_count INTEGER NOT NULL,
     text TEXT NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'deleting'))
@@ -76,6 +77,9 @@ class Catalog:
         self._term_caches: dict[int, dict] = {}
         self._writes = 0  # this connection's own commits (data_version ignores them)
         self.db.executescript(_SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
+        if "author" not in columns:  # an index made before bylines were kept
+            self.db.execute("ALTER TABLE articles ADD COLUMN author TEXT")
         self.db.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
             (SCHEMA_VERSION,),
@@ -127,8 +131,8 @@ class Catalog:
 
     def begin_article(self, article: Article) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO articles(id, title, date, source, url, publisher, word_count, "
-            "text, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+            "INSERT OR REPLACE INTO articles(id, title, date, source, url, publisher, author, "
+            "word_count, text, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
             (
                 article.id,
                 article.title,
@@ -136,6 +140,7 @@ class Catalog:
                 article.source,
                 article.url,
                 article.publisher,
+                article.author,
                 article.word_count,
                 article.text,
             ),
@@ -241,8 +246,8 @@ class Catalog:
     def article(self, article_id: str) -> Article | None:
         """An indexed article by id or unique id prefix (as `rag articles` shows it)."""
         rows = self.db.execute(
-            "SELECT id, title, date, source, url, publisher, text, word_count FROM articles "
-            "WHERE id LIKE ? AND state = 'done' LIMIT 2",
+            "SELECT id, title, date, source, url, publisher, text, word_count, author "
+            "FROM articles WHERE id LIKE ? AND state = 'done' LIMIT 2",
             (article_id.replace("%", "").replace("_", "") + "%",),
         ).fetchall()
         if len(rows) != 1:
@@ -250,7 +255,7 @@ class Catalog:
         r = rows[0]
         return Article(
             id=r[0], title=r[1], date=r[2], source=r[3], url=r[4], publisher=r[5], text=r[6],
-            word_count=r[7],
+            word_count=r[7], author=r[8],
         )  # fmt: skip
 
     def article_text(self, article_id: str) -> str | None:

@@ -362,6 +362,9 @@ def brief(
 ) -> None:
     """Write a checked brief of each ARTICLE (an id from `rag articles`, or a file).
 
+    --format json prints one JSON object per line (JSON lines); with --out, one indented
+    file per article.
+
     Every quote and number is checked against the article; what the checks removed is listed
     under Checks. Briefs are cached by article, model, mode and prompt version; --force
     regenerates.
@@ -414,7 +417,9 @@ def brief(
                     failures += 1
                     progress.advance(task)
                     continue
-                text = brief_json(result) if fmt == "json" else to_markdown(result)
+                # on standard output, JSON is one object per line (JSON lines)
+                lines = not folder
+                text = brief_json(result, lines=lines) if fmt == "json" else to_markdown(result)
                 if folder:
                     (folder / f"{article.id}.{fmt}").write_text(text + "\n", encoding="utf-8")
                 else:

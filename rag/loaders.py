@@ -137,6 +137,7 @@ def make_article(
     date_value: Any = None,
     url: str | None = None,
     publisher: str | None = None,
+    author: str | None = None,
 ) -> Article | LoadFailure:
     text = clean_text(body)
     if not text:
@@ -152,6 +153,7 @@ def make_article(
         source=source,
         url=url,
         publisher=publisher,
+        author=author,
         text=text,
         word_count=len(text.split()),
         invisible_chars=invisible_count(body),
@@ -181,6 +183,88 @@ def parse_text(text: str, source: str) -> Article | LoadFailure:
 
 
 def parse_html(html: str, source: str) -> Article | LoadFailure:
+    """A saved web page: the article's main text only (trafilatura drops menus, cookie banners,
+    ticker strips, share widgets, related and most-read boxes, comments and footers), the
+    title without the site's name, date, author, site name and canonical URL from the page's
+    metadata and visible byline. A page where no main text is found (a bare fragment) is read
+    whole, markup and scripts stripped."""
+    import trafilatura
+
+    found = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        output_format="python",
+    )
+    doc: dict[str, Any] = {}
+    if found is not None:
+        doc = found if isinstance(found, dict) else found.as_dict()
+    text = doc.get("text") or ""
+    if not text.strip():
+        return _parse_html_whole(html, source)
+    title = _without_site_name(doc.get("title") or "", doc.get("sitename"))
+    first, _, rest = text.partition("\n")
+    if title and first.strip() == title and rest.strip():
+        text = rest  # the headline repeated as the body's first line
+    return make_article(
+        text,
+        source,
+        title=title or None,
+        date_value=doc.get("date") or _visible_date(html),
+        url=doc.get("url"),
+        publisher=doc.get("sitename"),
+        author=doc.get("author") or _visible_byline(html),
+    )
+
+
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ")
+
+
+def _without_site_name(title: str, site: str | None) -> str:
+    """'Oil falls | The Market Ledger' -> 'Oil falls' (also when the site name is not known
+    but the last part is short and the headline is not)."""
+    title = " ".join(title.split())
+    for sep in _TITLE_SEPARATORS:
+        head, found, tail = title.rpartition(sep)
+        if not found or not head:
+            continue
+        if site and tail.strip().lower() == site.strip().lower():
+            return head.strip()
+        if len(tail.split()) <= 4 and len(head.split()) >= 4 and not site:
+            return head.strip()
+    return title
+
+
+_BYLINE = re.compile(r"^\s*By\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3})\b")
+
+
+def _visible_byline(html: str) -> str | None:
+    """'By Sam Keller' near the top of the page's text."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "head", "nav", "header", "footer"]):
+        tag.decompose()
+    for line in soup.get_text("\n").splitlines()[:80]:
+        if match := _BYLINE.match(line):
+            return match.group(1)
+    return None
+
+
+def _visible_date(html: str) -> str | None:
+    from bs4 import BeautifulSoup
+
+    text = BeautifulSoup(html, "html.parser").get_text("\n")
+    for line in text.splitlines()[:120]:
+        for part in re.split(r"\s[|·•]\s", line.strip()):
+            if match := _DATE_LINE.match(part.strip()):
+                return parse_date(match.group(1))
+    return None
+
+
+def _parse_html_whole(html: str, source: str) -> Article | LoadFailure:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
@@ -215,6 +299,7 @@ def parse_record(record: Any, source: str) -> Article | LoadFailure:
     title = record.get("title")
     url = record.get("url")
     publisher = record.get("source")
+    author = record.get("author")
     return make_article(
         body,
         source,
@@ -222,6 +307,7 @@ def parse_record(record: Any, source: str) -> Article | LoadFailure:
         date_value=record.get("date") or record.get("published"),
         url=url if isinstance(url, str) else None,
         publisher=publisher if isinstance(publisher, str) else None,
+        author=author if isinstance(author, str) else None,
     )
 
 

@@ -13,7 +13,10 @@ class Article(BaseModel):
     date: str | None = Field(None, description="Publication date, ISO yyyy-mm-dd, when known.")
     source: str = Field(description="Where it came from: a file path, path#record or a URL.")
     url: str | None = Field(None, description="URL given by the record, if any.")
-    publisher: str | None = Field(None, description="The record's 'source' field, if any.")
+    publisher: str | None = Field(
+        None, description="The record's 'source' field, or a web page's site name, if any."
+    )
+    author: str | None = Field(None, description="The byline, when the record or page gives one.")
     text: str = Field(description="Cleaned article text.")
     word_count: int = Field(description="Words in the cleaned text.")
     invisible_chars: int = Field(

@@ -22,7 +22,7 @@ from rag.briefing import to_markdown
 from rag.chunking import chunk_article
 from rag.cli import main
 from rag.llm.local import LocalChatModel
-from rag.loaders import load_path
+from rag.loaders import load_path, make_article
 from rag.numbers import NUMBER, canonical, numbers_in
 from rag.prompts import load_prompt
 from rag.tokens import count_tokens, get_encoding
@@ -232,3 +232,23 @@ def _article_text(seeds: Path, article_id: str) -> str:
 
 def test_cli_brief_needs_a_target():
     assert main(["brief"]) == 2
+
+
+def test_sentences_too_long_to_quote_are_not_key_points():
+    long = (
+        "The earthquake, which struck at 14:28 local time on a Monday afternoon in the "
+        "mountainous county, was felt in cities as far away as Beijing and Shanghai, where "
+        "office buildings swayed and were evacuated, and in neighbouring countries including "
+        "Pakistan, Thailand and Vietnam, according to the national seismological bureau."
+    )
+    assert len(long) > 300
+    short = [
+        "Rescue teams reached the worst-hit towns on Tuesday morning.",
+        "The government sent 50,000 soldiers to help with the search.",
+        "Schools in the region will stay closed until next month.",
+    ]
+    text = "\n".join([long, *short, long.replace("Monday", "Tuesday")])
+    article = make_article(text, "quake.txt", title="Quake strikes")
+    model = ScriptedChatModel(["Rescue teams reached the worst-hit towns on Tuesday morning."])
+    brief = make_brief(article, model, mode="guided")
+    assert brief.key_points and all(len(kp.quote) <= 300 for kp in brief.key_points)

@@ -1,0 +1,90 @@
+"""Saved news pages (evals/pages/): main text only, real metadata, no boilerplate anywhere."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from rag.cli import main
+from rag.loaders import load_path, parse_html
+
+PAGES = Path(__file__).parents[1] / "evals" / "pages"
+NAMES = sorted(p.stem for p in PAGES.glob("*.html"))
+
+
+def _tokens(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
+def precision_recall(got: str, expected: str) -> tuple[float, float]:
+    g, e = _tokens(got), _tokens(expected)
+    common = sum((g & e).values())
+    return common / max(1, sum(g.values())), common / max(1, sum(e.values()))
+
+
+def test_the_corpus_has_the_layouts_the_issue_names():
+    assert len(NAMES) >= 7
+    for kind in ("wire", "markets", "blog", "amp", "live", "paywall"):
+        assert any(n.startswith(kind) for n in NAMES), kind
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_saved_page_gives_the_article_body_title_date_and_author(name):
+    expected = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    (article,) = list(load_path(PAGES / f"{name}.html"))
+    precision, recall = precision_recall(article.text, "\n".join(expected["body"]))
+    assert precision >= 0.95 and recall >= 0.95, (name, precision, recall)
+    assert article.title == expected["title"]
+    assert article.date == expected["date"]
+    assert article.author == expected["author"]
+    assert not any(m in article.text for m in expected["markers"])
+    assert article.source.endswith(f"{name}.html")  # the pointer to the saved file
+
+
+def test_site_name_is_kept_apart_from_the_title_and_the_canonical_url_is_read():
+    article = parse_html((PAGES / "wire-oil-crisis.html").read_text(encoding="utf-8"), "p")
+    assert article.publisher == "Global Wire" and "|" not in article.title
+    assert article.url == "https://www.globalwire.example/business/2025-08-20/story-1234"
+
+
+def test_a_fragment_without_a_main_text_is_still_read_whole():
+    article = parse_html("<p>Alibaba shares rallied 8.1% on Tuesday.</p>", "frag.html")
+    assert "rallied 8.1% on Tuesday" in article.text
+
+
+def test_no_boilerplate_reaches_the_index_briefs_or_answers(tmp_path, capsys):
+    """Every boilerplate block of every page carries a marker word; none may be indexed,
+    briefed or answered with."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name in NAMES:  # the pages only, not the expected .json next to them
+        (pages / f"{name}.html").write_bytes((PAGES / f"{name}.html").read_bytes())
+    assert main(["ingest", str(pages)]) == 0
+    db = sqlite3.connect(Path(".rag") / "catalog.sqlite")
+    indexed = " ".join(r[0] for r in db.execute("SELECT text FROM chunks"))
+    titles = " ".join(r[0] for r in db.execute("SELECT title FROM articles"))
+    db.close()
+    assert len(re.findall(r"\w+", indexed)) > 2000
+    assert "zqmark" not in indexed.lower() and "zqmark" not in titles.lower()
+    assert "cookies" not in indexed and "Most read" not in indexed
+    capsys.readouterr()
+    assert main(["brief", "--all", "--format", "json"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    briefs = [json.loads(line) for line in lines]  # JSON lines: one object per line
+    assert len(briefs) == len(NAMES)
+    assert "zqmark" not in json.dumps(briefs).lower()
+    assert not any("Nortek" in json.dumps(b) or "24%" in json.dumps(b) for b in briefs)
+    for question in (
+        "Which robotics company's shares jumped 24%?",
+        "Why did oil fall 3%?",
+        "What are the ten best savings accounts?",
+    ):
+        assert main(["ask", question, "--json"]) == 0
+        answer = json.loads(capsys.readouterr().out)
+        assert "zqmark" not in json.dumps(answer).lower()
+        assert "Nortek" not in answer["text"] and "savings" not in answer["text"]
