@@ -1,9 +1,10 @@
 """How well and how fast saved news pages are read: main text, title, date and author.
 
-For every page in evals/pages/ (see make_pages.py there), the body text's token precision and
-recall against the expected body, and whether title, date and author are exact; then pages/s
-for the main-text extraction (trafilatura) against the old whole-page reading (BeautifulSoup,
-markup stripped), measured in the same run, alternating, so the machine's load hits both.
+For every page in evals/pages/html/ (see evals/pages/make_pages.py): the body text's token
+precision and recall against the expected body, and whether title, date and author are exact;
+then pages/s for the main-text extraction (trafilatura) against the old whole-page reading
+(BeautifulSoup, markup stripped), measured in the same run, alternating, so the machine's load
+hits both.
 
     python bench/extract.py [--rounds 5]
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from rag.loaders import _parse_html_whole, parse_html
 
-PAGES = Path(__file__).parents[1] / "evals" / "pages"
+PAGES = Path(__file__).parents[1] / "evals" / "pages" / "html"
 
 
 def precision_recall(got: str, expected: str) -> tuple[float, float]:
@@ -40,7 +41,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     tot = {"old": Counter(), "new": Counter()}
     for page in pages:
-        want = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+        expected = PAGES.parent / "expected" / f"{page.stem}.json"
+        want = json.loads(expected.read_text(encoding="utf-8"))
         body = "\n".join(want["body"])
         cells = []
         for name, fn in (("old", _parse_html_whole), ("new", parse_html)):

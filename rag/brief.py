@@ -28,7 +28,7 @@ from rag.answer import content_terms
 from rag.chunking import chunk_article
 from rag.guard import blank, flagged_spans, injection_reason, redact
 from rag.llm import ChatModel, Message, Usage, structured
-from rag.numbers import numbers_in, unsupported_numbers
+from rag.numbers import canonical, numbers_in, unsupported_numbers
 from rag.prompts import Prompt, load_prompt
 from rag.textsafe import has_link, neutralise_links
 from rag.tokens import get_encoding
@@ -36,7 +36,7 @@ from rag.types import Article
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: entities carry a role; variants merged
 SINGLE_PASS_TOKENS = 900  # beyond this the article goes through map-reduce
 MAP_CHUNK_TOKENS = 700
 MIN_ONE_LINE_SUPPORT = 0.7  # share of the one-liner's content words the article must contain
@@ -78,6 +78,9 @@ class Entity(BaseModel):
     name: str
     kind: Literal["company", "person", "product", "other"]
     ticker: str | None = Field(None, description="Only when the article gives it.")
+    role: str | None = Field(
+        None, description="A person's role as the article gives it ('Tencent CEO')."
+    )
 
 
 class MarketMove(BaseModel):
@@ -232,6 +235,8 @@ def _guided_draft(
         one_line = lead
     summary_parts: list[str] = []
     for sentence in dict.fromkeys([lead, *ordered]):
+        if any(same_fact(sentence, part) for part in summary_parts):
+            continue
         if len(" ".join([*summary_parts, sentence]).split()) > 120:
             break
         summary_parts.append(sentence)
@@ -282,19 +287,60 @@ def _rank(sents: list[str], weights: dict[str, float]) -> list[str]:
         facts = 0.3 * min(2, len(numbers_in(sentence)))
         return centrality + facts
 
+    def self_contained(sentence: str) -> float:
+        return 0.0 if _DANGLING.match(sentence) else 1.0
+
     ranked: list[str] = []
-    for sentence in sorted(dict.fromkeys(sents), key=score, reverse=True):
-        terms = content_terms(sentence)
-        if any(len(terms & content_terms(r)) > 0.6 * len(terms) for r in ranked):
-            continue  # a bullet repeating a body sentence
+    for sentence in sorted(
+        dict.fromkeys(sents), key=lambda s: (self_contained(s), score(s)), reverse=True
+    ):
+        if any(same_fact(sentence, r) for r in ranked):
+            continue  # a caption or bullet repeating a body sentence
         ranked.append(sentence)
     return ranked
 
 
+# A sentence that leans on the one before it: "It said...", "This means...", "They added".
+_DANGLING = re.compile(r"(?:This|That|These|Those|It|They|He|She|Such|Both)\b(?!-)")
+# Connectives a key point does not need: "Therefore, Alibaba rose" -> "Alibaba rose"
+_CONNECTIVE = re.compile(
+    r"(?:Therefore|Thus|Hence|Nevertheless|Nevetheless|Nonetheless|However|Still|Meanwhile|"
+    r"Moreover|Also|Besides|And|But|So|Indeed|Instead|Consequently|As a result|In addition|"
+    r"After all|Even so),\s+(?=[A-Za-z])"
+)
+
+
+def same_fact(a: str, b: str) -> bool:
+    """Two sentences state the same fact: most of the shorter one's terms are in the other;
+    or they give the same figures and share a third of their terms (a photo caption, a
+    bullet and a body sentence about one 7% jump); or both tell of the same name's price
+    moving the same way with no figure that differs ('Alibaba shares surged 7% after ...'
+    and 'Alibaba surged on Thursday after ...')."""
+    ta, tb = content_terms(a), content_terms(b)
+    if not ta or not tb:
+        return False
+    shared = len(ta & tb) / min(len(ta), len(tb))
+    figures_a, figures_b = set(map(canonical, numbers_in(a))), set(map(canonical, numbers_in(b)))
+    if shared > 0.6 or (bool(figures_a) and figures_a == figures_b and shared >= 0.3):
+        return True
+    names = set(re.findall(r"\b[A-Z][a-zA-Z]+", a)) & set(re.findall(r"\b[A-Z][a-zA-Z]+", b))
+    same_way = bool(ta & tb & {"move-up", "move-down"})
+    agree = not figures_a or not figures_b or figures_a == figures_b
+    return same_way and agree and bool(names - _SENTENCE_WORDS)
+
+
+_SENTENCE_WORDS = frozenset(
+    ["The", "A", "An", "It", "Its", "This", "That", "They", "Shares", "Stock", "In", "On"]
+)
+
+
 def _as_point(sentence: str) -> str:
-    """The sentence without quote boxes like '(BABA -1.71%)', which are not the point."""
+    """The sentence without quote boxes like '(BABA -1.71%)', which are not the point, and
+    without a leading connective."""
     point = re.sub(r"\s*\([A-Z]{1,5}(?:\.[A-Z]{1,2})?\s+[-+−]?\d+(?:\.\d+)?%\)", "", sentence)
     point = " ".join(point.split())
+    if (m := _CONNECTIVE.match(point)) and len(point) > m.end() + 8:
+        point = point[m.end()].upper() + point[m.end() + 1 :]
     return point if len(point) <= 150 else point[:149].rsplit(" ", 1)[0] + "…"
 
 
@@ -346,11 +392,20 @@ _FORWARD = re.compile(
 )
 
 
+_PAST_TIME = re.compile(
+    r"\b(?:last (?:week|month|year|quarter)|yesterday|ago|earlier (?:this|in|on)|previously)\b",
+    re.IGNORECASE,
+)
+
+
 def _watch_items(sents: list[str]) -> list[str]:
-    """Forward-looking sentences, shortened: what the article says comes next."""
+    """Forward-looking sentences, shortened: what the article says comes next. A sentence
+    set in the past ('Early last week, Alibaba announced plans ...') reports an event, unless
+    it also says what will happen."""
     items = []
     for sentence in sents:
-        if _FORWARD.search(sentence):
+        past = _PAST_TIME.search(sentence) and not re.search(r"\bwill\b", sentence)
+        if _FORWARD.search(sentence) and not past:
             items.append(_as_point(sentence))
         if len(items) == 3:
             break
@@ -569,7 +624,7 @@ def _entities_and_moves(text: str) -> tuple[list[Entity], list[MarketMove]]:
                 )
             )
     named = list(extract.entity_names(text))
-    companies = [b[0] for b in boxes] + [n for n, kind in named if kind == "company"]
+    companies = [b[0] for b in boxes] + [n for n, kind, _ in named if kind == "company"]
     main = max(companies, key=text.count) if companies else None
     seen: set[tuple[float, str]] = set()
     for direction, pct, when, sentence in extract.reported_moves(text):
@@ -591,10 +646,37 @@ def _entities_and_moves(text: str) -> tuple[list[Entity], list[MarketMove]]:
             )
         )
         entities.setdefault(who, Entity(name=who, kind="company"))
-    for name, kind in named:
+    for name, kind, role in named:
         if name.lower() not in {e.name.lower() for e in entities.values()}:
-            entities[name] = Entity(name=name, kind=kind)
-    return list(entities.values()), moves
+            entities[name] = Entity(name=name, kind=kind, role=role)
+    return _merge_variants(list(entities.values()), text), moves
+
+
+def _merge_variants(entities: list[Entity], text: str) -> list[Entity]:
+    """One entry per thing: 'R1' and 'R-1' are 'DeepSeek-R1' (a later part of a longer
+    name), 'QwQ' is 'QwQ-32B' when the text never uses it alone; 'DeepSeek', used alone,
+    stays."""
+
+    def key(name: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", name.lower())
+
+    kept = []
+    for entity in entities:
+        k = key(entity.name)
+        absorbed = False
+        for other in entities:
+            if other is entity or len(key(other.name)) <= len(k) or entity.kind == "person":
+                continue
+            parts = re.split(r"[-\s]", other.name)
+            later = {key("".join(parts[i:])) for i in range(1, len(parts))}
+            first = key(parts[0]) == k
+            alone = re.search(rf"\b{re.escape(entity.name)}\b(?![-\w])", text)
+            if k in later or (first and not alone and entity.kind != "company"):
+                absorbed = True
+                break
+        if not absorbed:
+            kept.append(entity)
+    return kept
 
 
 def _subject(sentence: str, companies: list[str], main: str | None) -> str:
@@ -621,6 +703,12 @@ def _figures(text: str, moves: list[MarketMove]) -> list[Figure]:
 def _measures(sentence: str, value: str) -> str:
     """The clause around the value, as a short description of what it measures."""
     at = sentence.find(value)
-    clause = re.split(r"[,;]", sentence[max(0, at - 80) : at + len(value) + 60])
+    # split at commas and semicolons, never inside a number ("137,000 km")
+    start, end = max(0, at - 80), at + len(value) + 60
+    while start > 0 and not sentence[start - 1].isspace():  # never cut a word or a number
+        start -= 1
+    while end < len(sentence) and not sentence[end].isspace():
+        end += 1
+    clause = re.split(r"(?<!\d),|,(?!\d)|;", sentence[start:end])
     best = next((c for c in clause if value in c), sentence)
     return " ".join(best.split())[:160]

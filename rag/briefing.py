@@ -160,7 +160,8 @@ def to_markdown(brief: Brief) -> str:
     if brief.entities:
         lines += ["", "## Entities", ""]
         lines += [
-            f"- {e.name} ({e.kind}{', ' + e.ticker if e.ticker else ''})" for e in brief.entities
+            f"- {e.name} ({e.role or e.kind}{', ' + e.ticker if e.ticker else ''})"
+            for e in brief.entities
         ]
     lines += ["", f"**Sentiment:** {brief.sentiment.label} — {brief.sentiment.reason}"]
     if brief.what_to_watch:

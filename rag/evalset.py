@@ -139,6 +139,9 @@ class ForbiddenClaim(BaseModel):
     claim: str = Field(description="What the brief must not say, in words.")
     pattern: str | None = Field(None, description="Regex that must not match the brief's text.")
     move: GoldMove | None = Field(None, description="A market move the brief must not list.")
+    field: Literal["what_to_watch", "key_points", "entities"] | None = Field(
+        None, description="Search the pattern in this field only (default: all the text)."
+    )
 
     @model_validator(mode="after")
     def _one_test(self) -> ForbiddenClaim:
@@ -159,6 +162,18 @@ class GoldBrief(BaseModel):
     tickers: dict[str, str] = Field(default_factory=dict, description="Entity name -> ticker.")
     moves: list[GoldMove] = Field(default_factory=list)
     forbidden: list[ForbiddenClaim] = Field(default_factory=list)
+    roles: dict[str, str] = Field(
+        default_factory=dict,
+        description="Person -> words their entity's role must contain ('HSBC analyst').",
+    )
+    variants: list[list[str]] = Field(
+        default_factory=list,
+        description="Names of one thing ('DeepSeek-R1', 'R1'): the brief lists at most one.",
+    )
+    same_fact: list[list[str]] = Field(
+        default_factory=list,
+        description="Phrases of sentences stating one fact: at most one key point may hold one.",
+    )
 
 
 def load_brief_gold(path: Path) -> list[GoldBrief]:

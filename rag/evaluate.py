@@ -269,8 +269,14 @@ def mean_bounds(values: Sequence[float], z: float = Z_ONE_SIDED_95) -> tuple[flo
 
 BRIEF_METRICS = (
     "schema_valid", "fact_recall", "entity_recall", "ticker_accuracy", "move_recall",
-    "numeric_precision", "quote_validity", "forbidden_rate",
+    "numeric_precision", "quote_validity", "forbidden_rate", "role_recall", "entity_merge",
+    "duplicate_fact_rate", "dangling_point_rate",
 )  # fmt: skip
+# A key point that leans on the sentence before it, or opens with a connective it does not need
+_DANGLING_POINT = re.compile(
+    r"(?:This|That|These|Those|It|They|He|She|Therefore|Thus|However|Nevertheless|Nevetheless|"
+    r"But|And|So|Also|Meanwhile|Moreover)\b"
+)
 
 
 def brief_text(brief: Brief) -> str:
@@ -321,9 +327,23 @@ def brief_units(gold: GoldBrief, brief: Brief | None, article_text: str) -> dict
     violated = [
         any(_same_move(m, claim.move) for m in brief.market_moves)
         if claim.move is not None
-        else bool(re.search(claim.pattern or "", brief_text(brief), re.IGNORECASE))
+        else bool(re.search(claim.pattern or "", _field_text(brief, claim.field), re.IGNORECASE))
         for claim in gold.forbidden
     ]
+    by_name = {e.name: e for e in brief.entities}
+    role_hits = [
+        person in by_name
+        and all(w.lower() in (by_name[person].role or "").lower() for w in words.split())
+        for person, words in gold.roles.items()
+    ]
+    listed = {e.name.lower() for e in brief.entities}
+    merged = [len({v.lower() for v in group} & listed) <= 1 for group in gold.variants]
+    points = [kp.point for kp in brief.key_points]
+    repeated = [
+        sum(any(normalise(p) in normalise(point) for p in group) for point in points) > 1
+        for group in gold.same_fact
+    ]
+    dangling = [bool(_DANGLING_POINT.match(point)) for point in points]
     return {
         "schema_valid": [valid, 1],
         "fact_recall": [sum(found), len(found)],
@@ -333,7 +353,21 @@ def brief_units(gold: GoldBrief, brief: Brief | None, article_text: str) -> dict
         "numeric_precision": [sum(canonical(n) in known for n in shown), len(shown)],
         "quote_validity": [sum(quote_in(q, article_text) for q in quotes), len(quotes)],
         "forbidden_rate": [sum(violated), len(violated)],
+        "role_recall": [sum(role_hits), len(role_hits)],
+        "entity_merge": [sum(merged), len(merged)],
+        "duplicate_fact_rate": [sum(repeated), len(repeated)],
+        "dangling_point_rate": [sum(dangling), len(dangling)],
     }
+
+
+def _field_text(brief: Brief, field: str | None) -> str:
+    if field == "what_to_watch":
+        return "\n".join(brief.what_to_watch)
+    if field == "key_points":
+        return "\n".join(f"{kp.point}\n{kp.quote}" for kp in brief.key_points)
+    if field == "entities":
+        return "\n".join(e.name for e in brief.entities)
+    return brief_text(brief)
 
 
 def brief_scores(

@@ -89,9 +89,27 @@ def figures(text: str) -> Iterator[tuple[str, str]]:
 
 
 _TITLE_WORDS = (
-    r"(?:CEO|chief executive|founder|cofounder|co-founder|analyst|leader|president|chairman)"
+    r"(?:CEO|chief executive|founder|cofounder|co-founder|analysts?|leader|president|chairman|"
+    r"economist|strategist|spokes(?:wo)?man|spokesperson)"
 )
-PERSON = re.compile(rf"{_TITLE_WORDS},?\s+(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+){{1,2}})")
+# "Tencent CEO Pony Ma", "HSBC analyst Frank He", "chief executive Jensen Huang"
+PERSON = re.compile(
+    rf"(?P<org>\b[A-Z][\w&]+(?:\s[A-Z][\w&]+)?\s+)?(?P<title>{_TITLE_WORDS}),?\s+"
+    r"(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2})"
+)
+# "Frank He, an analyst at HSBC," / "Pony Ma, the chief executive of Tencent"
+PERSON_AFTER = re.compile(
+    r"(?P<name>\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}),\s+(?:an?\s+|the\s+|its\s+)?"
+    rf"(?P<role>(?:[\w-]+\s+){{0,2}}{_TITLE_WORDS}(?:\s+(?:at|of|for)\s+[A-Z][\w&]+"
+    r"(?:\s[A-Z][\w&]+)?)?)"
+)
+# An organisation named by what its people do, or by the company it keeps: "HSBC analyst",
+# "Goldman Sachs analysts", "counterparts like Amazon", "working with Apple"
+ORG_BY_ROLE = re.compile(rf"\b(?P<org>[A-Z][\w&]+(?:\s[A-Z][\w&]+)?)\s+{_TITLE_WORDS}\b")
+ORG_BY_COMPANY = re.compile(
+    r"\b(?:counterparts?|rivals?|competitors?|peers?)\s+(?:like|such as|including)\s+"
+    r"(?P<a>[A-Z][\w&]+)|\b(?:working|partnered|partnering|deal)\s+with\s+(?P<b>[A-Z][\w&]+)"
+)
 # Model and product names carry a digit: "H20", "QwQ-32B", "Kimi K2", "DeepSeek-R1"
 PRODUCT = re.compile(r"\b(?:[A-Z][a-z]+\s)?(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Z][\w]*(?:-[\w]+)*\b")
 COMPANY_HINT = re.compile(
@@ -109,28 +127,45 @@ _NOT_NAMES_TEXT = """
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 
 
-def entity_names(text: str) -> Iterator[tuple[str, str]]:
-    """(name, kind) for people named with a role, model/product names with digits, and
+def entity_names(text: str) -> Iterator[tuple[str, str, str | None]]:
+    """(name, kind, role) for people named with a role ("Tencent CEO"), organisations named
+    by their people or the company they keep, model/product names with digits, and
     capitalised names that recur: a heuristic that favours precision over recall."""
     seen: set[str] = set()
+    people: dict[str, str | None] = {}
     for m in PERSON.finditer(text):
-        name = m.group("name")
-        if name not in seen:
+        org = (m.group("org") or "").strip()
+        org = "" if org.split(" ")[0] in _NOT_NAMES else org
+        role = " ".join(f"{org} {m.group('title')}".split())
+        people.setdefault(m.group("name"), role)
+    for m in PERSON_AFTER.finditer(text):
+        if m.group("name").split()[0] not in _NOT_NAMES:
+            people.setdefault(m.group("name"), " ".join(m.group("role").split()))
+    for name, given in people.items():
+        seen.add(name)
+        yield name, "person", given
+    orgs = [m.group("org") for m in ORG_BY_ROLE.finditer(text)]
+    orgs += [m.group("a") or m.group("b") for m in ORG_BY_COMPANY.finditer(text)]
+    person_words = {part for name in people for part in name.split()}
+    for org in orgs:
+        words = [w for w in org.split() if w not in _NOT_NAMES]
+        name = " ".join(words)
+        if name and name not in seen and not set(words) & person_words and len(name) > 2:
             seen.add(name)
-            yield name, "person"
+            yield name, "company", None
     for m in PRODUCT.finditer(text):
         name = m.group()
         if name not in seen and not name[0].isdigit():
             seen.add(name)
-            yield name, "product"
+            yield name, "product", None
     companies = {m.group("a") or m.group("b") for m in COMPANY_HINT.finditer(text)}
     counts: dict[str, int] = {}
     for m in PROPER.finditer(text):
         words = [w for w in m.group().split() if w not in _NOT_NAMES]
         if words:
             counts[" ".join(words)] = counts.get(" ".join(words), 0) + 1
-    people = {part for name in seen for part in name.split()}
+    taken = {part for name in seen for part in name.split()}
     for name, count in counts.items():
-        if count >= 2 and name not in seen and name not in people and len(name) > 2:
+        if count >= 2 and name not in seen and name not in taken and len(name) > 2:
             seen.add(name)
-            yield name, "company" if name in companies else "other"
+            yield name, "company" if name in companies else "other", None

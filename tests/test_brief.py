@@ -2,6 +2,7 @@
 a long article, the CLI with its cache."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,56 @@ def test_sentences_too_long_to_quote_are_not_key_points():
     model = ScriptedChatModel(["Rescue teams reached the worst-hit towns on Tuesday morning."])
     brief = make_brief(article, model, mode="guided")
     assert brief.key_points and all(len(kp.quote) <= 300 for kp in brief.key_points)
+
+
+def test_key_points_drop_connectives_and_repeated_facts():
+    from rag.brief import _as_point, same_fact
+
+    assert _as_point("Therefore, Alibaba rose today after Nvidia spoke.") == (
+        "Alibaba rose today after Nvidia spoke."
+    )
+    assert _as_point("In addition to Qwen, Alibaba invested in Moonshot.").startswith("In addition")
+    caption = "Alibaba's stock jumped 7% on Thursday after it made one of its AI models open source."
+    body = "Alibaba surged on Thursday after the company made one of its AI models public."
+    other = "Alibaba's shares have risen close to 70% this year amid a rally."
+    assert same_fact(caption, body) and not same_fact(caption, other)
+
+
+def test_entities_merge_variants_and_keep_roles(seeds):
+    from rag.brief import _entities_and_moves
+
+    entities, _ = _entities_and_moves(load(seeds / THURSDAY).text)
+    names = {e.name: e for e in entities}
+    assert "DeepSeek-R1" in names and not {"R1", "R-1", "QwQ"} & set(names)
+    assert "DeepSeek" in names  # used alone in the text: a company, not a variant
+    assert names["Frank He"].role == "HSBC analyst" and names["Pony Ma"].role == "Tencent CEO"
+    assert {"Apple", "Amazon", "Tencent", "HSBC", "Goldman Sachs"} <= set(names)
+
+
+def test_what_to_watch_holds_no_past_event():
+    from rag.brief import _watch_items
+
+    items = _watch_items(
+        [
+            "Early last week, Alibaba announced plans to invest $53 billion over three years.",
+            "Nvidia hopes to start deliveries soon.",
+            "Last month the regulator said it will decide by June.",
+        ]
+    )
+    assert items == [
+        "Nvidia hopes to start deliveries soon.",
+        "Last month the regulator said it will decide by June.",
+    ]
+
+
+def test_what_a_figure_measures_never_cuts_a_number():
+    from rag.brief import _measures
+
+    sentence = (
+        "The relay, also called the Journey of Harmony by its organisers, lasted 129 days and "
+        "carried the torch 137,000 km (85,000 mi), the longest distance of any relay."
+    )
+    measures = _measures(sentence, "129 days")
+    assert "137,000 km" in measures
+    for value in ("137,000 km", "85,000 mi"):
+        assert all(n in sentence for n in re.findall(r"[\d,.]*\d", _measures(sentence, value)))

@@ -13,7 +13,8 @@ import pytest
 from rag.cli import main
 from rag.loaders import load_path, parse_html
 
-PAGES = Path(__file__).parents[1] / "evals" / "pages"
+PAGES = Path(__file__).parents[1] / "evals" / "pages" / "html"
+EXPECTED = PAGES.parent / "expected"
 NAMES = sorted(p.stem for p in PAGES.glob("*.html"))
 
 
@@ -35,7 +36,7 @@ def test_the_corpus_has_the_layouts_the_issue_names():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_a_saved_page_gives_the_article_body_title_date_and_author(name):
-    expected = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    expected = json.loads((EXPECTED / f"{name}.json").read_text(encoding="utf-8"))
     (article,) = list(load_path(PAGES / f"{name}.html"))
     precision, recall = precision_recall(article.text, "\n".join(expected["body"]))
     assert precision >= 0.95 and recall >= 0.95, (name, precision, recall)
@@ -60,11 +61,7 @@ def test_a_fragment_without_a_main_text_is_still_read_whole():
 def test_no_boilerplate_reaches_the_index_briefs_or_answers(tmp_path, capsys):
     """Every boilerplate block of every page carries a marker word; none may be indexed,
     briefed or answered with."""
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for name in NAMES:  # the pages only, not the expected .json next to them
-        (pages / f"{name}.html").write_bytes((PAGES / f"{name}.html").read_bytes())
-    assert main(["ingest", str(pages)]) == 0
+    assert main(["ingest", str(PAGES)]) == 0
     db = sqlite3.connect(Path(".rag") / "catalog.sqlite")
     indexed = " ".join(r[0] for r in db.execute("SELECT text FROM chunks"))
     titles = " ".join(r[0] for r in db.execute("SELECT title FROM articles"))
@@ -88,3 +85,22 @@ def test_no_boilerplate_reaches_the_index_briefs_or_answers(tmp_path, capsys):
         answer = json.loads(capsys.readouterr().out)
         assert "zqmark" not in json.dumps(answer).lower()
         assert "Nortek" not in answer["text"] and "savings" not in answer["text"]
+
+
+def test_briefs_of_saved_pages_meet_their_gold(tmp_path):
+    gold = PAGES.parents[1] / "briefs_pages.jsonl"
+    runs = tmp_path / "runs"
+    args = ["eval", "--suite", "brief", "--articles", str(PAGES), "--brief-gold", str(gold)]
+    assert main([*args, "--out", str(runs), "--label", "pages"]) == 0
+    (folder,) = runs.iterdir()
+    counts = json.loads((folder / "results.json").read_text())["counts"]
+    hits = {metric: counts[f"brief.{metric}"] for metric in (
+        "fact_recall", "entity_recall", "forbidden_rate", "numeric_precision",
+        "quote_validity", "dangling_point_rate", "schema_valid",
+    )}  # fmt: skip
+    assert hits["schema_valid"] == [len(NAMES), len(NAMES)]
+    assert hits["fact_recall"][0] >= 0.9 * hits["fact_recall"][1], hits
+    assert hits["entity_recall"][0] >= 0.9 * hits["entity_recall"][1], hits
+    assert hits["forbidden_rate"][0] == 0 and hits["dangling_point_rate"][0] == 0, hits
+    assert hits["numeric_precision"][0] == hits["numeric_precision"][1], hits
+    assert hits["quote_validity"][0] == hits["quote_validity"][1], hits

@@ -5,7 +5,7 @@ Each page is what "Save page as" gives for a story on an ordinary news site: men
 banner, ticker strip, share buttons, byline and dateline, related and most-read boxes,
 footer, scripts. Every block that is not the article carries a unique marker word
 (`zqmark` + two digits), so a test can grep the index, briefs and answers for any leak.
-`<name>.json` next to each page holds what extraction must give: title, date, author, the
+`expected/<name>.json` holds, for `html/<name>.html`, what extraction must give: title, date, author, the
 body paragraphs, and the markers.
 
 Bodies are the seeds and the opening paragraphs of Wikipedia articles from
@@ -378,10 +378,12 @@ PAGES = [
 
 
 def main() -> None:
+    (HERE / "html").mkdir(exist_ok=True)
+    (HERE / "expected").mkdir(exist_ok=True)
     for name, layout, src, title, date, human_date, author in PAGES:
         body = seed_body(src[1]) if src[0] == "seed" else paragraphs(WIKI / src[1], src[2])
         page, markers = layout(body, title, date, human_date, author)
-        (HERE / f"{name}.html").write_text(page, encoding="utf-8")
+        (HERE / "html" / f"{name}.html").write_text(page, encoding="utf-8")
         expected = {
             "title": title,
             "date": date,
@@ -389,7 +391,7 @@ def main() -> None:
             "body": body,
             "markers": markers,
         }
-        (HERE / f"{name}.json").write_text(
+        (HERE / "expected" / f"{name}.json").write_text(
             json.dumps(expected, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         print(f"wrote {name}.html ({len(body)} paragraphs, {len(markers)} markers)")
