@@ -81,6 +81,16 @@ def _print_comparison(a: Any, b: Any, names: tuple[str, str]) -> None:
         out.print(f"{row['suite']} {row['id']}: {changes}", markup=False)
 
 
+def _question(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A QUESTION or QUERY argument: not empty, not huge, valid text."""
+    from rag.errors import question_problem
+
+    problem = question_problem(value)
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
 def _filter_options(f: Any) -> Any:
     for option in reversed(
         [
@@ -205,7 +215,7 @@ def articles(ctx: click.Context, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("query", callback=_question)
 @click.option("-k", type=int, help="How many passages [5].")
 @click.option(
     "--mode", type=click.Choice(["dense", "lexical", "hybrid"]), default="hybrid", show_default=True
@@ -260,7 +270,7 @@ def search(
 
 
 @cli.command()
-@click.argument("question")
+@click.argument("question", callback=_question)
 @click.option("-k", type=click.IntRange(1, 20), help="Passages searched for the answer [5].")
 @_filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from rag.errors import ConfigError
+from rag.errors import ConfigError, register_secret
 
 LOCAL_EMBED_MODEL = "all-MiniLM-L6-v2"
 
@@ -139,7 +139,7 @@ def load_settings(**overrides: Any) -> Settings:
     """Build settings; CLI overrides win. Invalid values become one readable ConfigError."""
     given = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return Settings(**given)
+        settings = Settings(**given)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "settings"
@@ -147,3 +147,7 @@ def load_settings(**overrides: Any) -> Settings:
             f"invalid setting {where}: {first['msg']} "
             f"(check the RAG_{where.upper()} variable, .env or the command-line flag)"
         ) from None
+    for key in (settings.llm_api_key, settings.embed_api_key):
+        register_secret(key.get_secret_value() if key else None)
+    register_secret(os.environ.get("OPENAI_API_KEY"))
+    return settings

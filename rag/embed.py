@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from rag.config import Settings, default_cache_dir
-from rag.errors import BackendError, ConfigError
+from rag.errors import BackendError, ConfigError, register_secret
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +216,7 @@ def make_embedder(settings: Settings) -> Embedder:
             settings.embed_batch_size, onnx=settings.embed_onnx, cache_dir=settings.cache_dir
         )
     key = settings.embed_api_key.get_secret_value() if settings.embed_api_key else None
+    register_secret(key)
     if settings.embed_base_url is None and key is None:
         raise ConfigError(
             "RAG_EMBEDDER=openai needs RAG_EMBED_BASE_URL (a local server) or OPENAI_API_KEY"

@@ -25,6 +25,10 @@ JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_TITLE_CHARS = 200
+# One article's text: the longest news article is well under 0.2 million characters; a
+# bigger one is a dump of many (and chunking one 20 MB line took minutes and GBs).
+MAX_ARTICLE_CHARS = 2_000_000
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may hold "\ud800"; UTF-8 cannot
 
 
 @dataclass(frozen=True)
@@ -139,10 +143,20 @@ def make_article(
     publisher: str | None = None,
     author: str | None = None,
 ) -> Article | LoadFailure:
-    text = clean_text(body)
+    if len(body) > MAX_ARTICLE_CHARS:
+        return LoadFailure(
+            source,
+            f"article is {len(body) / 1e6:.1f} million characters, over the "
+            f"{MAX_ARTICLE_CHARS // 10**6} million limit for one article: split it into one "
+            "article per file or per JSONL line",
+        )
+    text = clean_text(_LONE_SURROGATE.sub("\ufffd", body))
     if not text:
         return LoadFailure(source, "no article text left after cleaning")
     first_line = text.split("\n", 1)[0].strip().lstrip("#").strip()
+    title, url, publisher, author = (
+        _LONE_SURROGATE.sub("\ufffd", v) if v else v for v in (title, url, publisher, author)
+    )
     title = (title or "").strip() or first_line
     if len(title) > MAX_TITLE_CHARS:
         title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
@@ -311,7 +325,38 @@ def parse_record(record: Any, source: str) -> Article | LoadFailure:
     )
 
 
+MAX_JSON_DEPTH = 32  # an article record is an object of strings (or a list of them)
+
+
+def _json_depth_problem(text: str) -> str | None:
+    """Nesting deeper than any article record needs (json.loads would recurse until Python's
+    limit and fail with a RecursionError)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                return f"JSON nested over {MAX_JSON_DEPTH} levels deep: not an article record"
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
 def parse_json(text: str, source: str) -> Iterator[Article | LoadFailure]:
+    if problem := _json_depth_problem(text):
+        yield LoadFailure(source, problem)
+        return
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -329,6 +374,9 @@ def parse_jsonl(text: str, source: str) -> Iterator[Article | LoadFailure]:
         if not line.strip():
             continue
         where = f"{source}#{lineno}"
+        if problem := _json_depth_problem(line):
+            yield LoadFailure(where, problem)
+            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from rag.answer import Answer, answer_question
 from rag.config import Settings
-from rag.errors import RagError
+from rag.errors import RagError, question_problem
 from rag.llm import ChatModel
 from rag.render import DraftView, citation_header, print_answer
 from rag.retrieve import Filters, Retriever
@@ -122,6 +122,9 @@ class Repl:
         return handler(args)
 
     def _ask(self, question: str) -> None:
+        if problem := question_problem(question):
+            self.console.print(problem, style="yellow", markup=False)
+            return
         view = DraftView(self.console)
         view.start()
         try:

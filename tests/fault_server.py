@@ -2,7 +2,10 @@
 
 The first path segment picks the fault: /<fault>/v1/chat/completions, where fault is one of
 ok, 429once, 500, slow, malformed, notjson, streamcut, parallel (slowish, counts requests
-in flight; POST /inflight reads and resets the count). Run: python fault_server.py PORT
+in flight; POST /inflight reads and resets the count), drip (the body a byte every 0.2 s),
+echokey and echokey401 (an error body that repeats the request's Authorization header, as
+some proxies do), badbytes (a body that is not UTF-8), badjson (JSON content type, body not
+JSON). Run: python fault_server.py PORT
 """
 
 from __future__ import annotations
@@ -77,6 +80,29 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(500, b'{"error": {"message": "boom"}}')
         if fault == "slow":
             time.sleep(3)
+        if fault in ("echokey", "echokey401"):
+            auth = self.headers.get("Authorization", "")
+            body = json.dumps({"error": {"message": f"bad request from key {auth}"}}).encode()
+            return self._send(401 if fault == "echokey401" else 500, body)
+        if fault == "badbytes":
+            return self._send(200, b'{"id": "\xff\xfe\xfa broken')
+        if fault == "badjson":
+            return self._send(200, b"{not json at all")
+        if fault == "drip":
+            body = completion(REPLY)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body) * 100))
+            self.end_headers()
+            try:
+                for _ in range(len(body) * 100):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
+            self.close_connection = True
+            return
         if fault == "notjson":
             return self._send(200, b"<html>proxy error</html>", {"Content-Type": "text/html"})
         if fault == "malformed":

@@ -262,7 +262,9 @@ def test_key_points_drop_connectives_and_repeated_facts():
         "Alibaba rose today after Nvidia spoke."
     )
     assert _as_point("In addition to Qwen, Alibaba invested in Moonshot.").startswith("In addition")
-    caption = "Alibaba's stock jumped 7% on Thursday after it made one of its AI models open source."
+    caption = (
+        "Alibaba's stock jumped 7% on Thursday after it made one of its AI models open source."
+    )
     body = "Alibaba surged on Thursday after the company made one of its AI models public."
     other = "Alibaba's shares have risen close to 70% this year amid a rally."
     assert same_fact(caption, body) and not same_fact(caption, other)

@@ -171,3 +171,48 @@ def test_brief_all_drafts_in_parallel_on_a_server_up_to_the_bound(
     # the same briefs, in the same order, whatever the parallelism
     assert [b["article_id"] for b in runs[1]] == [b["article_id"] for b in runs[3]]
     assert [b["key_points"] for b in runs[1]] == [b["key_points"] for b in runs[3]]
+
+
+def test_a_server_dripping_its_reply_fails_within_one_and_a_half_timeouts(fault_url):
+    started = time.monotonic()
+    with pytest.raises(BackendError, match="timed out"):
+        model(fault_url, "drip", timeout=2, max_retries=2).complete(QUESTION, max_tokens=8)
+    assert time.monotonic() - started < 2 * 1.5 + 0.5  # retries fit in the budget
+
+
+def test_retries_of_a_slow_server_fit_in_the_total_budget(fault_url):
+    started = time.monotonic()
+    with pytest.raises(BackendError, match="timed out"):
+        model(fault_url, "slow", timeout=1, max_retries=5).complete(QUESTION, max_tokens=8)
+    assert time.monotonic() - started < 1 * 1.5 + 0.5
+
+
+@pytest.mark.parametrize("fault", ["badbytes", "badjson"])
+def test_a_reply_that_cannot_be_decoded_is_a_clear_error(fault_url, fault):
+    with pytest.raises(
+        BackendError, match=f"LLM server at .*{fault}.*(not UTF-8 JSON|OpenAI-style)"
+    ):
+        model(fault_url, fault, max_retries=0).complete(QUESTION, max_tokens=8)
+    with pytest.raises(BackendError, match=f"LLM server at .*{fault}"):
+        structured(model(fault_url, fault, max_retries=0), QUESTION, Move, max_attempts=2)
+
+
+@pytest.mark.parametrize("fault", ["echokey", "echokey401"])
+def test_a_server_echoing_the_key_never_gets_it_printed(
+    fault_url, fault, seeds, capsys, monkeypatch
+):
+    key = "sk-test-7f3a9c2e4b1d8a6f5e0c"
+    monkeypatch.setenv("RAG_LLM_PROVIDER", "openai")
+    monkeypatch.setenv("RAG_LLM_BASE_URL", f"{fault_url}/{fault}/v1")
+    monkeypatch.setenv("RAG_LLM_API_KEY", key)
+    monkeypatch.setenv("RAG_LLM_MAX_RETRIES", "0")
+    assert main(["ingest", str(seeds)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "Which AI start-up has Alibaba invested in?"]) == 1
+    assert main(["ask", "Which AI start-up has Alibaba invested in?", "--json"]) == 1
+    assert main(["brief", "--all", "--mode", "full"]) == 1
+    out = capsys.readouterr()
+    assert "error:" in out.err
+    if fault == "echokey":  # the 500's body is shown, with the key taken out
+        assert "bad request from key Bearer [redacted]" in out.err
+    assert key not in out.out + out.err and "7f3a9c2e" not in out.out + out.err

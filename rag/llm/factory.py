@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rag.config import Settings
-from rag.errors import ConfigError
+from rag.errors import ConfigError, register_secret
 from rag.llm.base import ChatModel
 
 
@@ -19,6 +19,7 @@ def make_chat_model(settings: Settings) -> ChatModel:
     from rag.llm.remote import OpenAIChatModel
 
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    register_secret(key)
     if settings.llm_base_url is None and key is None:
         raise ConfigError(
             "RAG_LLM_PROVIDER=openai needs RAG_LLM_BASE_URL (e.g. http://127.0.0.1:8080/v1 from "

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx2 as httpx  # the HTTP library the openai SDK is built on
 import openai
 
 from rag.errors import BackendError
@@ -28,12 +31,17 @@ class OpenAIChatModel:
         self.name = f"openai:{model}"
         self.model = model
         self.base_url = base_url or "https://api.openai.com/v1"
-        # The SDK retries 408/409/429/5xx and connection errors with exponential backoff.
+        self.timeout = timeout
+        self.max_retries = max_retries
+        # Each attempt has one deadline for its whole reply (a server that trickles its body
+        # a byte at a time fails at `timeout`, not never); retries of 408/409/429/5xx and
+        # connection errors fit in a total budget of BUDGET_FACTOR x timeout.
         self._client = openai.OpenAI(
             base_url=base_url,
             api_key=api_key or "not-needed",
             timeout=timeout,
-            max_retries=max_retries,
+            max_retries=0,
+            http_client=httpx.Client(transport=_DeadlineTransport(), timeout=timeout),
         )
         # llama_cpp.server rejects json_schema and accepts json_object + schema; learn which
         # this server takes on first use.
@@ -109,13 +117,40 @@ class OpenAIChatModel:
     def _create(
         self, messages: list[Message], max_tokens: int, temperature: float, **kw: Any
     ) -> Any:
-        return self._client.chat.completions.create(
-            model=self.model,
-            messages=[m.model_dump() for m in messages],  # type: ignore[misc]
-            max_tokens=max_tokens,
-            temperature=temperature,
-            **kw,
-        )
+        """One request, retried within the total budget; a reply that cannot be decoded
+        (not UTF-8, not JSON) is a BackendError naming the server."""
+        deadline = time.monotonic() + BUDGET_FACTOR * self.timeout
+        attempt = 0
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                return self._client.with_options(
+                    timeout=min(self.timeout, max(left, 0.1))
+                ).chat.completions.create(
+                    model=self.model,
+                    messages=[m.model_dump() for m in messages],  # type: ignore[misc]
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    **kw,
+                )
+            except (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError,
+                    openai.APIStatusError) as exc:  # fmt: skip
+                status = getattr(exc, "status_code", None)
+                retryable = status is None or status in (408, 409, 429) or status >= 500
+                wait = _backoff(exc, attempt)
+                if (
+                    not retryable
+                    or attempt >= self.max_retries
+                    or (time.monotonic() + wait >= deadline)
+                ):
+                    raise
+                time.sleep(wait)
+                attempt += 1
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise BackendError(
+                    f"the LLM server at {self.base_url} sent a reply that is not UTF-8 JSON "
+                    f"({type(exc).__name__}): check RAG_LLM_BASE_URL"
+                ) from None
 
     def _call(self, messages: list[Message], max_tokens: int, temperature: float, **kw: Any) -> Any:
         try:
@@ -176,6 +211,15 @@ class OpenAIChatModel:
                         yield chunk.choices[0].delta.content
             except openai.APIError as exc:
                 raise self._error(exc) from None
+            except httpx.HTTPError as exc:
+                raise BackendError(
+                    f"the LLM server at {self.base_url} broke off the stream: {_short(str(exc))}"
+                ) from None
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise BackendError(
+                    f"the LLM server at {self.base_url} streamed something that is not UTF-8 "
+                    f"JSON ({type(exc).__name__}): check RAG_LLM_BASE_URL"
+                ) from None
             finally:
                 response.close()
 
@@ -191,6 +235,50 @@ class OpenAIChatModel:
 
 
 _STATUS_PREFIX = re.compile(r"^Error code: \d+ - ")
+BUDGET_FACTOR = 1.5  # all attempts of one request end within this many timeouts
+
+
+def _backoff(exc: Exception, attempt: int) -> float:
+    """Seconds before the next attempt: the server's Retry-After (up to 8 s), else 0.5 s
+    doubling."""
+    response = getattr(exc, "response", None)
+    after = response.headers.get("retry-after") if response is not None else None
+    try:
+        return min(8.0, max(0.0, float(after))) if after is not None else 0.5 * 2**attempt
+    except ValueError:
+        return 0.5 * 2**attempt
+
+
+class _DeadlineStream(httpx.SyncByteStream):
+    """A reply body that must arrive whole before its deadline."""
+
+    def __init__(self, stream: httpx.SyncByteStream, deadline: float, limit: float) -> None:
+        self._stream = stream
+        self._deadline = deadline
+        self._limit = limit
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._stream:
+            if time.monotonic() > self._deadline:
+                raise httpx.ReadTimeout(f"the reply took over {self._limit:g} s to arrive")
+            yield chunk
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's timeouts bound each read; this bounds the whole reply by the request's read
+    timeout, so a server dripping one byte at a time cannot hold a request open."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        started = time.monotonic()
+        limit = float((request.extensions.get("timeout") or {}).get("read") or 60.0)
+        response = super().handle_request(request)
+        stream = response.stream
+        assert isinstance(stream, httpx.SyncByteStream)
+        response.stream = _DeadlineStream(stream, started + limit, limit)
+        return response
 
 
 def _short(text: str, limit: int = 200) -> str:
