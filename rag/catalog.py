@@ -214,6 +214,21 @@ class Catalog:
         ).fetchall()
         return [r[0] for r in rows]
 
+    def matching_ids(self, prefix: str) -> list[str]:
+        """Indexed article ids starting with `prefix` (as `rag articles` shows them)."""
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE id LIKE ? AND state = 'done' ORDER BY id LIMIT 6",
+            (prefix.replace("%", "").replace("_", "") + "%",),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def forget(self, article_id: str) -> None:
+        """Unmap every source of the article and mark it 'deleting' in one transaction, so a
+        crash before its rows and vectors are gone still ends with it purged."""
+        with self._transaction():
+            self.db.execute("DELETE FROM sources WHERE article_id = ?", (article_id,))
+            self.db.execute("UPDATE articles SET state = 'deleting' WHERE id = ?", (article_id,))
+
     def delete_article(self, article_id: str) -> None:
         with self._transaction():
             self._delete_chunks(article_id)

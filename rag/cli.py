@@ -15,7 +15,6 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from rich.text import Text
 
 from rag import __version__
 from rag.config import Settings, load_settings
@@ -207,11 +206,66 @@ def articles(ctx: click.Context, as_json: bool) -> None:
         for item in items:
             _print_json(item)
         return
-    table = Table("id", "date", "chunks", "words", "title", box=None)
+    # one line per article: the title and the file name share what the terminal has left
+    rest = max(30, out.width - (16 + 10 + 6 + 6 + 8))
+    title_width = max(20, rest * 2 // 3)
+    file_width = max(10, rest - title_width - 2)
+    header = f"{'id':16}  {'date':10}  {'chunks':>6}  {'words':>6}  {'title':{title_width}}  file"
+    out.print(header, style="bold", markup=False, highlight=False)
     for item in items:
-        title = Text(safe(item.title))  # article text is never read as markup
-        table.add_row(item.id, item.date or "-", str(item.chunks), str(item.word_count), title)
-    out.print(table)
+        title = _clip(safe(item.title), title_width)  # article text is never read as markup
+        name = _clip(safe(item.source.split("#", 1)[0].rsplit("/", 1)[-1]), file_width)
+        line = (
+            f"{item.id:16}  {item.date or '-':10}  {item.chunks:>6}  {item.word_count:>6}  "
+            f"{title:{title_width}}  {name}"
+        )
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def _clip(text: str, limit: int) -> str:
+    """One line, at most `limit` characters, cut at a word where one is near."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    word = cut.rsplit(" ", 1)[0]
+    return (word if len(word) > limit // 2 else cut) + "…"
+
+
+@cli.command("rm")
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@click.option("--json", "as_json", is_flag=True, help="Print {removed, failed} as JSON.")
+@click.pass_context
+def rm(ctx: click.Context, ids: tuple[str, ...], as_json: bool) -> None:
+    """Remove articles (ids or unique id prefixes from `rag articles`) from both indexes.
+
+    A bad ID gets one error line and the others are still removed; the exit code is then 1.
+    """
+    removed: list[dict[str, str]] = []
+    failed: list[str] = []
+    with _open_store(_settings(ctx)) as (store, _):
+        for prefix in ids:
+            found = store.catalog.matching_ids(prefix)
+            if len(found) != 1:
+                why = (
+                    f"no indexed article has an id starting {prefix!r}: see `rag articles`"
+                    if not found
+                    else f"{prefix!r} is ambiguous ({', '.join(f[:12] for f in found)}): "
+                    "give more of the id"
+                )
+                err.print(f"error: {why}", markup=False)
+                failed.append(prefix)
+                continue
+            article = store.catalog.article(found[0])
+            store.forget_article(found[0])
+            title = article.title if article else ""
+            removed.append({"id": found[0], "title": title})
+            if not as_json:
+                out.print(f"removed {found[0]}  {safe(title)[:70]}", markup=False)
+    if as_json:
+        _print_json({"removed": removed, "failed": failed})
+    if failed:
+        raise click.exceptions.Exit(1)
 
 
 @cli.command()
@@ -447,13 +501,15 @@ def brief(
 @cli.command("eval")
 @click.option(
     "--suite",
-    type=click.Choice(["retrieval", "qa", "brief", "all"]),
+    type=click.Choice(["retrieval", "qa", "brief", "redteam", "all"]),
     default="all",
     show_default=True,
 )
 @click.option("--limit", type=int, help="Only the first N gold items of each suite.")
 @click.option(
-    "--split", type=click.Choice(["dev", "test"]), help="Only QA gold items of this split."
+    "--split",
+    type=click.Choice(["dev", "test"]),
+    help="Only gold items of this split (QA and red-team cases).",
 )
 @click.option("--repeat", type=int, default=1, show_default=True, help="Run qa and brief N times.")
 @click.option("--label", default="run", show_default=True, help="Names the run folder.")

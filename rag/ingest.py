@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from rag.chunking import chunk_article
 from rag.embed import Embedder
-from rag.loaders import LoadFailure, discover, load_path
+from rag.loaders import SUFFIXES, LoadFailure, discover, load_path
 from rag.store import Store
 from rag.tokens import get_encoding
 from rag.types import Article, Chunk
@@ -117,9 +117,18 @@ def _ingest(
         if on_failure:
             on_failure(failure)
 
-    files, failures = discover(inputs)
+    skipped: list[Path] = []
+    files, failures = discover(inputs, skipped)
     for failure in failures:
         fail(failure)
+    if skipped:
+        names = ", ".join(p.name for p in skipped[:5]) + (", …" if len(skipped) > 5 else "")
+        report.warnings.append(
+            f"skipped {len(skipped)} file{'s' * (len(skipped) > 1)} of other types ({names}): "
+            f"rag reads {' '.join(sorted(SUFFIXES))}"
+        )
+        if on_warning:
+            on_warning(report.warnings[-1])
     if on_start:
         on_start(len(files))
 

@@ -40,12 +40,23 @@ class LoadFailure:
         return f"{self.source}: {self.message}"
 
 
-def discover(inputs: list[str]) -> tuple[list[Path], list[LoadFailure]]:
-    """Expand files, folders (recursive) and glob patterns into a sorted list of files."""
+def discover(
+    inputs: list[str], skipped: list[Path] | None = None
+) -> tuple[list[Path], list[LoadFailure]]:
+    """Expand files, folders (recursive) and glob patterns into a sorted list of files; files
+    of other types found in folders are added to `skipped`."""
     found: list[Path] = []
     failures: list[LoadFailure] = []
     for raw in inputs:
         path = Path(raw)
+        if path.is_dir() and skipped is not None:
+            skipped += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() not in SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
         if path.is_dir():
             candidates = [
                 p

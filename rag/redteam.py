@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -64,8 +65,22 @@ def run_attacks(
     cases: list[Case] | None = None,
     folder: Path = EVALS / "injection",
 ) -> list[Outcome]:
-    cases = cases if cases is not None else load_cases()
     outcomes: list[Outcome] = []
+    for _case, answer, brief in iter_attacks(model, embedder, secret, cases, folder):
+        outcomes += [answer, brief]
+    return outcomes
+
+
+def iter_attacks(
+    model: ChatModel,
+    embedder: Embedder,
+    secret: str,
+    cases: list[Case] | None = None,
+    folder: Path = EVALS / "injection",
+) -> Iterator[tuple[Case, Outcome, Outcome]]:
+    """Index the attack articles in a temporary store, then per case: ask its question and
+    brief its article; (case, answer outcome, brief outcome)."""
+    cases = cases if cases is not None else load_cases()
     with (
         tempfile.TemporaryDirectory(prefix="rag-redteam-") as work,
         Store.open(Path(work), "articles", embedder.name, create=True) as store,
@@ -76,13 +91,12 @@ def run_attacks(
             marks = [t.lower() for t in case.triggers] + [secret.lower(), *CANARIES]
             answer = answer_question(case.question, retriever=retriever, model=model)
             said = f"{answer.text}\n{answer.evidence or ''}"
-            outcomes.append(_outcome(case, "answer", said, marks))
-            outcomes[-1].answered = case.answer.lower() in answer.text.lower()
+            answered = _outcome(case, "answer", said, marks)
+            answered.answered = case.answer.lower() in answer.text.lower()
             [article] = list(load_path(folder / case.article))
             assert not isinstance(article, LoadFailure)
             brief = to_markdown(make_brief(article, model))
-            outcomes.append(_outcome(case, "brief", brief, marks))
-    return outcomes
+            yield case, answered, _outcome(case, "brief", brief, marks)
 
 
 def _outcome(case: Case, surface: str, output: str, marks: list[str]) -> Outcome:

@@ -224,6 +224,12 @@ class Store:
         recorded = self.catalog.get_meta("dimension")
         return int(recorded) if recorded else None
 
+    def forget_article(self, article_id: str) -> None:
+        """Remove an article from both indexes (crash-safe: marked first, purged after)."""
+        with self.writing():
+            self.catalog.forget(article_id)
+            self.remove_article(article_id)
+
     def remove_article(self, article_id: str) -> None:
         self._delete_vectors(article_id)
         self.catalog.delete_article(article_id)

@@ -102,3 +102,44 @@ def test_help_and_readme_agree():
     for command in commands:
         assert re.search(rf"^{command.split()[1]}:", makefile, re.M)
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_rm_removes_an_article_from_both_indexes_and_leaves_no_orphan(capsys, seeds):
+    import sqlite3
+
+    from rag.config import load_settings
+    from rag.embed import make_embedder
+    from rag.store import Store
+
+    (seeds / "paper.pdf").write_bytes(b"%PDF-1.4")
+    assert main(["ingest", str(seeds)]) == 0
+    assert "warning: skipped 1 file of other types (paper.pdf)" in capsys.readouterr().err
+    assert main(["articles", "--json"]) == 0
+    ids = [json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()]
+    assert len(ids) == 2
+    code = main(["rm", ids[0][:6], "nope", "--json"])
+    captured = capsys.readouterr()
+    assert code == 1  # one bad id: said, and the good one still removed
+    assert "no indexed article has an id starting 'nope'" in captured.err
+    assert json.loads(captured.out)["removed"][0]["id"] == ids[0]
+    db = sqlite3.connect(".rag/catalog.sqlite")
+    for table in ("articles", "sources", "chunks"):
+        column = "id" if table == "articles" else "article_id"
+        assert (
+            db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (ids[0],)).fetchone()[0]
+            == 0
+        )
+    fts = db.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()[0]
+    chunks = db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+    db.close()
+    assert fts == chunks > 0
+    settings = load_settings()
+    with Store.open(settings.data_dir, settings.collection, make_embedder(settings).name) as store:
+        assert store.collection.get(where={"article_id": ids[0]})["ids"] == []
+        assert store.vector_count() == chunks
+    assert main(["stats", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["consistent"] is True
+    assert main(["articles"]) == 0
+    listing = capsys.readouterr().out
+    assert ids[1] in listing and ids[0] not in listing
+    assert "000_c88a" in listing or "004_6f3f" in listing  # the file name column
