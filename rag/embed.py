@@ -71,9 +71,12 @@ class LocalEmbedder:
     def _load(self) -> Any:
         if self._model is None:
             started = time.perf_counter()
-            from sentence_transformers import SentenceTransformer
-
             path = self._model_dir()
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            # the env variable is read when huggingface_hub is first imported, maybe earlier
+            transformers_logging.disable_progress_bar()
             log.debug("loading embedder from %s", path)
             self._model = SentenceTransformer(str(path), device="cpu")
             self.load_seconds += time.perf_counter() - started
