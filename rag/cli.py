@@ -37,9 +37,12 @@ def _print_json(value: BaseModel | dict[str, Any] | list[Any]) -> None:
 
 
 @contextmanager
-def _open_store(settings: Settings, create: bool = False, cache: bool = False) -> Iterator[Any]:
+def _open_store(
+    settings: Settings, create: bool = False, cache: bool = False, need_articles: bool = False
+) -> Iterator[Any]:
     """The index and its embedder; `cache` puts the embedding cache in front (ingest only:
-    queries are not worth a write)."""
+    queries are not worth a write); `need_articles` refuses an index with none (questions
+    on it could only be answered "the articles do not say")."""
     from rag.embed import make_embedder
     from rag.embedcache import CACHE_FILE, CachedEmbedder
     from rag.store import Store
@@ -55,6 +58,11 @@ def _open_store(settings: Settings, create: bool = False, cache: bool = False) -
         create=create,
     )
     try:
+        if need_articles and not store.catalog.counts()["articles"]:
+            raise RagError(
+                f"the index in {settings.data_dir} holds no articles: add some with "
+                "`rag ingest PATH`"
+            )
         yield store, embedder
     finally:
         store.close()
@@ -200,7 +208,7 @@ def ingest(
 @click.pass_context
 def articles(ctx: click.Context, as_json: bool) -> None:
     """List indexed articles: id, date, chunks, title."""
-    with _open_store(_settings(ctx)) as (store, _):
+    with _open_store(_settings(ctx), need_articles=True) as (store, _):
         items = store.catalog.articles()
     if as_json:
         for item in items:
@@ -304,7 +312,7 @@ def search(
 
     settings = _settings(ctx, k=k)
     filters = _filters(articles_, source, since, until)
-    with _open_store(settings) as (store, embedder):
+    with _open_store(settings, need_articles=True) as (store, embedder):
         retriever = Retriever(store, embedder, per_article=per_article)
         hits = retriever.search(query, settings.k, mode, filters)  # type: ignore[arg-type]
     if as_json:
@@ -353,7 +361,7 @@ def ask(
     settings = _settings(ctx)
     model = make_chat_model(settings)
     view = DraftView(out) if not as_json else None
-    with _open_store(settings) as (store, embedder):
+    with _open_store(settings, need_articles=True) as (store, embedder):
         if view:
             view.start()
         answer = answer_question(
@@ -393,7 +401,7 @@ def chat(
 
     settings = _settings(ctx)
     model = make_chat_model(settings)
-    with _open_store(settings) as (store, embedder):
+    with _open_store(settings, need_articles=True) as (store, embedder):
         repl = Repl(Retriever(store, embedder, per_article=2), model, settings, out)
         repl.filters = _filters(articles_, source, since, until)
         repl.k = k or settings.k
@@ -457,6 +465,11 @@ def brief(
     failures = 0
     try:
         items = all_articles(catalog) if all_ else list(find_articles(list(targets), catalog))
+        if all_ and not items:
+            raise RagError(
+                f"the index in {settings.data_dir} holds no articles: add some with "
+                "`rag ingest PATH`"
+            )
         articles = [a for a in items if not isinstance(a, LoadFailure)]
         for failure in (a for a in items if isinstance(a, LoadFailure)):
             err.print(f"error: {failure}", markup=False)

@@ -29,14 +29,16 @@ Ctrl-D or /quit leaves.
   /sources           the last answer's passages
   /open N            passage N of the last answer in its article context
   /articles          the indexed articles
-  /scope ID... | all limit questions to some articles (ids from /articles), or all of them
+  /scope ID... | all limit questions to some articles (ids or prefixes from /articles)
   /since YYYY-MM-DD  only articles from that day on (/since off to clear)
   /k N               passages searched for the answer
   /brief ID          a checked brief of one article (id or prefix from /articles)
-  /model             the language model in use
+  /model [NAME]      the language model in use; NAME switches between the embedded ones
   /clear             forget the conversation (follow-ups start afresh)
   /help              this text
-  /quit              leave"""
+  /quit              leave
+
+The prompt shows what shapes the next answer: rag [2 articles, since 2025-01-01, k 8]>"""
 
 
 class Repl:
@@ -51,6 +53,7 @@ class Repl:
         self.last: Answer | None = None
         self.filters = Filters()
         self.k = settings.k
+        self._default_model = model.name
         self.commands: dict[str, Callable[[list[str]], bool]] = {
             "help": self._help,
             "sources": self._sources,
@@ -104,7 +107,26 @@ class Repl:
             history=FileHistory(str(self.settings.data_dir / "chat_history")),
             key_bindings=bindings,
         )
-        return lambda: session.prompt("rag> ")
+        return lambda: session.prompt(self.prompt_text)
+
+    def prompt_text(self) -> str:
+        """`rag> `, or the state that shapes the next answer: `rag [2 articles, since
+        2025-01-01, k 8]> `."""
+        f = self.filters
+        parts = [
+            f"{len(f.article_ids)} article{'s' * (len(f.article_ids) > 1)}"
+            if f.article_ids
+            else "",
+            f"source ~ {f.source}" if f.source else "",
+            f"since {f.since}" if f.since else "",
+            f"until {f.until}" if f.until else "",
+            f"k {self.k}" if self.k != self.settings.k else "",
+            self.model.name.removeprefix("local:")
+            if self.model.name != self._default_model
+            else "",
+        ]
+        state = ", ".join(p for p in parts if p)
+        return f"rag [{state}]> " if state else "rag> "
 
     def _command(self, text: str) -> bool:
         """Run a /command; False means leave."""
@@ -124,6 +146,9 @@ class Repl:
     def _ask(self, question: str) -> None:
         if problem := question_problem(question):
             self.console.print(problem, style="yellow", markup=False)
+            return
+        if empty := self._empty_scope():
+            self.console.print(empty, style="yellow", markup=False)
             return
         view = DraftView(self.console)
         view.start()
@@ -149,6 +174,28 @@ class Repl:
         print_answer(self.console, answer)
         self.history.append(answer.query)
         self.last = answer
+
+    def _empty_scope(self) -> str | None:
+        """When the scope leaves no article, say which filter did it and why."""
+        f = self.filters
+        if not f.active():
+            return None
+        catalog = self.retriever.store.catalog
+        allowed = catalog.filter_articles(
+            article_ids=f.article_ids,
+            source=f.source,
+            since=f.since.isoformat() if f.since else None,
+            until=f.until.isoformat() if f.until else None,
+        )
+        if allowed:
+            return None
+        everything = catalog.articles()
+        undated = sum(1 for a in everything if not a.date)
+        why = f" ({undated} of {len(everything)} articles have no date)" if undated else ""
+        return (
+            f"no article matches the scope {self._describe_scope()}{why}: "
+            "widen it with /scope all or /since off"
+        )
 
     # -- commands ---------------------------------------------------------------------------
     def _help(self, _: list[str]) -> bool:
@@ -177,6 +224,10 @@ class Repl:
         text = self.retriever.store.catalog.article_text(c.article_id) or ""
         before = text[max(0, c.start - 600) : c.start]
         after = text[c.end : c.end + 600]
+        if c.start > 600:  # begin and end at a word, never mid-word
+            before = "…" + before.split(None, 1)[-1] if " " in before else before
+        if c.end + 600 < len(text):
+            after = after.rsplit(None, 1)[0] + "…" if " " in after.strip() else after
         self.console.print(citation_header(c), style="bold", markup=False)
         self.console.print(safe(before), end="", style="dim", markup=False)
         self.console.print(safe(text[c.start : c.end]), end="", style="bold", markup=False)
@@ -196,13 +247,20 @@ class Repl:
             self.filters.article_ids = None
             self.console.print("scope: all articles")
         else:
-            known = {a.id for a in self.retriever.store.catalog.articles()}
-            unknown = [a for a in args if a not in known]
-            if unknown:
-                self.console.print(f"unknown article ids {unknown}: see /articles", markup=False)
+            ids, problems = [], []
+            for prefix in args:
+                found = self.retriever.store.catalog.matching_ids(prefix)
+                if len(found) == 1:
+                    ids.append(found[0])
+                elif found:
+                    problems.append(f"{prefix} is ambiguous ({', '.join(x[:12] for x in found)})")
+                else:
+                    problems.append(f"no article id starts with {prefix}")
+            if problems:
+                self.console.print("; ".join(problems) + ": see /articles", markup=False)
             else:
-                self.filters.article_ids = args
-                self.console.print(f"scope: {len(args)} article(s)")
+                self.filters.article_ids = ids
+                self.console.print(f"scope: {len(ids)} article(s)")
         return True
 
     def _since(self, args: list[str]) -> bool:
@@ -255,8 +313,35 @@ class Repl:
         self.console.print(Markdown(safe(to_markdown(made))))
         return True
 
-    def _model(self, _: list[str]) -> bool:
-        self.console.print(f"model: {self.model.name}")
+    def _model(self, args: list[str]) -> bool:
+        from rag.llm.local import LOCAL_MODELS
+
+        local = self.model.name.startswith("local:")
+        if not args:
+            others = f" (/model NAME switches: {', '.join(LOCAL_MODELS)})" if local else ""
+            self.console.print(f"model: {self.model.name}{others}", markup=False)
+            return True
+        if not local:
+            self.console.print(
+                f"model: {self.model.name} is served at {self.settings.llm_base_url}; set "
+                "RAG_LLM_MODEL and start `rag chat` again to use another",
+                markup=False,
+            )
+            return True
+        if args[0] not in LOCAL_MODELS:
+            self.console.print(
+                f"unknown local model {args[0]!r}: use one of {', '.join(LOCAL_MODELS)}",
+                markup=False,
+            )
+            return True
+        from rag.llm import make_chat_model
+
+        try:
+            self.model = make_chat_model(self.settings.model_copy(update={"llm_model": args[0]}))
+        except RagError as exc:
+            self.console.print(f"error: {exc}", markup=False)
+            return True
+        self.console.print(f"model: {self.model.name}", markup=False)
         return True
 
     def _clear(self, _: list[str]) -> bool:

@@ -121,6 +121,21 @@ def test_commands_on_a_missing_index_say_how_to_ingest(name, capsys):
     assert "rag ingest" in out.err
 
 
+@pytest.mark.parametrize("name", sorted(ON_NO_INDEX))
+def test_commands_on_an_emptied_index_say_how_to_ingest(name, capsys, tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD)
+    assert main(["ingest", str(tmp_path / "a.txt")]) == 0
+    capsys.readouterr()
+    assert main(["articles", "--json"]) == 0
+    article_id = json.loads(capsys.readouterr().out)["id"]
+    assert main(["rm", article_id]) == 0
+    capsys.readouterr()
+    code = main(ON_NO_INDEX[name])
+    out = capsys.readouterr()
+    assert code != 0 and "Traceback" not in out.err
+    assert "holds no articles: add some with `rag ingest PATH`" in out.err
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [("RAG_K", "many"), ("RAG_LLM_TIMEOUT", "-1"), ("RAG_CHUNK_TOKENS", "0")],

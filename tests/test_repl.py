@@ -84,3 +84,32 @@ def test_chat_takes_the_filters_and_k_of_ask(tmp_path, seeds, capsys, monkeypatc
     out = capsys.readouterr().out
     assert "k 2, scope source ~ 004_" in out
     assert "8.1%" not in out and "004_6f3f07893199474a.txt" in out
+
+
+def test_the_prompt_shows_the_state_and_commands_take_prefixes(chat):
+    chat.sendline("/articles")
+    chat.expect(r"([0-9a-f]{16})\s")
+    first = chat.match.group(1)
+    chat.expect(PROMPT)
+    chat.sendline(f"/scope {first[:4]}")  # a prefix, as /brief takes
+    chat.expect(r"scope: 1 article\(s\)")
+    chat.expect(r"rag \[1 article\]>")
+    chat.sendline("/k 8")
+    chat.expect(r"rag \[1 article, k 8\]>")
+    chat.sendline("/scope zz")
+    chat.expect("no article id starts with zz: see /articles")
+    chat.sendline("/scope all")
+    chat.expect(r"rag \[k 8\]>")
+    chat.sendline("/since 2025-01-01")  # the seeds have no date
+    chat.expect(r"rag \[since 2025-01-01, k 8\]>")
+    chat.sendline("By how much did Alibaba shares rally on Tuesday?")
+    chat.expect(r"no article matches the scope since 2025-01-01 \(2 of 2 articles have no date\)")
+    chat.sendline("/since off")
+    chat.expect(r"rag \[k 8\]>")
+    chat.sendline("/model nope")
+    chat.expect("unknown local model 'nope': use one of gemma3-270m, smollm2-135m")
+    chat.sendline("/model smollm2-135m")
+    chat.expect("model: local:smollm2-135m")
+    chat.expect(r"rag \[k 8, smollm2-135m\]>")
+    chat.sendline("/quit")
+    chat.expect(pexpect.EOF)
