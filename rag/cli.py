@@ -661,16 +661,15 @@ def _thresholds(evalrun: Any, path: str | None, required: bool) -> dict[str, flo
 
 
 def _fmt(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.3f}" if abs(value) <= 1 else f"{value:,.1f}"
+    from rag.report import fmt
+
+    return fmt(value)
 
 
 def _count(hits_total: list[float] | None) -> str:
-    if not hits_total or not hits_total[1]:
-        return ""
-    hits, total = hits_total
-    return f"{hits:.0f}/{total:.0f}" if float(hits).is_integer() else f"n={total:.0f}"
+    from rag.report import count
+
+    return count(hits_total)
 
 
 @cli.command()

@@ -186,7 +186,8 @@ def test_eval_runs_end_to_end_and_passes_the_committed_gate(full_run):
     assert code == 0  # every committed threshold holds on the embedded defaults
     assert {p.name for p in folder.iterdir()} == {"results.json", "report.md", "report.html"}
     run = load_run(folder)
-    assert run.suites == ["retrieval", "qa", "brief"]
+    assert run.suites == ["retrieval", "qa", "brief", "redteam"]
+    assert sum(i.suite == "redteam" for i in run.items) == 67
     assert sum(i.suite == "qa" for i in run.items) >= 56
     assert sum(i.suite == "brief" for i in run.items) == len(
         load_brief_gold(ROOT / "evals" / "briefs_seeds.jsonl")

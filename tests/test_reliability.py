@@ -298,4 +298,4 @@ def test_terminal_escapes_in_articles_never_reach_the_terminal(tmp_path, capsys)
         shown = captured.out + captured.err
         assert "\x1b" not in shown and "\x07" not in shown and "\x08" not in shown, args
     assert main(["articles"]) == 0
-    assert "[bold]news[/bold]" in capsys.readouterr().out  # shown as text, not as markup
+    assert "Corp [bold]new" in capsys.readouterr().out  # shown as text (clipped), not as markup
