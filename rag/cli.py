@@ -483,7 +483,7 @@ def brief(
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=err,
-            disable=len(articles) < 2 or not err.is_terminal,
+            disable=not err.is_terminal,  # one slow brief (a server, --mode full) shows time too
         )
         with progress:
             task = progress.add_task("brief", total=len(articles))
