@@ -360,6 +360,11 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[\w'’-]+", text)}
 
 
+# A comma or semicolon between a question word and a phrase puts them this many characters
+# further apart: 'Jack Ma, Tencent CEO Pony Ma' binds Tencent to Pony Ma.
+CLAUSE_GAP = 40
+
+
 def _nearest(
     found: list[Phrase], sentence: str, asked: set[str], prefer: Callable[[Phrase], int]
 ) -> Phrase | None:
@@ -377,7 +382,11 @@ def _nearest(
         """Characters between a question word and the phrase; a phrase before the word
         counts double ('Tencent CEO Pony Ma': the name follows what the question names)."""
         start, end = anchor
-        return max(0, p.start - end) if p.start >= end else 2 * max(0, start - p.end)
+        between = sentence[end : p.start] if p.start >= end else sentence[p.end : start]
+        apart = CLAUSE_GAP if re.search(r"[,;:]", between) else 0  # another item or clause
+        if p.start >= end:
+            return max(0, p.start - end) + apart
+        return 2 * max(0, start - p.end) + apart
 
     def distance(p: Phrase) -> float:
         gap_chars = min(gap(a, p) for a in anchors)

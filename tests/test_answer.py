@@ -197,3 +197,15 @@ def test_spellings_and_initials_meet():
     assert content_terms("The U.S. licences were organised") == content_terms(
         "the US licenses were organized"
     )
+
+
+def test_a_name_is_bound_to_the_question_word_not_across_a_comma():
+    from rag.answer import content_terms, typed_phrase
+
+    sentence = (
+        "Investors saw Xi's meeting with tech leaders, including Alibaba founder Jack Ma, "
+        "Tencent CEO Pony Ma, and BYD CEO Wang Chuanfu, as a sign."
+    )
+    question = "Who is Tencent's chief executive?"
+    phrase = typed_phrase(sentence, question, "person", content_terms(question))
+    assert phrase is not None and phrase.text == "Pony Ma"
