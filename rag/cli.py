@@ -207,7 +207,7 @@ def ingest(
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.pass_context
 def articles(ctx: click.Context, as_json: bool) -> None:
-    """List indexed articles: id, date, chunks, title."""
+    """List indexed articles: id, date, chunks, words, title, file."""
     with _open_store(_settings(ctx), need_articles=True) as (store, _):
         items = store.catalog.articles()
     if as_json:
@@ -573,7 +573,7 @@ def eval_(
     compare: tuple[str, str] | None,
     as_json: bool,
 ) -> None:
-    """Score answers, briefs and retrieval against the gold data in evals/.
+    """Score retrieval, answers, briefs and prompt-injection resistance against evals/.
 
     Indexes the eval articles (seeds/) afresh inside the run folder, runs the suites, prints
     a summary and writes evals/runs/<time>-<label>/ with results.json, report.md and a
