@@ -124,6 +124,43 @@ def _filters(
     )
 
 
+def _no_log_option(f: Any) -> Any:
+    return click.option(
+        "--no-log", is_flag=True, help="Do not keep this in the answer log (RAG_LOG=false: never)."
+    )(f)
+
+
+def _open_answer_log(settings: Settings, no_log: bool) -> Any:
+    """The answer log for writing, or None when it is off; a log that cannot be written
+    warns once on stderr and never stops the command."""
+    if no_log or not settings.log:
+        return None
+    from rag.answerlog import AnswerLog
+
+    return AnswerLog.open_for_writing(
+        settings.data_dir, on_warning=lambda text: err.print(f"warning: {text}", markup=False)
+    )
+
+
+@contextmanager
+def _answer_log(settings: Settings, no_log: bool) -> Iterator[Any]:
+    answer_log = _open_answer_log(settings, no_log)
+    try:
+        yield answer_log
+    finally:
+        if answer_log:
+            answer_log.close()
+
+
+def _prompt_version() -> str | None:
+    from rag.prompts import load_prompt
+
+    try:
+        return load_prompt("answer").version
+    except RagError:
+        return None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Index folder [./.rag].")
 @click.option("--collection", help="Chroma collection name [articles].")
@@ -336,6 +373,7 @@ def search(
 @click.option("-k", type=click.IntRange(1, 20), help="Passages searched for the answer [5].")
 @_filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
+@_no_log_option
 @click.pass_context
 def ask(
     ctx: click.Context,
@@ -346,12 +384,13 @@ def ask(
     since: datetime | None,
     until: datetime | None,
     as_json: bool,
+    no_log: bool,
 ) -> None:
     """Answer QUESTION from the indexed articles, citing the passages.
 
     Numbers and words in the answer are checked against the passages; an answer that fails
     is replaced by the best supporting sentence, and when the articles do not say, the
-    answer says so.
+    answer says so. The answer and its passages are kept in the answer log (`rag logs`).
     """
     from rag.answer import answer_question
     from rag.llm import make_chat_model
@@ -361,6 +400,7 @@ def ask(
     settings = _settings(ctx)
     model = make_chat_model(settings)
     view = DraftView(out) if not as_json else None
+    filters = _filters(articles_, source, since, until)
     with _open_store(settings, need_articles=True) as (store, embedder):
         if view:
             view.start()
@@ -369,19 +409,25 @@ def ask(
             retriever=Retriever(store, embedder, per_article=2),
             model=model,
             k=k or settings.k,
-            filters=_filters(articles_, source, since, until),
+            filters=filters,
             on_delta=view.on_delta if view else None,
         )
     if as_json or view is None:
         _print_json(answer)
-        return
-    view.erase()
-    print_answer(out, answer)
+    else:
+        view.erase()
+        print_answer(out, answer)
+    with _answer_log(settings, no_log) as answer_log:
+        if answer_log:
+            answer_log.record(
+                answer, command="ask", filters=filters, prompt_version=_prompt_version()
+            )
 
 
 @cli.command()
 @click.option("-k", type=click.IntRange(1, 20), help="Passages searched per answer [5].")
 @_filter_options
+@_no_log_option
 @click.pass_context
 def chat(
     ctx: click.Context,
@@ -390,10 +436,13 @@ def chat(
     source: str | None,
     since: datetime | None,
     until: datetime | None,
+    no_log: bool,
 ) -> None:
     """Ask questions in a REPL: streamed, cited answers; /help lists the commands.
 
     The filters set the starting scope; /scope, /since and /k change it in the REPL.
+    Every turn is kept in the answer log: /history lists this session's, /export N prints
+    one as a fact-check sheet.
     """
     from rag.llm import make_chat_model
     from rag.repl import Repl
@@ -401,10 +450,14 @@ def chat(
 
     settings = _settings(ctx)
     model = make_chat_model(settings)
-    with _open_store(settings, need_articles=True) as (store, embedder):
+    with (
+        _open_store(settings, need_articles=True) as (store, embedder),
+        _answer_log(settings, no_log) as answer_log,
+    ):
         repl = Repl(Retriever(store, embedder, per_article=2), model, settings, out)
         repl.filters = _filters(articles_, source, since, until)
         repl.k = k or settings.k
+        repl.answer_log = answer_log
         repl.run()
 
 
@@ -422,6 +475,7 @@ def chat(
     help="guided: code picks key sentences, the model writes the gist (embedded models); "
     "full: the model writes the whole draft (capable models); auto picks by backend.",
 )
+@_no_log_option
 @click.pass_context
 def brief(
     ctx: click.Context,
@@ -431,6 +485,7 @@ def brief(
     out: str | None,
     force: bool,
     mode: str,
+    no_log: bool,
 ) -> None:
     """Write a checked brief of each ARTICLE (an id from `rag articles`, or a file).
 
@@ -443,18 +498,8 @@ def brief(
     """
     from pathlib import Path
 
-    from rag.briefing import (
-        BriefCache,
-        all_articles,
-        brief_json,
-        brief_many,
-        brief_workers,
-        find_articles,
-        open_catalog,
-        to_markdown,
-    )
+    from rag.briefing import BriefCache, brief_many, open_catalog
     from rag.llm import make_chat_model
-    from rag.loaders import LoadFailure
 
     if not targets and not all_:
         raise click.UsageError("name ARTICLE ids or files, or pass --all")
@@ -462,53 +507,78 @@ def brief(
     model = make_chat_model(settings)
     cache = BriefCache(settings.data_dir / "briefs")
     catalog = open_catalog(settings.data_dir, settings.collection)
-    failures = 0
+    failures = written = 0
+    answer_log = _open_answer_log(settings, no_log)
     try:
-        items = all_articles(catalog) if all_ else list(find_articles(list(targets), catalog))
-        if all_ and not items:
-            raise RagError(
-                f"the index in {settings.data_dir} holds no articles: add some with "
-                "`rag ingest PATH`"
-            )
-        articles = [a for a in items if not isinstance(a, LoadFailure)]
-        for failure in (a for a in items if isinstance(a, LoadFailure)):
-            err.print(f"error: {failure}", markup=False)
-            failures += 1
+        articles, failures = _brief_targets(catalog, targets, all_, settings)
         folder = Path(out) if out else None
         if folder:
             folder.mkdir(parents=True, exist_ok=True)
-        progress = Progress(
-            TextColumn("briefing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=not err.is_terminal,  # one slow brief (a server, --mode full) shows time too
-        )
-        with progress:
+        with _progress("briefing") as progress:
             task = progress.add_task("brief", total=len(articles))
-            workers = brief_workers(model.name, settings.llm_concurrency)
+            workers = model.max_parallel
             for article, result in brief_many(articles, model, cache, mode, force, workers):  # type: ignore[arg-type]
                 if isinstance(result, RagError):
                     err.print(f"error: {article.title[:60]} ({article.id}): {result}", markup=False)
                     failures += 1
                     progress.advance(task)
                     continue
-                # on standard output, JSON is one object per line (JSON lines)
-                lines = not folder
-                text = brief_json(result, lines=lines) if fmt == "json" else to_markdown(result)
-                if folder:
-                    (folder / f"{article.id}.{fmt}").write_text(text + "\n", encoding="utf-8")
-                else:
-                    click.echo(safe(text))
+                _emit_brief(result, fmt, folder)
+                written += 1
+                if answer_log:
+                    answer_log.record_brief(result, article)
                 progress.advance(task)
     finally:
+        if answer_log:
+            answer_log.close()
         if catalog is not None:
             catalog.close()
     if folder:
-        err.print(f"wrote {len(articles) - failures} briefs to {folder}", markup=False)
+        err.print(f"wrote {written} briefs to {folder}", markup=False)
     if failures:
         ctx.exit(1)
+
+
+def _brief_targets(
+    catalog: Any, targets: tuple[str, ...], all_: bool, settings: Settings
+) -> tuple[list[Any], int]:
+    """The articles to brief, and how many targets could not be read (one error line each)."""
+    from rag.briefing import all_articles, find_articles
+    from rag.loaders import LoadFailure
+
+    items = all_articles(catalog) if all_ else list(find_articles(list(targets), catalog))
+    if all_ and not items:
+        raise RagError(
+            f"the index in {settings.data_dir} holds no articles: add some with `rag ingest PATH`"
+        )
+    failures = [a for a in items if isinstance(a, LoadFailure)]
+    for failure in failures:
+        err.print(f"error: {failure}", markup=False)
+    return [a for a in items if not isinstance(a, LoadFailure)], len(failures)
+
+
+def _progress(label: str) -> Progress:
+    """A bar with count and elapsed time on stderr when it is a terminal (one slow item, a
+    server or --mode full, shows its time too)."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not err.is_terminal,
+    )
+
+
+def _emit_brief(brief: Any, fmt: str, folder: Any) -> None:
+    """A brief on stdout (JSON: one object per line) or in its file in `folder`."""
+    from rag.briefing import brief_json, to_markdown
+
+    text = brief_json(brief, lines=not folder) if fmt == "json" else to_markdown(brief)
+    if folder:
+        (folder / f"{brief.article_id}.{fmt}").write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(safe(text))
 
 
 @cli.command("eval")
@@ -518,13 +588,19 @@ def brief(
     default="all",
     show_default=True,
 )
-@click.option("--limit", type=int, help="Only the first N gold items of each suite.")
+@click.option("--limit", type=click.IntRange(1), help="Only the first N gold items of each suite.")
 @click.option(
     "--split",
     type=click.Choice(["dev", "test"]),
     help="Only gold items of this split (QA and red-team cases).",
 )
-@click.option("--repeat", type=int, default=1, show_default=True, help="Run qa and brief N times.")
+@click.option(
+    "--repeat",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Run qa and brief N times.",
+)
 @click.option("--label", default="run", show_default=True, help="Names the run folder.")
 @click.option(
     "--mode",
@@ -564,14 +640,12 @@ def eval_(
     retrieval_mode: str,
     chunk_tokens: int | None,
     k: int | None,
-    qa_gold: str | None,
-    brief_gold: str | None,
-    articles: str | None,
     runs_dir: str | None,
     gate: bool,
     thresholds: str | None,
     compare: tuple[str, str] | None,
     as_json: bool,
+    **given: str | None,  # --qa-gold, --brief-gold, --articles
 ) -> None:
     """Score retrieval, answers, briefs and prompt-injection resistance against evals/.
 
@@ -585,26 +659,14 @@ def eval_(
     from rag import evalrun
 
     if compare:
-        first, second = (Path(p) for p in compare)
-        names = (first.name or str(first), second.name or str(second))
-        if names[0] == names[1]:
-            names = (str(first), str(second))
-        _print_comparison(evalrun.load_run(first), evalrun.load_run(second), names)
+        _compare_runs(*compare)
         return
-    if repeat < 1 or (limit is not None and limit < 1):
-        raise click.UsageError("--repeat and --limit take a positive number")
     overrides: dict[str, Any] = {"chunk_tokens": chunk_tokens} if chunk_tokens else {}
     settings = _settings(ctx, **overrides)
     limits = _thresholds(evalrun, thresholds, required=gate)
     root = Path(runs_dir) if runs_dir else evalrun.default_runs_dir()
     folder = evalrun.run_folder(root, label)
-    paths: dict[str, Any] = {}
-    if qa_gold:
-        paths["qa_gold"] = Path(qa_gold)
-    if brief_gold:
-        paths["brief_gold"] = Path(brief_gold)
-    if articles:
-        paths["articles"] = Path(articles)
+    paths = {name: Path(value) for name, value in given.items() if value}
     with Stages(err, prefix="eval ") as stages:
         result = evalrun.run_eval(
             settings,
@@ -620,29 +682,52 @@ def eval_(
         )
     result.gate = evalrun.gate(result, limits)
     evalrun.write_run(result, folder)
-    if as_json:
-        _print_json(result.model_dump(mode="json") | {"run": str(folder)})
-    else:
-        table = Table("metric", "value", "count", title=f"rag eval: {label}", title_justify="left")
-        for metric, value in result.summary.items():
-            table.add_row(metric, _fmt(value), _count(result.counts.get(metric)))
-        out.print(table)
-        out.print(f"wrote {folder}/results.json, report.md, report.html", markup=False)
+    _print_run(result, folder, as_json)
     errored = result.summary_errors()
-    if gate:
-        for c in result.gate:
-            err.print(c.describe(), style=None if c.passed else "red", markup=False)
-        failed = [c for c in result.gate if not c.passed]
-        if failed:
-            err.print(f"error: the gate failed on {len(failed)} metrics", markup=False)
-            ctx.exit(1)
-        err.print(f"gate passed: {len(result.gate)} metrics", markup=False)
+    if gate and not _gate_passed(result):
+        ctx.exit(1)
     if errored:
         err.print(
             f"error: {errored} items failed to run (see 'error' in {folder}/results.json)",
             markup=False,
         )
         ctx.exit(1)
+
+
+def _compare_runs(first_path: str, second_path: str) -> None:
+    from pathlib import Path
+
+    from rag import evalrun
+
+    first, second = Path(first_path), Path(second_path)
+    names = (first.name or str(first), second.name or str(second))
+    if names[0] == names[1]:
+        names = (str(first), str(second))
+    _print_comparison(evalrun.load_run(first), evalrun.load_run(second), names)
+
+
+def _print_run(result: Any, folder: Any, as_json: bool) -> None:
+    if as_json:
+        _print_json(result.model_dump(mode="json") | {"run": str(folder)})
+        return
+    title = f"rag eval: {result.label}"
+    table = Table("metric", "value", "count", title=title, title_justify="left")
+    for metric, value in result.summary.items():
+        table.add_row(metric, _fmt(value), _count(result.counts.get(metric)))
+    out.print(table)
+    out.print(f"wrote {folder}/results.json, report.md, report.html", markup=False)
+
+
+def _gate_passed(result: Any) -> bool:
+    """Each gated metric's line on stderr, then the verdict."""
+    for c in result.gate:
+        err.print(c.describe(), style=None if c.passed else "red", markup=False)
+    failed = [c for c in result.gate if not c.passed]
+    if failed:
+        err.print(f"error: the gate failed on {len(failed)} metrics", markup=False)
+        return False
+    err.print(f"gate passed: {len(result.gate)} metrics", markup=False)
+    return True
 
 
 def _thresholds(evalrun: Any, path: str | None, required: bool) -> dict[str, float]:
@@ -670,6 +755,153 @@ def _count(hits_total: list[float] | None) -> str:
     from rag.report import count
 
     return count(hits_total)
+
+
+@cli.group(invoke_without_command=True)
+@click.option(
+    "-n",
+    "limit",
+    type=click.IntRange(1),
+    default=20,
+    show_default=True,
+    help="How many entries, newest first.",
+)
+@click.option("-q", "search", help="Only entries whose question or answer holds these words.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From YYYY-MM-DD (UTC).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per entry, with its id.")
+@click.pass_context
+def logs(
+    ctx: click.Context, limit: int, search: str | None, since: datetime | None, as_json: bool
+) -> None:
+    """The answer log: every `rag ask`, chat turn and brief, newest first.
+
+    Kept in <data dir>/logs.sqlite with the passages each answer rested on (their text too,
+    so a record outlives a re-ingest). RAG_LOG=false or --no-log turns logging off.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from rag.answerlog import AnswerLog
+
+    settings = _settings(ctx)
+    with AnswerLog.open(settings.data_dir) as answer_log:
+        entries = answer_log.entries(limit, search, since.date() if since else None)
+    if as_json:
+        for entry in entries:
+            _print_json(entry.summary())
+        return
+    if not entries:
+        err.print("no logged answers match" if search or since else "the answer log is empty")
+    table = Table("id", "time", "question", "answer", "method", box=None, pad_edge=False)
+    for e in entries:
+        table.add_row(
+            str(e.id), e.time[:16].replace("T", " "), safe(_clip(e.question, 50)),
+            safe(_clip(e.answer, 50)), e.method,
+        )  # fmt: skip
+    if entries:
+        out.print(table)
+
+
+@logs.command("show")
+@click.argument("entry_id", metavar="ID", type=int)
+@click.option("--json", "as_json", is_flag=True, help="The whole record as JSON.")
+@click.pass_context
+def logs_show(ctx: click.Context, entry_id: int, as_json: bool) -> None:
+    """Print log entry ID in full: question, query, filters, answer, checks, model, timings
+    and every passage given to the model."""
+    from rag.answerlog import AnswerLog
+
+    settings = _settings(ctx)
+    with AnswerLog.open(settings.data_dir) as answer_log:
+        entry = answer_log.get(entry_id)
+    if as_json:
+        _print_json(entry.to_json())
+        return
+    session = f", session {entry.session}" if entry.session else ""
+    rows = [
+        ("time", f"{entry.time} ({entry.command}{session})"),
+        ("question", entry.question),
+        ("query", entry.query or ""),
+        ("filters", json.dumps(entry.filters) if entry.filters else "none"),
+        ("answer", entry.answer),
+        ("method", f"{entry.method}, kind {entry.kind or '-'}"),
+        ("evidence", f"[{entry.evidence_n}] {entry.evidence}" if entry.evidence else ""),
+        ("model", f"{entry.model}, prompt {entry.prompt_version or '-'}"),
+        ("model reply", entry.model_text),
+        ("timings", ", ".join(f"{k} {v}" for k, v in entry.timings.items() if v is not None)),
+        ("tokens", ", ".join(f"{k} {v}" for k, v in entry.usage.items() if v)),
+    ]  # fmt: skip
+    for name, value in rows:
+        if value:
+            out.print(f"{name}: {safe(str(value))}", markup=False)
+    for flag in entry.flags:
+        out.print(f"check: {safe(flag)}", style="yellow", markup=False)
+    for p in entry.passages:
+        mark = "cited" if p.cited else "given"
+        out.print(
+            f"[{p.n}] {safe(p.title)} ({p.date or 'no date'}) — {safe(p.source)}, "
+            f"{p.chunk_id}, chars {p.start}-{p.end}, {mark}",
+            style="bold" if p.cited else None,
+            markup=False,
+        )
+        out.print(f"    {safe(' '.join(p.text.split()))}", style="dim", markup=False)
+
+
+@logs.command("export")
+@click.argument("entry_ids", nargs=-1, required=True, metavar="ID...", type=int)
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.pass_context
+def logs_export(
+    ctx: click.Context, entry_ids: tuple[int, ...], fmt: str, out_path: str | None
+) -> None:
+    """A fact-check sheet of each entry: question, answer, and every quote it rests on with
+    the article's title, date, source and the quote's character offsets (md, or JSON lines)."""
+    from rag.answerlog import AnswerLog, sheet, sheet_markdown
+
+    settings = _settings(ctx)
+    with AnswerLog.open(settings.data_dir) as answer_log:
+        entries = [answer_log.get(i) for i in entry_ids]
+    if fmt == "json":
+        text = "\n".join(json.dumps(sheet(e), ensure_ascii=False) for e in entries) + "\n"
+    else:
+        text = "\n".join(sheet_markdown(e) for e in entries)
+    _write_or_echo(text, out_path, f"{len(entries)} fact-check sheet(s)")
+
+
+@logs.command("to-gold")
+@click.argument("entry_ids", nargs=-1, required=True, metavar="ID...", type=int)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="The gold JSONL file to write (for `rag eval --qa-gold`).",
+)
+@click.pass_context
+def logs_to_gold(ctx: click.Context, entry_ids: tuple[int, ...], out_path: str) -> None:
+    """Gold lines from logged questions: each with its evidence sentence and article, the
+    reference answer left empty for you to fill in (the tool's answer is on the comment line
+    above it). `rag eval --suite qa --qa-gold FILE` refuses the file until every answer is
+    filled."""
+    from rag.answerlog import AnswerLog, gold_lines
+
+    settings = _settings(ctx)
+    with AnswerLog.open(settings.data_dir) as answer_log:
+        entries = [answer_log.get(i) for i in entry_ids]
+    _write_or_echo("\n".join(gold_lines(entries)) + "\n", out_path, f"{len(entries)} gold line(s)")
+
+
+def _write_or_echo(text: str, out_path: str | None, what: str) -> None:
+    if not out_path:
+        click.echo(safe(text), nl=False)
+        return
+    from pathlib import Path
+
+    try:
+        Path(out_path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise RagError(f"cannot write {out_path}: {exc.strerror}: choose another --out") from None
+    err.print(f"wrote {what} to {out_path}", markup=False)
 
 
 @cli.command()

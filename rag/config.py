@@ -85,6 +85,11 @@ class Settings(BaseSettings):
         "PersistentClient in data_dir.",
     )
     k: int = Field(5, ge=1, le=100, description="Passages returned by retrieval.")
+    log: bool = Field(
+        True,
+        description="Keep every answer and brief in data_dir/logs.sqlite (`rag logs`); "
+        "false, or --no-log on a command, turns it off.",
+    )
     llm_provider: Literal["local", "openai"] = Field(
         "local",
         description="'local': a bundled GGUF model in-process (llama.cpp); 'openai': any "

@@ -49,6 +49,8 @@ class GoldQA(BaseModel):
     def _consistent(self) -> GoldQA:
         if (self.type == "unanswerable") != (self.answer is None):
             raise ValueError("answer must be null exactly when type is 'unanswerable'")
+        if self.answer is not None and not self.answer.strip():
+            raise ValueError("the reference answer is empty: fill in a short phrase")
         if self.answer is not None and not (self.evidence and self.articles):
             raise ValueError("an answerable item needs 'articles' and 'evidence'")
         return self

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shlex
 import sys
+import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.history import FileHistory
@@ -17,9 +19,13 @@ from rag.answer import Answer, answer_question
 from rag.config import Settings
 from rag.errors import RagError, question_problem
 from rag.llm import ChatModel
+from rag.prompts import load_prompt
 from rag.render import DraftView, citation_header, print_answer
 from rag.retrieve import Filters, Retriever
 from rag.textsafe import safe
+
+if TYPE_CHECKING:
+    from rag.answerlog import AnswerLog
 
 HELP = """\
 Ask a question about your articles; follow-ups ("and how much did it rise?") use the
@@ -34,6 +40,8 @@ Ctrl-D or /quit leaves.
   /k N               passages searched for the answer
   /brief ID          a checked brief of one article (id or prefix from /articles)
   /model [NAME]      the language model in use; NAME switches between the embedded ones
+  /history           this session's answers, with their ids in the answer log
+  /export N [FILE]   log entry N as a fact-check sheet (Markdown; to FILE if given)
   /clear             forget the conversation (follow-ups start afresh)
   /help              this text
   /quit              leave
@@ -54,6 +62,9 @@ class Repl:
         self.filters = Filters()
         self.k = settings.k
         self._default_model = model.name
+        self.answer_log: AnswerLog | None = None  # set by `rag chat` unless logging is off
+        self.session = uuid.uuid4().hex[:12]
+        self.logged: list[tuple[int, Answer]] = []
         self.commands: dict[str, Callable[[list[str]], bool]] = {
             "help": self._help,
             "sources": self._sources,
@@ -64,6 +75,8 @@ class Repl:
             "k": self._k,
             "brief": self._brief,
             "model": self._model,
+            "history": self._history,
+            "export": self._export,
             "clear": self._clear,
             "quit": self._quit,
             "exit": self._quit,
@@ -174,6 +187,13 @@ class Repl:
         print_answer(self.console, answer)
         self.history.append(answer.query)
         self.last = answer
+        if self.answer_log is not None:
+            entry_id = self.answer_log.record(
+                answer, command="chat", filters=self.filters, session=self.session,
+                prompt_version=self._prompt_version,
+            )  # fmt: skip
+            if entry_id is not None:
+                self.logged.append((entry_id, answer))
 
     def _empty_scope(self) -> str | None:
         """When the scope leaves no article, say which filter did it and why."""
@@ -200,6 +220,45 @@ class Repl:
     # -- commands ---------------------------------------------------------------------------
     def _help(self, _: list[str]) -> bool:
         self.console.print(HELP, markup=False)
+        return True
+
+    @property
+    def _prompt_version(self) -> str | None:
+        try:
+            return load_prompt("answer").version
+        except RagError:
+            return None
+
+    def _history(self, _: list[str]) -> bool:
+        if self.answer_log is None:
+            self.console.print("the answer log is off (RAG_LOG=false or --no-log)")
+            return True
+        if not self.logged:
+            self.console.print("no answer logged in this session yet")
+        for entry_id, answer in self.logged:
+            self.console.print(
+                f"{entry_id:>5}  {safe(answer.question)}  →  {safe(answer.text)}", markup=False
+            )
+        return True
+
+    def _export(self, args: list[str]) -> bool:
+        if not args or not args[0].isdigit() or len(args) > 2:
+            self.console.print("usage: /export N [FILE], N an id from /history or `rag logs`")
+            return True
+        from rag.answerlog import AnswerLog, sheet_markdown
+
+        try:
+            with AnswerLog.open(self.settings.data_dir) as answer_log:
+                text = sheet_markdown(answer_log.get(int(args[0])))
+            if len(args) == 2:
+                Path(args[1]).write_text(text, encoding="utf-8")
+                self.console.print(f"wrote log entry {args[0]} to {args[1]}", markup=False)
+            else:
+                self.console.print(safe(text), markup=False)
+        except RagError as exc:
+            self.console.print(f"error: {exc}", style="red", markup=False)
+        except OSError as exc:
+            self.console.print(f"cannot write {args[1]}: {exc.strerror}", style="red", markup=False)
         return True
 
     def _sources(self, _: list[str]) -> bool:
@@ -316,7 +375,7 @@ class Repl:
     def _model(self, args: list[str]) -> bool:
         from rag.llm.local import LOCAL_MODELS
 
-        local = self.model.name.startswith("local:")
+        local = self.settings.llm_provider == "local"
         if not args:
             others = f" (/model NAME switches: {', '.join(LOCAL_MODELS)})" if local else ""
             self.console.print(f"model: {self.model.name}{others}", markup=False)
