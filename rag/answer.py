@@ -25,7 +25,6 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from rag.catalog import Catalog
-from rag.chunking import split_sentences
 from rag.guard import injection_reason, redact
 from rag.lexical import STOPWORDS, terms
 from rag.llm import ChatModel, Message, Usage
@@ -43,17 +42,10 @@ from rag.spans import (
     reason,
     unit_mismatches,
 )
+from rag.text import MARKER, QUESTION_WORDS, content_terms, initials, split_sentences, stem
 from rag.textsafe import has_link, neutralise_links
 from rag.tokens import get_encoding
 
-# Words that say what kind of answer is wanted, not what it is about.
-_QUESTION_WORDS_TEXT = """
-what which who whom whose when where why how much many did does do according article
-articles name named give given tell say said kind shown next mentioned called figure
-percentage symbol number amount ticker main news story latest happened happening headline
-"""
-_QUESTION_WORDS = frozenset(_QUESTION_WORDS_TEXT.split())
-_MARKER = re.compile(r"\s*\[(\d+)\]")
 _FOLLOW_UP = re.compile(
     r"^(and|but|also|so|what about|how about)\b|\b(it|its|they|them|their|that|this|those|"
     r"he|she|his|her)\b",
@@ -110,55 +102,6 @@ class Answer(BaseModel):
     timings: Timings = Field(default_factory=Timings)
 
 
-# Verbs news uses for a price moving, met as one term: a reader asks why shares "rose", the
-# article says they "rallied".
-_MOVES = {
-    "up": "rise rises rising rose risen rally rallies rallied rallying surge surges surged "
-    "surging jump jumps jumped jumping climb climbs climbed climbing soar soars soared "
-    "soaring gain gains gained gaining",
-    "down": "fall falls falling fell fallen drop drops dropped dropping slump slumps slumped "
-    "slumping tumble tumbles tumbled tumbling plunge plunges plunged plunging sink sinks "
-    "sank sunk sinking slide slides slid sliding decline declines declined declining",
-}
-_MOVE_OF = {word: f"move-{way}" for way, words in _MOVES.items() for word in words.split()}
-
-
-def stem(term: str) -> str:
-    """A light suffix strip so 'rallied'/'rally', 'shares'/'share', 'surged'/'surge' meet;
-    verbs of a price moving up (or down) meet as one term."""
-    if term in _MOVE_OF:
-        return _MOVE_OF[term]
-    if len(term) <= 3 or not term.isalpha():
-        return term
-    if term.endswith(("ies", "ied")):
-        term = term[:-3] + "y"
-    elif term.endswith("ing") and len(term) > 5:
-        term = term[:-3]
-    elif term.endswith("ed"):
-        term = term[:-2]
-    elif term.endswith("s") and not term.endswith("ss"):
-        term = term[:-1]
-    term = term[:-1] if term.endswith("e") else term
-    # British and American spellings meet: licence/license, organise/organize, labour/labor
-    if len(term) > 5:
-        term = re.sub(r"nc$", "ns", term)
-        term = re.sub(r"is$", "iz", term)
-        term = re.sub(r"our$", "or", term)
-    return term
-
-
-_INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
-
-
-def _initials(text: str) -> str:
-    """'U.S.' and 'U.K.' read as 'US' and 'UK'."""
-    return _INITIALS.sub(lambda m: m.group().replace(".", ""), text)
-
-
-def content_terms(text: str) -> set[str]:
-    return {stem(t) for t in terms(_initials(text)) if t not in _QUESTION_WORDS}
-
-
 def standalone_query(question: str, history: Sequence[str] = ()) -> str:
     """A follow-up ("And how much did it rise?") is searched with the question before it.
     Deterministic on purpose: a 270M model rewrites worse than concatenation retrieves."""
@@ -172,8 +115,8 @@ def term_weights(query: str, catalog: Catalog) -> dict[str, float]:
     a question about something the articles never mention should not look answered."""
     total = catalog.counts()["chunks"]
     weights: dict[str, float] = {}
-    for term in terms(_initials(query)):
-        if term in _QUESTION_WORDS:
+    for term in terms(initials(query)):
+        if term in QUESTION_WORDS:
             continue
         df = catalog.doc_freq(term)
         weights[stem(term)] = max(weights.get(stem(term), 0.0), math.log((total + 1) / (df + 0.5)))
@@ -458,13 +401,39 @@ def answer_question(
     add_dense(cands, query, retriever.embedder)
     retrieved = time.perf_counter()
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
+    fitting, why_not = _fitting(query, weights, ranked, citations)
+    if why_not:
+        result.flags.append(why_not)
+        return _done(result, started, retrieved)
+    best = fitting[0]
+    ranked = fitting + [c for c in ranked if c not in fitting]
+
+    def ask(chosen: Candidate) -> None:
+        _ask_model(result, chosen, question, model, prompt, on_delta, max_tokens, started)
+
+    if kind == "summary":
+        _answer_summary(result, ranked)
+    elif kind == "yesno":
+        _answer_yes_no(result, best, question)
+    elif kind in ("quantity", "date", "person", "reason"):
+        why_not = _answer_typed(result, ranked, fitting, weights, ask)
+        if why_not:
+            result.flags.append(why_not)
+            return _done(result, started, retrieved)
+    else:
+        ask(best)
+    _check(result)
+    return _done(result, started, retrieved)
+
+
+def _fitting(
+    query: str, weights: dict[str, float], ranked: list[Candidate], citations: list[Citation]
+) -> tuple[list[Candidate], str | None]:
+    """The best sentences that can answer (none, with the reason, when none can)."""
     eligible = [c for c in ranked if c.lexical >= MIN_SENTENCE_SUPPORT]
     if not eligible:
         held = f"{max(c.lexical for c in ranked):.2f}" if ranked else "none"
-        result.flags.append(
-            f"no sentence holds enough of the question ({held} < {MIN_SENTENCE_SUPPORT})"
-        )
-        return _done(result, started, retrieved)
+        return [], f"no sentence holds enough of the question ({held} < {MIN_SENTENCE_SUPPORT})"
     # a day or a figure the question names narrows the sentences to those that state it
     eligible = [
         c
@@ -475,49 +444,43 @@ def answer_question(
     top = eligible[:FALLBACK_SENTENCES]
     reasons = [_unanswered(query, weights, c, citations) for c in top]
     fitting = [c for c, why in zip(top, reasons, strict=True) if why is None]
-    if not fitting:
-        result.flags.append(str(reasons[0]))
-        return _done(result, started, retrieved)
-    best = fitting[0]
-    ranked = fitting + [c for c in ranked if c not in fitting]
-    if kind == "summary":
-        _answer_summary(result, ranked)
-    elif kind == "yesno":
-        _answer_yes_no(result, best, question)
-    elif kind in ("quantity", "date", "person", "reason"):
-        # a sentence of the asked kind may stand in for the best, if it passes the same check
-        typed = [
-            c
-            for c in ranked[:3]
-            if c.typed and (c in fitting or _unanswered(query, weights, c, citations) is None)
-        ]
-        chosen = typed[0] if typed else best
-        phrase = typed_phrase(chosen.text, query, kind, content_terms(query))
-        if (
-            kind == "quantity"
-            and phrase is not None
-            and not fits(_with_next_word(chosen.text, phrase), question)
-        ):
-            result.flags.append(
-                f"the sentence's figure ({phrase.text}) is not the kind the question asks for"
-            )
-            return _done(result, started, retrieved)
-        if kind == "quantity" and phrase is None:
-            result.flags.append("the answering sentence gives no figure")
-            return _done(result, started, retrieved)
-        if phrase is not None:
-            text = phrase.text
-            if kind == "quantity":
-                text = _with_count_noun(phrase, chosen.text, question)
-            _set(result, text, chosen, "span")
-        elif kind == "reason":
-            _set(result, chosen.text, chosen, "extractive")
-        else:
-            _ask_model(result, chosen, question, model, prompt, on_delta, max_tokens, started)
+    return fitting, None if fitting else str(reasons[0])
+
+
+def _answer_typed(
+    result: Answer,
+    ranked: list[Candidate],
+    fitting: list[Candidate],
+    weights: dict[str, float],
+    ask: Callable[[Candidate], None],
+) -> str | None:
+    """A quantity, date, person or reason: the phrase of that kind, by rule, from the best
+    sentence holding one; the model copies it where no rule finds it. Why it cannot answer,
+    or None."""
+    query, question, kind = result.query, result.question, result.kind
+    # a sentence of the asked kind may stand in for the best, if it passes the same check
+    typed = [
+        c
+        for c in ranked[:3]
+        if c.typed and (c in fitting or _unanswered(query, weights, c, result.citations) is None)
+    ]
+    chosen = typed[0] if typed else fitting[0]
+    phrase = typed_phrase(chosen.text, query, kind, content_terms(query))  # type: ignore[arg-type]
+    if kind == "quantity":
+        if phrase is None:
+            return "the answering sentence gives no figure"
+        if not fits(_with_next_word(chosen.text, phrase), question):
+            return f"the sentence's figure ({phrase.text}) is not the kind the question asks for"
+    if phrase is not None:
+        text = phrase.text
+        if kind == "quantity":
+            text = _with_count_noun(phrase, chosen.text, question)
+        _set(result, text, chosen, "span")
+    elif kind == "reason":
+        _set(result, chosen.text, chosen, "extractive")
     else:
-        _ask_model(result, best, question, model, prompt, on_delta, max_tokens, started)
-    _check(result)
-    return _done(result, started, retrieved)
+        ask(chosen)
+    return None
 
 
 # The question's specific terms (specific_terms) that together weigh this share of the
@@ -566,7 +529,7 @@ def specific_terms(question: str) -> set[str]:
     for i, m in enumerate(re.finditer(r"[\w'’-]+", question)):
         word = m.group().removesuffix("'s").removesuffix("’s")
         lower = word.lower()
-        if lower in _QUESTION_WORDS or lower in STOPWORDS:
+        if lower in QUESTION_WORDS or lower in STOPWORDS:
             continue
         named = (i > 0 and word[:1].isupper()) or any(c.isupper() for c in word[1:])
         rare = len(lower) >= SPECIFIC_LEN or len(enc.encode_ordinary(" " + lower)) > 1
@@ -691,7 +654,7 @@ def _ask_model(
             on_delta(delta)
     result.model_text = stream.text.strip()
     result.usage = stream.usage or Usage()
-    reply = _MARKER.sub("", result.model_text).strip().strip("\"'“”‘’").rstrip(".,;").strip()
+    reply = MARKER.sub("", result.model_text).strip().strip("\"'“”‘’").rstrip(".,;").strip()
     problem = _span_problem(reply, cand.text, question)
     if problem is None:
         _set(result, reply, cand, "model")
@@ -727,7 +690,7 @@ def _check(result: Answer) -> None:
     currency; links the sentence does not hold are removed."""
     if result.abstained or result.evidence is None or result.method == "extractive":
         return  # an extractive answer is the articles' own sentences
-    body = _MARKER.sub("", result.text)
+    body = MARKER.sub("", result.text)
     missing = unsupported_numbers(body, result.evidence)
     wrong_unit = unit_mismatches(body, result.evidence)
     if missing or wrong_unit:

@@ -24,12 +24,12 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from rag import extract
-from rag.answer import content_terms
 from rag.chunking import chunk_article
 from rag.guard import blank, flagged_spans, injection_reason, redact
 from rag.llm import ChatModel, Message, Usage, structured
 from rag.numbers import canonical, numbers_in, unsupported_numbers
 from rag.prompts import Prompt, load_prompt
+from rag.text import content_terms, sentences
 from rag.textsafe import has_link, neutralise_links
 from rag.tokens import get_encoding
 from rag.types import Article
@@ -103,9 +103,12 @@ class Figure(BaseModel):
     quote: str
 
 
+Action = Literal["removed", "replaced", "flagged"]
+
+
 class Check(BaseModel):
     field: str
-    action: Literal["removed", "replaced", "flagged"]
+    action: Action
     detail: str
 
 
@@ -139,7 +142,7 @@ def make_brief(
 ) -> Brief:
     """A checked Brief of `article`; `auto` drafts guided for embedded models, full otherwise."""
     if mode == "auto":
-        mode = "guided" if model.name.startswith("local:") else "full"
+        mode = "full" if model.drafts_briefs else "guided"
     prompt = load_prompt("brief" if mode == "guided" else "brief_full")
     notes: list[Check] = []
     withheld = [reason for _, _, reason in flagged_spans(article.text)]
@@ -202,7 +205,7 @@ def _guided_draft(
     article: Article, model: ChatModel, prompt: Prompt, notes: list[Check]
 ) -> tuple[Draft, Usage]:
     text = article.text
-    sents = [s for s in _clean_sentences(text) if _is_prose(s)] or extract.sentences(text)
+    sents = [s for s in _clean_sentences(text) if _is_prose(s)] or sentences(text)
     weights = _term_weights(sents)
     if _too_long(article):  # map: the best sentences of each chunk; reduce: the best of those
         pool: list[str] = []
@@ -222,7 +225,7 @@ def _guided_draft(
         max_tokens=60,
         stop=list(prompt.stop),
     )
-    gist = next(iter(extract.sentences(completion.text.strip())), "")
+    gist = next(iter(sentences(completion.text.strip())), "")
     one_line = _supported_gist(gist, text)
     if one_line is None:
         notes.append(
@@ -257,7 +260,7 @@ def _clean_sentences(text: str) -> list[str]:
     any that address the model."""
     return [
         s.lstrip("•*-–· ").strip()
-        for s in extract.sentences(text)
+        for s in sentences(text)
         if not injection_reason(s) and not has_link(s)
     ]
 
@@ -412,141 +415,125 @@ def _watch_items(sents: list[str]) -> list[str]:
     return items
 
 
-def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> Brief:
-    """Turn a draft into a Brief whose every quote and number is in the article."""
-    text = article.text
-    safe_text = blank(text)  # the article without sentences addressed to an AI
-    planted = content_terms(" ".join(text[a:b] for a, b, _ in flagged_spans(text)))
-    planted -= content_terms(safe_text)
-    checks: list[Check] = []
-    sents = [s for s in extract.sentences(text) if not injection_reason(s) and not has_link(s)]
+_PLANTED = "text addressed to an AI"
 
-    def clean_prose(field: str, value: str, fallback: str, limit_words: int) -> str:
+
+class _Verifier:
+    """The checks of one article's draft; every removal or replacement is kept as a Check."""
+
+    def __init__(self, article: Article) -> None:
+        self.text = article.text
+        self.safe_text = blank(self.text)  # the article without sentences addressed to an AI
+        planted = content_terms(" ".join(self.text[a:b] for a, b, _ in flagged_spans(self.text)))
+        self.planted = planted - content_terms(self.safe_text)
+        self.checks: list[Check] = []
+        self.sents = [
+            s for s in sentences(self.text) if not injection_reason(s) and not has_link(s)
+        ]
+
+    def note(self, field: str, action: Action, detail: str) -> None:
+        self.checks.append(Check(field=field, action=action, detail=detail))
+
+    def echoes_planted(self, value: str) -> bool:
+        return bool(content_terms(value) & self.planted)
+
+    def prose(self, field: str, value: str, fallback: str, limit_words: int) -> str:
+        """Sentences of the draft's prose whose numbers are in the article and which repeat
+        nothing addressed to an AI; the fallback when none is left; at most limit_words."""
         kept = []
-        for sentence in extract.sentences(value) or [value]:
-            bad = unsupported_numbers(sentence, safe_text)
-            echoed = content_terms(sentence) & planted
-            if echoed or injection_reason(sentence):
-                checks.append(
-                    Check(
-                        field=field,
-                        action="removed",
-                        detail="a sentence repeats text addressed to an AI (not shown)",
-                    )
-                )
+        for sentence in sentences(value) or [value]:
+            bad = unsupported_numbers(sentence, self.safe_text)
+            if self.echoes_planted(sentence) or injection_reason(sentence):
+                self.note(field, "removed", f"a sentence repeats {_PLANTED} (not shown)")
             elif bad:
-                checks.append(
-                    Check(
-                        field=field,
-                        action="removed",
-                        detail=f"sentence with {', '.join(bad)} not in the article: {sentence!r}",
-                    )
-                )
+                self.note(
+                    field, "removed",
+                    f"sentence with {', '.join(bad)} not in the article: {sentence!r}",
+                )  # fmt: skip
             else:
                 kept.append(sentence)
         result = " ".join(kept).strip()
         if not result:
-            checks.append(
-                Check(
-                    field=field,
-                    action="replaced",
-                    detail="nothing left after checks; using the article's opening",
-                )
-            )
+            self.note(field, "replaced", "nothing left after checks; using the article's opening")
             result = fallback
         words = result.split()
         if len(words) > limit_words:
             result = " ".join(words[:limit_words]).rstrip(",;:") + "…"
         return result
 
-    lead = " ".join(sents[:3])
-    one_line = clean_prose("one_line", draft.one_line, sents[0] if sents else article.title, 30)
-    summary = clean_prose("summary", draft.summary, lead, 120)
+    def key_points(self, drafted: list[KeyPoint]) -> list[KeyPoint]:
+        """The drafted points whose quote is verbatim and whose numbers are in the article,
+        topped up to 3 with the article's most central prose sentences."""
+        kept: list[KeyPoint] = []
+        for kp in drafted:
+            if injection_reason(kp.quote) or has_link(kp.quote):
+                self.note("key_points", "removed", f"a quote is {_PLANTED} or a link (not shown)")
+                continue
+            if not extract.quote_in(kp.quote, self.text):
+                self.note("key_points", "removed", f"quote not in the article: {kp.quote!r}")
+                continue
+            bad = unsupported_numbers(kp.point, self.safe_text)
+            if self.echoes_planted(kp.point):
+                bad = [_PLANTED]
+            if bad:
+                self.note(
+                    "key_points", "removed",
+                    f"point with {', '.join(bad)} not in the article: {kp.point!r}",
+                )  # fmt: skip
+                continue
+            kept.append(kp)
+        taken = {k.quote for k in kept}
+        prose = [
+            s for s in self.sents if _is_prose(s) and s not in taken and len(s) <= QUOTE_MAX_CHARS
+        ]
+        for sentence in _rank(prose, _term_weights(prose)):
+            if len(kept) >= 3:
+                break
+            kept.append(KeyPoint(point=_as_point(sentence), quote=sentence))
+            self.note(
+                "key_points", "replaced",
+                "added an extractive key point (fewer than 3 passed the checks)",
+            )  # fmt: skip
+        return kept
 
-    key_points: list[KeyPoint] = []
-    for kp in draft.key_points:
-        if injection_reason(kp.quote) or has_link(kp.quote):
-            checks.append(
-                Check(
-                    field="key_points",
-                    action="removed",
-                    detail="a quote is text addressed to an AI or a link (not shown)",
+    def watch(self, items: list[str]) -> list[str]:
+        kept = []
+        for item in items[:3]:
+            bad = unsupported_numbers(item, self.safe_text)
+            if self.echoes_planted(item) or injection_reason(item):
+                self.note("what_to_watch", "removed", f"an item repeats {_PLANTED} (not shown)")
+            elif bad:
+                self.note(
+                    "what_to_watch", "removed", f"{item!r}: {', '.join(bad)} not in the article"
                 )
-            )
-            continue
-        if not extract.quote_in(kp.quote, text):
-            checks.append(
-                Check(
-                    field="key_points",
-                    action="removed",
-                    detail=f"quote not in the article: {kp.quote!r}",
-                )
-            )
-            continue
-        bad = unsupported_numbers(kp.point, safe_text)
-        if content_terms(kp.point) & planted:
-            bad = ["text addressed to an AI"]
-        if bad:
-            checks.append(
-                Check(
-                    field="key_points",
-                    action="removed",
-                    detail=f"point with {', '.join(bad)} not in the article: {kp.point!r}",
-                )
-            )
-            continue
-        key_points.append(kp)
-    taken = {k.quote for k in key_points}
-    prose = [s for s in sents if _is_prose(s) and s not in taken and len(s) <= QUOTE_MAX_CHARS]
-    for sentence in _rank(prose, _term_weights(prose)):
-        if len(key_points) >= 3:
-            break
-        key_points.append(KeyPoint(point=_as_point(sentence), quote=sentence))
-        checks.append(
-            Check(
-                field="key_points",
-                action="replaced",
-                detail="added an extractive key point (fewer than 3 passed the checks)",
-            )
-        )
+            else:
+                kept.append(item)
+        return kept
 
-    watch = []
-    for item in draft.what_to_watch[:3]:
-        bad = unsupported_numbers(item, safe_text)
-        if content_terms(item) & planted or injection_reason(item):
-            checks.append(
-                Check(
-                    field="what_to_watch",
-                    action="removed",
-                    detail="an item repeats text addressed to an AI (not shown)",
-                )
-            )
-        elif bad:
-            checks.append(
-                Check(
-                    field="what_to_watch",
-                    action="removed",
-                    detail=f"{item!r}: {', '.join(bad)} not in the article",
-                )
-            )
-        else:
-            watch.append(item)
-    sentiment = draft.sentiment
-    bad = unsupported_numbers(sentiment.reason, text)
-    if bad:
-        sentiment = Sentiment(label=sentiment.label, reason=_lexical_sentiment(text).reason)
-        checks.append(
-            Check(
-                field="sentiment",
-                action="replaced",
-                detail=f"the reason cited {', '.join(bad)}, not in the article; "
-                "using the article's market words",
-            )
-        )
+    def sentiment(self, sentiment: Sentiment) -> Sentiment:
+        bad = unsupported_numbers(sentiment.reason, self.text)
+        if not bad:
+            return sentiment
+        self.note(
+            "sentiment", "replaced",
+            f"the reason cited {', '.join(bad)}, not in the article; using the article's "
+            "market words",
+        )  # fmt: skip
+        return Sentiment(label=sentiment.label, reason=_lexical_sentiment(self.text).reason)
 
-    entities, moves = _entities_and_moves(blank(text))
+
+def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> Brief:
+    """Turn a draft into a Brief whose every quote and number is in the article."""
+    v = _Verifier(article)
+    lead = " ".join(v.sents[:3])
+    one_line = v.prose("one_line", draft.one_line, v.sents[0] if v.sents else article.title, 30)
+    summary = v.prose("summary", draft.summary, lead, 120)
+    key_points = v.key_points(draft.key_points)
+    watch = v.watch(draft.what_to_watch)
+    sentiment = v.sentiment(draft.sentiment)
+    entities, moves = _entities_and_moves(v.safe_text)
     one_line, summary, watch, sentiment, key_points = _no_foreign_links(
-        safe_text, checks, one_line, summary, watch, sentiment, key_points
+        v.safe_text, v.checks, one_line, summary, watch, sentiment, key_points
     )
     entities = [e for e in entities if not _CODE.fullmatch(e.name)]
     return Brief(
@@ -559,10 +546,10 @@ def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> B
         key_points=key_points[:6],
         entities=entities,
         market_moves=moves,
-        figures=_figures(blank(text), moves),
+        figures=_figures(v.safe_text, moves),
         sentiment=sentiment,
         what_to_watch=watch,
-        checks=checks,
+        checks=v.checks,
         model=model_name,
         prompt_version=prompt.version,
     )

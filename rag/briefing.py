@@ -26,10 +26,10 @@ from rag.prompts import load_prompt
 from rag.types import Article
 
 
-def resolve_mode(mode: Mode, model_name: str) -> Mode:
+def resolve_mode(mode: Mode, model: ChatModel) -> Mode:
     if mode != "auto":
         return mode
-    return "guided" if model_name.startswith("local:") else "full"
+    return "full" if model.drafts_briefs else "guided"
 
 
 class BriefCache:
@@ -61,7 +61,7 @@ def cached_brief(
     article: Article, model: ChatModel, cache: BriefCache, mode: Mode = "auto", force: bool = False
 ) -> Brief:
     """The cached brief for these inputs, or a new one (then cached)."""
-    chosen = resolve_mode(mode, model.name)
+    chosen = resolve_mode(mode, model)
     key = cache.key(article, model.name, chosen)
     found = None if force else cache.get(key)
     if found is not None:
@@ -96,11 +96,6 @@ def brief_many(
         return
     with ThreadPoolExecutor(min(workers, len(articles)), thread_name_prefix="rag-brief") as pool:
         yield from zip(articles, pool.map(one, articles), strict=True)
-
-
-def brief_workers(model_name: str, concurrency: int) -> int:
-    """Parallel briefs: the configured bound for a server, one for the in-process model."""
-    return 1 if model_name.startswith("local:") else concurrency
 
 
 def find_articles(targets: list[str], catalog: Catalog | None) -> Iterator[Article | LoadFailure]:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from rag.errors import RagError
 from rag.lexical import FTS_TOKENIZE, index_text
 from rag.sqlitedb import connect_wal
 from rag.types import Article, ArticleInfo, Chunk
 
-SCHEMA_VERSION = "1"
+# Version 1: the first release's tables. Version 2: articles keep their byline (author).
+# A new file is created at the latest version by _SCHEMA; an older file is brought forward by
+# MIGRATIONS, one step at a time, each in one transaction, and the version is then recorded.
+SCHEMA_VERSION = 2
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,6 +68,20 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row
 # chunks); on the eval's 15,886-chunk index no gold question reaches the budget.
 POSTINGS_BUDGET = 10_000
 
+
+def _add_author(db: sqlite3.Connection) -> None:
+    columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+    if "author" not in columns:  # some version-1 files gained it before versions were read
+        db.execute("ALTER TABLE articles ADD COLUMN author TEXT")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _add_author}
+
+
+class IndexVersionError(RagError):
+    """The index was written by a newer release than this one."""
+
+
 _HIT_COLUMNS = "c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, c.end"
 
 
@@ -76,14 +94,48 @@ class Catalog:
         self._readers_lock = threading.Lock()
         self._term_caches: dict[int, dict] = {}
         self._writes = 0  # this connection's own commits (data_version ignores them)
-        self.db.executescript(_SCHEMA)
-        columns = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
-        if "author" not in columns:  # an index made before bylines were kept
-            self.db.execute("ALTER TABLE articles ADD COLUMN author TEXT")
-        self.db.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-            (SCHEMA_VERSION,),
-        )
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Create a new catalog at SCHEMA_VERSION, or bring an older one forward. An index
+        at the current version is only read (opening never waits for a writer's lock)."""
+        if self._version() == SCHEMA_VERSION:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._version()  # another process may have migrated meanwhile
+            if version is None:  # a new file: the tables are made at the latest version
+                version = SCHEMA_VERSION
+            if version > SCHEMA_VERSION:
+                raise IndexVersionError(
+                    f"the index in {self.path.parent} was written by a newer release of rag "
+                    f"(catalog schema {version} > {SCHEMA_VERSION}): upgrade rag, or use "
+                    "another --data-dir"
+                )
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[step](self.db)
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+
+    def _version(self) -> int | None:
+        """The catalog's schema version; None for a file without one (a new file)."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise
+        return int(row[0]) if row else None
 
     def close(self) -> None:
         with self._readers_lock:

@@ -2,54 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import tiktoken
 
+from rag.text import Span, add_trimmed, split_sentences
 from rag.types import Article, Chunk
-
-# A sentence ends at . ! ? (plus closing quotes/brackets) before whitespace and a capital,
-# digit, quote or bullet; or at a line break. Abbreviations below never end a sentence.
-_BOUNDARY = re.compile(
-    r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"'“‘(\[A-Z0-9•\-\u00c0-\u00de\u0388-\u03ab\u0400-\u042f\u3040-\u30ff\u4e00-\u9fff])|(?<=[。！？])\s*|\n"
-)
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "inc", "corp", "co", "ltd", "jr", "sr", "st", "vs",
-    "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "no", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "gov", "gen", "sen", "rep", "fig", "approx",
-}  # fmt: skip
-_LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-
-
-def split_sentences(text: str) -> list[Span]:
-    """Sentence spans, whitespace-trimmed, covering every non-space character of `text`."""
-    spans: list[Span] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.end()
-        if match.group() != "\n":
-            word = _LAST_WORD.search(text[start:end].rstrip("\"'”’)]"))
-            if word and word.group(1).lower() in _ABBREVIATIONS:
-                continue
-        _add_trimmed(text, start, end, spans)
-        start = end
-    _add_trimmed(text, start, len(text), spans)
-    return spans
-
-
-def _add_trimmed(text: str, start: int, end: int, spans: list[Span]) -> None:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if stripped:
-        lead = len(piece) - len(piece.lstrip())
-        spans.append(Span(start + lead, start + lead + len(stripped)))
 
 
 def _split_long(
@@ -71,7 +27,7 @@ def _split_long(
         piece_start = span.start + offsets[first_tok]
         piece = Span(piece_start, cut)
         trimmed: list[Span] = []
-        _add_trimmed(text, piece.start, piece.end, trimmed)
+        add_trimmed(text, piece.start, piece.end, trimmed)
         if trimmed:
             pieces.append((trimmed[0], last_tok - first_tok))
         first_tok = last_tok

@@ -22,105 +22,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from rag.config import Settings
 from rag.errors import ConfigError, InputError, RagError
 from rag.evalset import GoldBrief, GoldQA, load_brief_gold, load_gold
 from rag.resources import in_checkout, resource_dir
+from rag.results import ItemResult, RunResult, Threshold, lower_is_better
 
 Suite = Literal["retrieval", "qa", "brief", "redteam", "all"]
 SUITES: tuple[str, ...] = ("retrieval", "qa", "brief", "redteam")
 EVALS_DIR = resource_dir("evals")
 SEEDS_DIR = resource_dir("seeds")
-
-# Metrics where lower is better (the gate reads their thresholds as maxima, the report
-# colours them the other way round).
-LOWER_IS_BETTER = ("_rate", ".errors", "_ms", "tokens_mean", "confident_error", "wrong_abstention")
-
-
-def lower_is_better(metric: str) -> bool:
-    return metric.endswith(LOWER_IS_BETTER)
-
-
-class Threshold(BaseModel):
-    metric: str
-    limit: float
-    value: float | None
-    passed: bool
-    lower_is_better: bool
-    count: list[float] | None = Field(None, description="[hits, total] behind the value.")
-    bound: float | None = Field(
-        None,
-        description="The bound the decision used: the upper bound for a floor, the lower "
-        "bound for a ceiling (exact counts for errors).",
-    )
-
-    def describe(self) -> str:
-        """One line a person can read: the figure, its counts, the limit and the bound."""
-        verdict = "ok  " if self.passed else "FAIL"
-        kind = "ceiling" if self.lower_is_better else "floor"
-        if self.value is None:
-            return f"gate {verdict} {self.metric}: not measured ({kind} {self.limit:g})"
-        shown = f"{self.value:.3f}"
-        if self.metric.endswith(".errors"):
-            return f"gate {verdict} {self.metric} {self.value:.0f} (at most {self.limit:g})"
-        if self.count and self.count[1]:
-            hits, total = self.count
-            shown = (
-                f"{hits:.0f}/{total:.0f} = {shown}"
-                if float(hits).is_integer()
-                else f"{shown} over {total:.0f} items"
-            )
-        line = f"gate {verdict} {self.metric} {shown} ({kind} {self.limit:g}"
-        if self.bound is not None:
-            side = "lower" if self.lower_is_better else "upper"
-            line += f"; 95% {side} bound {self.bound:.3f}"
-        return line + ")"
-
-
-class ItemResult(BaseModel):
-    suite: str
-    id: str
-    type: str
-    repeat: int = 0
-    inputs: dict[str, Any]
-    outputs: dict[str, Any]
-    scores: dict[str, float | None]
-    units: dict[str, list[int]] = Field(
-        default_factory=dict,
-        description="[hits, total] behind a score that pools several units of one item "
-        "(facts of a brief, numbers of an answer).",
-    )
-    error: str | None = None
-
-
-class RunResult(BaseModel):
-    label: str
-    started: str
-    settings: dict[str, Any]
-    suites: list[str]
-    summary: dict[str, float | None] = Field(description="Metric -> value, e.g. qa.correct.")
-    by_type: dict[str, dict[str, float | None]] = Field(default_factory=dict)
-    spread: dict[str, list[float]] = Field(default_factory=dict, description="[min, max].")
-    counts: dict[str, list[float]] = Field(
-        default_factory=dict,
-        description="Metric -> [hits, total] behind its value (for token F1: [sum, items]).",
-    )
-    bounds: dict[str, list[float]] = Field(
-        default_factory=dict,
-        description="Metric -> [low, high]: one-sided 95% bounds (Wilson for counts, normal "
-        "for token F1); the gate decides on these, not on the value alone.",
-    )
-    gate: list[Threshold] = Field(
-        default_factory=list, description="The committed thresholds checked on this run."
-    )
-    items: list[ItemResult]
-    wall_s: float = 0.0
-
-    def summary_errors(self) -> int:
-        """Items whose generation raised an error, over every suite."""
-        return sum(item.error is not None for item in self.items)
 
 
 def mean(values: Iterable[float | None]) -> float | None:
@@ -143,33 +56,25 @@ def run_eval(
     label: str = "run",
     progress: Callable[[str, int], None] | None = None,
     model: Any = None,
+    embedder: Any = None,
 ) -> RunResult:
-    """Run the chosen suites; `k` passages (settings.k when None) are searched per question;
-    `model` replaces the chat model the settings name. `progress(description, total)` is
-    called per step with total > 0 to start a stage and 0 to advance it."""
+    """Run the chosen suites; `k` passages (settings.k when None) are searched per question.
+    `model` and `embedder` are the collaborators (built from the settings when None).
+    `progress(description, total)` is called per step with total > 0 to start a stage and
+    0 to advance it."""
     from rag.embed import make_embedder
-    from rag.ingest import ingest
     from rag.llm import make_chat_model
     from rag.retrieve import Retriever
     from rag.store import Store
 
     k = k or settings.k
-
-    chosen = list(SUITES) if suite == "all" else [suite]
-    qa_items = load_gold(qa_gold) if {"retrieval", "qa"} & set(chosen) else []
-    briefs = load_brief_gold(brief_gold) if "brief" in chosen else []
-    if split and {"retrieval", "qa"} & set(chosen):
-        qa_items = [i for i in qa_items if i.split == split]
-        if not qa_items:
-            raise InputError(f"no gold item in {qa_gold} has split {split!r}")
-    if limit:
-        qa_items = _limit(qa_items, limit)
-        briefs = briefs[:limit]
+    chosen: list[str] = list(SUITES) if suite == "all" else [suite]
+    qa_items, briefs = _gold(chosen, qa_gold, brief_gold, split, limit)
     if not articles.is_dir():
         raise InputError(f"no article folder {articles}: pass --articles DIR")
     tick = progress or (lambda _d, _t: None)
     started = time.perf_counter()
-    embedder = make_embedder(settings)
+    embedder = embedder or make_embedder(settings)
     if model is None and {"qa", "brief", "redteam"} & set(chosen):
         model = make_chat_model(settings)
     items: list[ItemResult] = []
@@ -177,16 +82,7 @@ def run_eval(
         tempfile.TemporaryDirectory(prefix="rag-eval-") as workdir,
         Store.open(Path(workdir), settings.collection, embedder.name, create=True) as store,
     ):
-        report = ingest(
-            [str(articles)],
-            store,
-            embedder,
-            chunk_tokens=settings.chunk_tokens,
-            chunk_overlap=settings.chunk_overlap,
-            encoding=settings.encoding,
-        )
-        if report.failed:
-            raise InputError(f"{report.failed} eval articles failed to load: {report.failures[0]}")
+        _index(articles, store, embedder, settings)
         retriever = Retriever(store, embedder, per_article=2, mode=retrieval_mode)  # type: ignore[arg-type]
         if "retrieval" in chosen:
             items += _retrieval(qa_items, retriever, tick)
@@ -197,19 +93,13 @@ def run_eval(
                 items += _briefs(briefs, articles, store, model, r, tick)
         if "redteam" in chosen and model is not None:
             items += _redteam(model, embedder, split, limit, tick)
+    run = {"retrieval_mode": retrieval_mode, "k": k, "split": split, "qa_gold": qa_gold.name}
+    run |= {"repeat": repeat, "embedder": embedder.name}
+    run |= {"model": model.name} if model is not None else {}
     result = RunResult(
         label=label,
         started=datetime.now(UTC).isoformat(timespec="seconds"),
-        settings=settings.model_dump(mode="json")
-        | {
-            "retrieval_mode": retrieval_mode,
-            "k": k,
-            "split": split,
-            "qa_gold": qa_gold.name,
-            "repeat": repeat,
-            "embedder": embedder.name,
-        }
-        | ({"model": model.name} if model is not None else {}),
+        settings=settings.model_dump(mode="json") | run,
         suites=chosen,
         summary={},
         items=items,
@@ -217,6 +107,38 @@ def run_eval(
     summarise(result)
     result.wall_s = round(time.perf_counter() - started, 2)
     return result
+
+
+def _gold(
+    chosen: list[str], qa_gold: Path, brief_gold: Path, split: str | None, limit: int | None
+) -> tuple[list[GoldQA], list[GoldBrief]]:
+    """The gold items the chosen suites need, of one split, the first `limit` of each."""
+    qa_items = load_gold(qa_gold) if {"retrieval", "qa"} & set(chosen) else []
+    briefs = load_brief_gold(brief_gold) if "brief" in chosen else []
+    if split and {"retrieval", "qa"} & set(chosen):
+        qa_items = [i for i in qa_items if i.split == split]
+        if not qa_items:
+            raise InputError(f"no gold item in {qa_gold} has split {split!r}")
+    if limit:
+        qa_items = _limit(qa_items, limit)
+        briefs = briefs[:limit]
+    return qa_items, briefs
+
+
+def _index(articles: Path, store: Any, embedder: Any, settings: Settings) -> None:
+    """The eval's articles into the run's own fresh index."""
+    from rag.ingest import ingest
+
+    report = ingest(
+        [str(articles)],
+        store,
+        embedder,
+        chunk_tokens=settings.chunk_tokens,
+        chunk_overlap=settings.chunk_overlap,
+        encoding=settings.encoding,
+    )
+    if report.failed:
+        raise InputError(f"{report.failed} eval articles failed to load: {report.failures[0]}")
 
 
 def _limit(items: list[GoldQA], limit: int) -> list[GoldQA]:
@@ -421,7 +343,7 @@ def summarise(result: RunResult) -> None:
     """Fill summary, counts and bounds of each metric per suite, by_type, and the spread
     across repeats. A metric pooled over units (facts, numbers) is hits / total over all
     items; a 0/1 metric is its share of items; token F1 is a mean."""
-    from rag.evaluate import abstention_counts, percentile
+    from rag.evaluate import percentile
 
     summary: dict[str, float | None] = {}
     counts: dict[str, list[float]] = {}
@@ -449,21 +371,7 @@ def summarise(result: RunResult) -> None:
             if len(per_repeat) > 1:
                 spread[name] = [min(per_repeat), max(per_repeat)]
         if suite == "qa":
-            precision, recall = abstention_counts([i.scores for i in rows if not i.error])
-            for name, hits_total in (("precision", precision), ("recall", recall)):
-                key = f"qa.abstention_{name}"
-                summary[key] = hits_total[0] / hits_total[1] if hits_total else None
-                if hits_total:
-                    counts[key] = [float(v) for v in hits_total]
-                    bounds[key] = list(_wilson(*hits_total))
-        if suite == "qa":
-            words = sorted(
-                v
-                for i in rows
-                if i.type != "why" and (v := i.scores.get("answer_words")) is not None
-            )
-            if words:
-                summary["qa.answer_words_p50"] = statistics.median(words)
+            _qa_extras(rows, summary, counts, bounds)
         errors = float(sum(i.error is not None for i in rows))
         summary[f"{suite}.errors"] = errors
         counts[f"{suite}.errors"] = [errors, float(len(rows))]
@@ -481,6 +389,30 @@ def summarise(result: RunResult) -> None:
         for m, per in by_type.items()
     }
     result.spread = spread
+
+
+def _qa_extras(
+    rows: list[ItemResult],
+    summary: dict[str, float | None],
+    counts: dict[str, list[float]],
+    bounds: dict[str, list[float]],
+) -> None:
+    """Abstention precision and recall with their counts and bounds; the median answer
+    length of questions that do not ask why."""
+    from rag.evaluate import abstention_counts
+
+    precision, recall = abstention_counts([i.scores for i in rows if not i.error])
+    for name, hits_total in (("precision", precision), ("recall", recall)):
+        key = f"qa.abstention_{name}"
+        summary[key] = hits_total[0] / hits_total[1] if hits_total else None
+        if hits_total:
+            counts[key] = [float(v) for v in hits_total]
+            bounds[key] = list(_wilson(*hits_total))
+    words = sorted(
+        v for i in rows if i.type != "why" and (v := i.scores.get("answer_words")) is not None
+    )
+    if words:
+        summary["qa.answer_words_p50"] = statistics.median(words)
 
 
 def _wilson(hits: float, total: float) -> tuple[float, float]:

@@ -6,7 +6,6 @@ import math
 import re
 import statistics
 import time
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,16 +18,14 @@ from rag.extract import quote_in
 from rag.numbers import NUMBER, canonical, numbers_in
 from rag.retrieve import Mode, Retriever
 from rag.spans import unit_mismatches
+from rag.text import MARKER
+from rag.text import normalise as text_normalise
 from rag.types import Hit
-
-_MARKERS = re.compile(r"\s*\[(\d+)\]")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
 
 
 def normalise(text: str) -> str:
-    """Lower-case, unify quote marks and dashes, collapse whitespace (for containment)."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
-    return re.sub(r"\s+", " ", text).strip()
+    """Lower-cased, quote marks and dashes unified, whitespace collapsed (for containment)."""
+    return text_normalise(text).lower()
 
 
 def contains_evidence(hit: Hit, item: GoldQA) -> bool:
@@ -145,9 +142,9 @@ def token_f1(prediction: str, reference: str) -> float:
 def answer_units(item: GoldQA, answer: Answer) -> dict[str, list[int]]:
     """The counts behind the answer metrics that pool several units per item: markers for
     citation_validity, numbers for groundedness ([hits, total])."""
-    text = _MARKERS.sub("", answer.text)
+    text = MARKER.sub("", answer.text)
     units: dict[str, list[int]] = {}
-    raw_markers = [int(n) for n in _MARKERS.findall(answer.model_text)]
+    raw_markers = [int(n) for n in MARKER.findall(answer.model_text)]
     given = {c.n for c in answer.citations}
     if raw_markers:
         units["citation_validity"] = [sum(n in given for n in raw_markers), len(raw_markers)]
@@ -162,7 +159,7 @@ def answer_units(item: GoldQA, answer: Answer) -> dict[str, list[int]]:
 def answer_scores(item: GoldQA, answer: Answer) -> dict[str, float | None]:
     """Per-item answer metrics (None = not applicable to this item). Formulas in
     evals/README.md."""
-    text = _MARKERS.sub("", answer.text)
+    text = MARKER.sub("", answer.text)
     scores: dict[str, float | None] = {}
     if not item.answerable:
         scores["correct"] = float(answer.abstained)
@@ -314,12 +311,6 @@ def brief_units(gold: GoldBrief, brief: Brief | None, article_text: str) -> dict
         valid = 0
     text = normalise(brief_text(brief))
     found = [all(normalise(s) in text for s in f.must_contain) for f in gold.facts]
-    names = {e.name.lower(): e for e in brief.entities}
-    entity_hits = [any(g.lower() == n or g.lower() in n for n in names) for g in gold.entities]
-    ticker_hits = [
-        any(e.ticker == ticker and name.lower() in n for n, e in names.items())
-        for name, ticker in gold.tickers.items()
-    ]
     move_hits = [any(_same_move(m, g) for m in brief.market_moves) for g in gold.moves]
     shown = [m.group() for m in NUMBER.finditer(brief_text(brief))]
     known = set(numbers_in(article_text))
@@ -330,14 +321,6 @@ def brief_units(gold: GoldBrief, brief: Brief | None, article_text: str) -> dict
         else bool(re.search(claim.pattern or "", _field_text(brief, claim.field), re.IGNORECASE))
         for claim in gold.forbidden
     ]
-    by_name = {e.name: e for e in brief.entities}
-    role_hits = [
-        person in by_name
-        and all(w.lower() in (by_name[person].role or "").lower() for w in words.split())
-        for person, words in gold.roles.items()
-    ]
-    listed = {e.name.lower() for e in brief.entities}
-    merged = [len({v.lower() for v in group} & listed) <= 1 for group in gold.variants]
     points = [kp.point for kp in brief.key_points]
     repeated = [
         sum(any(normalise(p) in normalise(point) for p in group) for point in points) > 1
@@ -347,16 +330,36 @@ def brief_units(gold: GoldBrief, brief: Brief | None, article_text: str) -> dict
     return {
         "schema_valid": [valid, 1],
         "fact_recall": [sum(found), len(found)],
-        "entity_recall": [sum(entity_hits), len(entity_hits)],
-        "ticker_accuracy": [sum(ticker_hits), len(ticker_hits)],
+        **_entity_units(gold, brief),
         "move_recall": [sum(move_hits), len(move_hits)],
         "numeric_precision": [sum(canonical(n) in known for n in shown), len(shown)],
         "quote_validity": [sum(quote_in(q, article_text) for q in quotes), len(quotes)],
         "forbidden_rate": [sum(violated), len(violated)],
-        "role_recall": [sum(role_hits), len(role_hits)],
-        "entity_merge": [sum(merged), len(merged)],
         "duplicate_fact_rate": [sum(repeated), len(repeated)],
         "dangling_point_rate": [sum(dangling), len(dangling)],
+    }
+
+
+def _entity_units(gold: GoldBrief, brief: Brief) -> dict[str, list[int]]:
+    """Entities found, tickers right, people's roles given, variants listed once."""
+    names = {e.name.lower(): e for e in brief.entities}
+    entity_hits = [any(g.lower() == n or g.lower() in n for n in names) for g in gold.entities]
+    ticker_hits = [
+        any(e.ticker == ticker and name.lower() in n for n, e in names.items())
+        for name, ticker in gold.tickers.items()
+    ]
+    by_name = {e.name: e for e in brief.entities}
+    role_hits = [
+        person in by_name
+        and all(w.lower() in (by_name[person].role or "").lower() for w in words.split())
+        for person, words in gold.roles.items()
+    ]
+    merged = [len({v.lower() for v in group} & set(names)) <= 1 for group in gold.variants]
+    return {
+        "entity_recall": [sum(entity_hits), len(entity_hits)],
+        "ticker_accuracy": [sum(ticker_hits), len(ticker_hits)],
+        "role_recall": [sum(role_hits), len(role_hits)],
+        "entity_merge": [sum(merged), len(merged)],
     }
 
 

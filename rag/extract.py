@@ -8,12 +8,9 @@ the move the article reports.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 
-from rag.chunking import split_sentences
-
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
+from rag.text import normalise, split_sentences
 
 # "Alibaba (BABA -1.71%)", "Nvidia (NVDA -0.23%)", "Apple (NASDAQ: AAPL)"
 QUOTE_BOX = re.compile(
@@ -34,20 +31,10 @@ _UNIT = (
 FIGURE = re.compile(rf"[$€£]?\d+(?:,\d{{3}})*(?:\.\d+)?\s?(?:{_UNIT})(?:\s(?:Chinese\s)?yuan)?")
 
 
-def normalise(text: str) -> str:
-    """Quote marks and dashes unified, whitespace collapsed, case kept."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def quote_in(quote: str, article: str) -> bool:
     """The quote occurs verbatim in the article, modulo whitespace, quote marks and case."""
     q = normalise(quote).strip(" .\"'").lower()
     return bool(q) and q in normalise(article).lower()
-
-
-def sentences(text: str) -> list[str]:
-    return [text[s.start : s.end] for s in split_sentences(text)]
 
 
 def sentence_containing(text: str, start: int) -> str:

@@ -14,8 +14,8 @@ import unicodedata
 
 from confusable_homoglyphs import confusables
 
-from rag.chunking import split_sentences
 from rag.clean import INVISIBLE
+from rag.text import split_sentences
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "|": "l"})  # fmt: skip

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -86,115 +87,139 @@ def ingest(
     on_warning: Callable[[str], None] | None = None,
 ) -> IngestReport:
     with store.writing():
-        return _ingest(
-            inputs, store, embedder, chunk_tokens, chunk_overlap, encoding, prune,
-            on_file, on_failure, on_start, on_warning,
+        run = _Ingestion(
+            store, embedder, get_encoding(encoding), chunk_tokens, chunk_overlap,
+            on_failure, on_warning,
         )  # fmt: skip
+        return run.run(inputs, prune, on_file, on_start)
 
 
-def _ingest(
-    inputs: list[str],
-    store: Store,
-    embedder: Embedder,
-    chunk_tokens: int,
-    chunk_overlap: int,
-    encoding: str,
-    prune: bool,
-    on_file: Callable[[str], None] | None,
-    on_failure: Callable[[LoadFailure], None] | None,
-    on_start: Callable[[int], None] | None,
-    on_warning: Callable[[str], None] | None,
-) -> IngestReport:
-    started = time.perf_counter()
-    cache_hits_before = getattr(embedder, "hits", 0)
-    report = IngestReport()
-    enc = get_encoding(encoding)
-    report.recovered = len(store.recover())
+class _Ingestion:
+    """One ingest run: loads files, chunks what is new or changed, embeds in buffers of
+    EMBED_BUFFER_CHUNKS and commits article by article, counting into `report`."""
 
-    def fail(failure: LoadFailure) -> None:
-        report.failed += 1
-        report.failures.append(str(failure))
-        if on_failure:
-            on_failure(failure)
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        enc: Any,
+        chunk_tokens: int,
+        chunk_overlap: int,
+        on_failure: Callable[[LoadFailure], None] | None,
+        on_warning: Callable[[str], None] | None,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.enc = enc
+        self.chunk_tokens = chunk_tokens
+        self.chunk_overlap = chunk_overlap
+        self.on_failure = on_failure
+        self.on_warning = on_warning
+        self.report = IngestReport()
+        self.pending: list[tuple[Article, list[Chunk], bool]] = []
+        self.buffered = 0
+        self.late_duplicates: list[Article] = []  # same text as an article still pending
 
-    skipped: list[Path] = []
-    files, failures = discover(inputs, skipped)
-    for failure in failures:
-        fail(failure)
-    if skipped:
-        names = ", ".join(p.name for p in skipped[:5]) + (", …" if len(skipped) > 5 else "")
-        report.warnings.append(
-            f"skipped {len(skipped)} file{'s' * (len(skipped) > 1)} of other types ({names}): "
-            f"rag reads {' '.join(sorted(SUFFIXES))}"
-        )
-        if on_warning:
-            on_warning(report.warnings[-1])
-    if on_start:
-        on_start(len(files))
+    def run(
+        self,
+        inputs: list[str],
+        prune: bool,
+        on_file: Callable[[str], None] | None,
+        on_start: Callable[[int], None] | None,
+    ) -> IngestReport:
+        started = time.perf_counter()
+        cache_hits_before = getattr(self.embedder, "hits", 0)
+        report = self.report
+        report.recovered = len(self.store.recover())
+        files = self.discover(inputs)
+        if on_start:
+            on_start(len(files))
+        for path in files:
+            for item in load_path(path):
+                if isinstance(item, LoadFailure):
+                    self.fail(item)
+                else:
+                    self.take(item)
+            if on_file:
+                on_file(str(path))
+        self.flush()
+        for article in self.late_duplicates:
+            _point_source(self.store, article)
+        if prune:
+            report.pruned = prune_missing(self.store)
+        report.seconds = time.perf_counter() - started
+        report.embeddings_cached = getattr(self.embedder, "hits", 0) - cache_hits_before
+        report.model_load_seconds = min(report.seconds, getattr(self.embedder, "load_seconds", 0.0))
+        return report
 
-    pending: list[tuple[Article, list[Chunk], bool]] = []
-    buffered = 0
+    def discover(self, inputs: list[str]) -> list[Path]:
+        skipped: list[Path] = []
+        files, failures = discover(inputs, skipped)
+        for failure in failures:
+            self.fail(failure)
+        if skipped:
+            names = ", ".join(p.name for p in skipped[:5]) + (", …" if len(skipped) > 5 else "")
+            self.warn(
+                f"skipped {len(skipped)} file{'s' * (len(skipped) > 1)} of other types "
+                f"({names}): rag reads {' '.join(sorted(SUFFIXES))}"
+            )
+        return files
 
-    def flush() -> None:
-        nonlocal buffered
-        if not pending:
+    def fail(self, failure: LoadFailure) -> None:
+        self.report.failed += 1
+        self.report.failures.append(str(failure))
+        if self.on_failure:
+            self.on_failure(failure)
+
+    def warn(self, text: str) -> None:
+        self.report.warnings.append(text)
+        if self.on_warning:
+            self.on_warning(text)
+
+    def take(self, item: Article) -> None:
+        """Count an unchanged or duplicate article; chunk a new or changed one for embedding."""
+        catalog = self.store.catalog
+        current = catalog.article_for_source(item.source)
+        if current == (item.id, "done"):
+            self.report.unchanged += 1
             return
-        texts = [c.text for _, chunks, _ in pending for c in chunks]
-        vectors = embedder.embed(texts)
-        row = 0
-        for article, chunks, replacing in pending:
-            store.add_article(article, chunks, vectors[row : row + len(chunks)])
-            row += len(chunks)
-            _point_source(store, article)
-            report.chunks_added += len(chunks)
-            if replacing:
-                report.updated += 1
-            else:
-                report.new += 1
-        pending.clear()
-        buffered = 0
+        if catalog.article_state(item.id) == "done":
+            _point_source(self.store, item)
+            self.report.duplicates += 1
+            return
+        if any(a.id == item.id for a, _, _ in self.pending):
+            self.late_duplicates.append(item)
+            self.report.duplicates += 1
+            return
+        if item.invisible_chars:
+            self.warn(
+                f"{item.source}: removed {item.invisible_chars} invisible characters "
+                "(zero-width, bidi or tag): they can hide text from readers"
+            )
+        chunks = chunk_article(item, self.enc, self.chunk_tokens, self.chunk_overlap)
+        self.pending.append((item, chunks, current is not None))
+        self.buffered += len(chunks)
+        if self.buffered >= EMBED_BUFFER_CHUNKS:
+            self.flush()
 
-    late_duplicates: list[Article] = []  # same text as an article still waiting in `pending`
-    for path in files:
-        for item in load_path(path):
-            if isinstance(item, LoadFailure):
-                fail(item)
-                continue
-            current = store.catalog.article_for_source(item.source)
-            if current == (item.id, "done"):
-                report.unchanged += 1
-                continue
-            if store.catalog.article_state(item.id) == "done":
-                _point_source(store, item)
-                report.duplicates += 1
-                continue
-            if any(a.id == item.id for a, _, _ in pending):
-                late_duplicates.append(item)
-                report.duplicates += 1
-                continue
-            if item.invisible_chars:
-                report.warnings.append(
-                    f"{item.source}: removed {item.invisible_chars} invisible characters "
-                    "(zero-width, bidi or tag): they can hide text from readers"
-                )
-                if on_warning:
-                    on_warning(report.warnings[-1])
-            chunks = chunk_article(item, enc, chunk_tokens, chunk_overlap)
-            pending.append((item, chunks, current is not None))
-            buffered += len(chunks)
-            if buffered >= EMBED_BUFFER_CHUNKS:
-                flush()
-        if on_file:
-            on_file(str(path))
-    flush()
-    for article in late_duplicates:
-        _point_source(store, article)
-    if prune:
-        report.pruned = prune_missing(store)
-    report.seconds = time.perf_counter() - started
-    report.embeddings_cached = getattr(embedder, "hits", 0) - cache_hits_before
-    report.model_load_seconds = min(report.seconds, getattr(embedder, "load_seconds", 0.0))
-    return report
+    def flush(self) -> None:
+        """Embed the pending chunks in one call, then commit their articles one by one."""
+        if not self.pending:
+            return
+        texts = [c.text for _, chunks, _ in self.pending for c in chunks]
+        vectors = self.embedder.embed(texts)
+        row = 0
+        for article, chunks, replacing in self.pending:
+            self.store.add_article(article, chunks, vectors[row : row + len(chunks)])
+            row += len(chunks)
+            _point_source(self.store, article)
+            self.report.chunks_added += len(chunks)
+            if replacing:
+                self.report.updated += 1
+            else:
+                self.report.new += 1
+        self.pending.clear()
+        self.buffered = 0
 
 
 def _point_source(store: Store, article: Article) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from rag.evalrun import lower_is_better
+from rag.results import lower_is_better
 
 if TYPE_CHECKING:
-    from rag.evalrun import ItemResult, RunResult, Threshold
+    from rag.results import ItemResult, RunResult, Threshold
 
 
 def fmt(value: float | None) -> str:

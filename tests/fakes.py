@@ -8,10 +8,14 @@ from rag.llm.base import Completion, Message, Stream, Usage
 
 
 class ScriptedChatModel:
-    def __init__(self, replies: list[str], name: str = "scripted") -> None:
+    def __init__(
+        self, replies: list[str], name: str = "scripted", drafts_briefs: bool = True
+    ) -> None:
         self.replies = list(replies)
         self.calls: list[dict[str, Any]] = []
         self.name = name
+        self.max_parallel = 1  # replies are a queue: one call at a time
+        self.drafts_briefs = drafts_briefs
 
     def _next(self, messages: list[Message], **kwargs: Any) -> str:
         self.calls.append({"messages": list(messages), **kwargs})

@@ -200,7 +200,8 @@ def test_spellings_and_initials_meet():
 
 
 def test_a_name_is_bound_to_the_question_word_not_across_a_comma():
-    from rag.answer import content_terms, typed_phrase
+    from rag.answer import typed_phrase
+    from rag.text import content_terms
 
     sentence = (
         "Investors saw Xi's meeting with tech leaders, including Alibaba founder Jack Ma, "

@@ -26,6 +26,7 @@ from rag.llm.local import LocalChatModel
 from rag.loaders import load_path, make_article
 from rag.numbers import NUMBER, canonical, numbers_in
 from rag.prompts import load_prompt
+from rag.text import sentences as text_sentences
 from rag.tokens import count_tokens, get_encoding
 
 TUESDAY = "000_c88aad9c334f0d3b.txt"
@@ -172,7 +173,7 @@ def test_a_long_article_goes_through_map_reduce_with_the_local_model(gemma):
 
 def test_full_mode_map_reduce_calls_the_model_per_chunk_then_once(seeds):
     article = load(LONG)
-    sentences = extract.sentences(article.text)
+    sentences = text_sentences(article.text)
     quote = next(s for s in sentences if "independence" in s)
     map_reply = json.dumps(
         {"key_points": [{"point": "Liberia declared independence.", "quote": quote}]}

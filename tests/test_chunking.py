@@ -2,8 +2,9 @@ from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.chunking import chunk_article, split_sentences
+from rag.chunking import chunk_article
 from rag.loaders import make_article
+from rag.text import split_sentences
 from rag.tokens import get_encoding
 
 ENC = get_encoding("cl100k_base")

@@ -80,7 +80,7 @@ def test_ordinary_news_sentences_are_rarely_withheld():
     sentences); over the 490-article wiki corpus it is 4 in 103,672 (docs/RELIABILITY.md)."""
     from conftest import ROOT
 
-    from rag.chunking import split_sentences
+    from rag.text import split_sentences
 
     sentences = flagged = 0
     for path in [*SEEDS.iterdir(), *(ROOT / "evals" / "reader" / "articles").iterdir()]:

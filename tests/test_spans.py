@@ -82,7 +82,7 @@ def test_a_figure_fits_the_question_only_with_the_unit_it_asks_for():
 
 
 def test_verbs_of_a_price_moving_meet_as_one_term():
-    from rag.answer import content_terms
+    from rag.text import content_terms
 
     assert content_terms("Why did the shares rise?") & content_terms("Shares rallied 8.1%.")
     assert content_terms("Why did it fall?") & content_terms("The stock tumbled.")

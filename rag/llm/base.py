@@ -61,6 +61,9 @@ class ChatModel(Protocol):
     """One adapter per kind of backend: in-process llama.cpp, or any OpenAI-compatible URL."""
 
     name: str
+    # Capabilities, read instead of guessing from the name:
+    max_parallel: int  # calls worth running at once (1 for a model in this process)
+    drafts_briefs: bool  # writes a whole structured brief reliably (else code guides it)
 
     def complete(
         self,

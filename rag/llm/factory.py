@@ -31,4 +31,5 @@ def make_chat_model(settings: Settings) -> ChatModel:
         api_key=key,
         timeout=settings.llm_timeout,
         max_retries=settings.llm_max_retries,
+        max_parallel=settings.llm_concurrency,
     )

@@ -128,6 +128,10 @@ class LocalChatModel:
     def __init__(self, model: str = "gemma3-270m", n_ctx: int = 2048, n_threads: int | None = None):
         self.name = f"local:{model}"
         self.model = model
+        # one llama.cpp context serves one call at a time; a model of this size writes the
+        # gist of a brief, not its whole structure
+        self.max_parallel = 1
+        self.drafts_briefs = False
         self.n_ctx = n_ctx
         self.n_threads = n_threads
         self._lock = threading.Lock()  # one llama.cpp context cannot serve two calls at once

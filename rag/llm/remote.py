@@ -27,8 +27,11 @@ class OpenAIChatModel:
         api_key: str | None = None,
         timeout: float = 60.0,
         max_retries: int = 2,
+        max_parallel: int = 4,
     ) -> None:
         self.name = f"openai:{model}"
+        self.max_parallel = max_parallel  # a server takes parallel requests (llm_concurrency)
+        self.drafts_briefs = True
         self.model = model
         self.base_url = base_url or "https://api.openai.com/v1"
         self.timeout = timeout
