@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from rag.loaders import _parse_html_whole, parse_html
+from rag.loaders import parse_html, parse_html_whole
 
 PAGES = Path(__file__).parents[1] / "evals" / "pages" / "html"
 
@@ -45,7 +45,7 @@ def main() -> None:
         want = json.loads(expected.read_text(encoding="utf-8"))
         body = "\n".join(want["body"])
         cells = []
-        for name, fn in (("old", _parse_html_whole), ("new", parse_html)):
+        for name, fn in (("old", parse_html_whole), ("new", parse_html)):
             article = fn(texts[page], str(page))
             p, r = precision_recall(article.text, body)
             tot[name]["p"] += p
@@ -64,7 +64,7 @@ def main() -> None:
     )
     rates: dict[str, list[float]] = {"old": [], "new": []}
     for _ in range(args.rounds):
-        for name, fn in (("old", _parse_html_whole), ("new", parse_html)):
+        for name, fn in (("old", parse_html_whole), ("new", parse_html)):
             started = time.perf_counter()
             for page in pages:
                 fn(texts[page], str(page))

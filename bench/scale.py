@@ -164,7 +164,7 @@ def before_after(
     retriever: Any, torch_embedder: Any, questions: list[str], rows: list, chunks: int
 ) -> None:
     """This session's changes undone one at a time, in interleaved rounds of the same run."""
-    from rag.retrieve import Retriever, _fuse, diversify
+    from rag.retrieve import Retriever, diversify, fuse
 
     catalog = retriever.store.catalog
     budget = catalog.drop_common_terms
@@ -195,7 +195,7 @@ def before_after(
     old_rule = lambda terms: old_drop_common_terms(catalog, terms)  # noqa: E731
 
     def one_after_other(r: Any) -> Any:
-        return lambda q: diversify(_fuse(r._dense(q, 40, None), r._lexical(q, 40, None)), 5, None)
+        return lambda q: diversify(fuse(r._dense(q, 40, None), r._lexical(q, 40, None)), 5, None)
 
     variants = {
         ("hybrid", "none", "before (torch question, 10% share rule, one after the other)"): (

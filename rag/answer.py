@@ -24,7 +24,6 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from rag.catalog import Catalog
 from rag.guard import injection_reason, redact
 from rag.lexical import STOPWORDS, terms
 from rag.llm import ChatModel, Message, Usage
@@ -42,6 +41,7 @@ from rag.spans import (
     reason,
     unit_mismatches,
 )
+from rag.store import Store
 from rag.text import MARKER, QUESTION_WORDS, content_terms, initials, split_sentences, stem
 from rag.textsafe import has_link, neutralise_links
 from rag.tokens import get_encoding
@@ -110,15 +110,15 @@ def standalone_query(question: str, history: Sequence[str] = ()) -> str:
     return question
 
 
-def term_weights(query: str, catalog: Catalog) -> dict[str, float]:
+def term_weights(query: str, store: Store) -> dict[str, float]:
     """IDF weight per query content term (by stem). A term no article contains weighs most:
     a question about something the articles never mention should not look answered."""
-    total = catalog.counts()["chunks"]
+    total = store.counts()["chunks"]
     weights: dict[str, float] = {}
     for term in terms(initials(query)):
         if term in QUESTION_WORDS:
             continue
-        df = catalog.doc_freq(term)
+        df = store.doc_freq(term)
         weights[stem(term)] = max(weights.get(stem(term), 0.0), math.log((total + 1) / (df + 0.5)))
     return weights
 
@@ -383,7 +383,7 @@ def answer_question(
     query = standalone_query(question, history)
     kind = question_kind(question)
     hits = retriever.search(query, k=k, filters=filters)
-    weights = term_weights(query, retriever.store.catalog)
+    weights = term_weights(query, retriever.store)
     citations = [
         Citation(n=n, **hit.model_dump(include=set(Citation.model_fields) - {"n"}))
         for n, hit in enumerate(hits, start=1)

@@ -310,7 +310,9 @@ class AnswerLog:
         }
         return self._insert(row, passages)
 
-    def record_brief(self, brief: Brief, article: Article, *, command: str = "brief") -> int | None:
+    def record_brief(
+        self, brief: Brief, article: Article, *, command: str = "brief", session: str | None = None
+    ) -> int | None:
         """Log a brief with the article it rests on (its whole text: the record outlives a
         re-ingest)."""
         passage = Passage(
@@ -320,7 +322,7 @@ class AnswerLog:
         )  # fmt: skip
         row = {
             "command": command,
-            "session": None,
+            "session": session,
             "question": f"brief: {brief.title}",
             "query": None,
             "filters": json.dumps({"article_ids": [article.id]}),

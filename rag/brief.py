@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 
 from rag import extract
 from rag.chunking import chunk_article
-from rag.guard import blank, flagged_spans, injection_reason, redact
+from rag.guard import GuardedText, injection_reason, redact
 from rag.llm import ChatModel, Message, Usage, structured
 from rag.numbers import canonical, numbers_in, unsupported_numbers
 from rag.prompts import Prompt, load_prompt
@@ -145,7 +145,8 @@ def make_brief(
         mode = "full" if model.drafts_briefs else "guided"
     prompt = load_prompt("brief" if mode == "guided" else "brief_full")
     notes: list[Check] = []
-    withheld = [reason for _, _, reason in flagged_spans(article.text)]
+    guarded = GuardedText(article.text)  # split and scanned once for drafting and checks
+    withheld = [reason for _, _, reason in guarded.flagged]
     if withheld:
         notes.append(
             Check(
@@ -156,10 +157,10 @@ def make_brief(
             )
         )
     if mode == "guided":
-        draft, usage = _guided_draft(article, model, prompt, notes)
+        draft, usage = _guided_draft(article, guarded, model, prompt, notes)
     else:
-        draft, usage = _full_draft(article, model, prompt, max_attempts)
-    brief = verify(article, draft, model.name, prompt)
+        draft, usage = _full_draft(article, guarded, model, prompt, max_attempts)
+    brief = verify(article, draft, model.name, prompt, guarded)
     brief.mode = mode
     brief.checks[:0] = notes
     brief.usage = usage
@@ -171,10 +172,10 @@ def _too_long(article: Article) -> bool:
 
 
 def _full_draft(
-    article: Article, model: ChatModel, prompt: Prompt, max_attempts: int
+    article: Article, guarded: GuardedText, model: ChatModel, prompt: Prompt, max_attempts: int
 ) -> tuple[Draft, Usage]:
     usage = Usage()
-    text = redact(article.text)[0]
+    text = guarded.redacted
     if _too_long(article):  # map: key points per chunk; reduce: the brief from their quotes
         map_prompt = load_prompt("brief_map")
         quotes: list[str] = []
@@ -202,10 +203,10 @@ def _full_draft(
 
 
 def _guided_draft(
-    article: Article, model: ChatModel, prompt: Prompt, notes: list[Check]
+    article: Article, guarded: GuardedText, model: ChatModel, prompt: Prompt, notes: list[Check]
 ) -> tuple[Draft, Usage]:
     text = article.text
-    sents = [s for s in _clean_sentences(text) if _is_prose(s)] or sentences(text)
+    sents = [s for s in _unbulleted(guarded.safe_sentences) if _is_prose(s)] or guarded.sentences
     weights = _term_weights(sents)
     if _too_long(article):  # map: the best sentences of each chunk; reduce: the best of those
         pool: list[str] = []
@@ -257,12 +258,12 @@ def _guided_draft(
 
 def _clean_sentences(text: str) -> list[str]:
     """Sentences without list bullets (still verbatim substrings of the text), leaving out
-    any that address the model."""
-    return [
-        s.lstrip("•*-–· ").strip()
-        for s in sentences(text)
-        if not injection_reason(s) and not has_link(s)
-    ]
+    any that address the model or carry a link."""
+    return _unbulleted(GuardedText(text).safe_sentences)
+
+
+def _unbulleted(sents: list[str]) -> list[str]:
+    return [s.lstrip("•*-–· ").strip() for s in sents]
 
 
 def _is_prose(sentence: str) -> bool:
@@ -421,15 +422,13 @@ _PLANTED = "text addressed to an AI"
 class _Verifier:
     """The checks of one article's draft; every removal or replacement is kept as a Check."""
 
-    def __init__(self, article: Article) -> None:
-        self.text = article.text
-        self.safe_text = blank(self.text)  # the article without sentences addressed to an AI
-        planted = content_terms(" ".join(self.text[a:b] for a, b, _ in flagged_spans(self.text)))
+    def __init__(self, guarded: GuardedText) -> None:
+        self.text = guarded.text
+        self.safe_text = guarded.blanked  # the article without sentences addressed to an AI
+        planted = content_terms(" ".join(self.text[a:b] for a, b, _ in guarded.flagged))
         self.planted = planted - content_terms(self.safe_text)
         self.checks: list[Check] = []
-        self.sents = [
-            s for s in sentences(self.text) if not injection_reason(s) and not has_link(s)
-        ]
+        self.sents = guarded.safe_sentences
 
     def note(self, field: str, action: Action, detail: str) -> None:
         self.checks.append(Check(field=field, action=action, detail=detail))
@@ -522,9 +521,16 @@ class _Verifier:
         return Sentiment(label=sentiment.label, reason=_lexical_sentiment(self.text).reason)
 
 
-def verify(article: Article, draft: Draft, model_name: str, prompt: Prompt) -> Brief:
-    """Turn a draft into a Brief whose every quote and number is in the article."""
-    v = _Verifier(article)
+def verify(
+    article: Article,
+    draft: Draft,
+    model_name: str,
+    prompt: Prompt,
+    guarded: GuardedText | None = None,
+) -> Brief:
+    """Turn a draft into a Brief whose every quote and number is in the article (`guarded`:
+    the article's analysis, when the caller already has it)."""
+    v = _Verifier(guarded or GuardedText(article.text))
     lead = " ".join(v.sents[:3])
     one_line = v.prose("one_line", draft.one_line, v.sents[0] if v.sents else article.title, 30)
     summary = v.prose("summary", draft.summary, lead, 120)

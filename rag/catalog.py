@@ -11,6 +11,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple, TypedDict
 
 from rag.errors import RagError
 from rag.lexical import FTS_TOKENIZE, index_text
@@ -80,6 +81,27 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _add_author}
 
 class IndexVersionError(RagError):
     """The index was written by a newer release than this one."""
+
+
+class Counts(TypedDict):
+    articles: int
+    sources: int
+    chunks: int
+    lexical_rows: int
+    tokens: int
+
+
+class HitRow(NamedTuple):
+    """A chunk with the article columns a citation needs (hits_by_ids, lexical_search)."""
+
+    chunk_id: str
+    article_id: str
+    title: str
+    date: str | None
+    source: str
+    text: str
+    start: int
+    end: int
 
 
 _HIT_COLUMNS = "c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, c.end"
@@ -332,7 +354,7 @@ class Catalog:
     def chunk_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT id FROM chunks")}
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> Counts:
         one = self.db.execute
         return {
             "articles": one("SELECT COUNT(*) FROM articles WHERE state = 'done'").fetchone()[0],
@@ -342,7 +364,7 @@ class Catalog:
             "tokens": one("SELECT COALESCE(SUM(tokens), 0) FROM chunks").fetchone()[0],
         }
 
-    def hits_by_ids(self, ids: Iterable[str]) -> dict[str, tuple]:
+    def hits_by_ids(self, ids: Iterable[str]) -> dict[str, HitRow]:
         ids = list(ids)
         if not ids:
             return {}
@@ -352,7 +374,7 @@ class Catalog:
             f"WHERE c.id IN ({marks})",
             ids,
         ).fetchall()
-        return {r[0]: r for r in rows}
+        return {r[0]: HitRow(*r) for r in rows}
 
     def filter_articles(
         self,
@@ -397,20 +419,6 @@ class Catalog:
             ('"' + term.replace('"', '""') + '"',),
         ).fetchone()
         return int(row[0])
-
-    def chunk_span(self, article_id: str, first: int, last: int) -> tuple[int, int] | None:
-        row = self.db.execute(
-            "SELECT MIN(start), MAX(end) FROM chunks WHERE article_id = ? AND idx BETWEEN ? AND ?",
-            (article_id, first, last),
-        ).fetchone()
-        return (row[0], row[1]) if row and row[0] is not None else None
-
-    def article_slice(self, article_id: str, start: int, end: int) -> str:
-        row = self.db.execute(
-            "SELECT substr(text, ?, ?) FROM articles WHERE id = ?",
-            (start + 1, end - start, article_id),
-        ).fetchone()
-        return row[0] if row else ""
 
     def drop_common_terms(self, terms: list[str]) -> list[str]:
         """The terms, in their order, without the commonest ones whose posting lists would
@@ -484,7 +492,7 @@ class Catalog:
         n: int,
         article_ids: Sequence[str] | None = None,
         overfetch: int | None = None,
-    ) -> list[tuple[tuple, float]]:
+    ) -> list[tuple[HitRow, float]]:
         """Rows (as in hits_by_ids) with their bm25 score (higher is better).
 
         The best rowids are ranked inside the FTS index first, then only those rows are
@@ -522,7 +530,7 @@ class Catalog:
     @staticmethod
     def _rows(
         db: sqlite3.Connection, ranked: list[tuple[int, float]], allowed: set[str] | None
-    ) -> list[tuple[tuple, float]]:
+    ) -> list[tuple[HitRow, float]]:
         if not ranked:
             return []
         scores = dict(ranked)
@@ -534,7 +542,7 @@ class Catalog:
             f"ON a.id = c.article_id WHERE c.rowid IN ({marks}) AND a.state = 'done'",
             list(scores),
         ).fetchall()
-        found = [(r[1:], scores[r[0]]) for r in rows if allowed is None or r[2] in allowed]
+        found = [(HitRow(*r[1:]), scores[r[0]]) for r in rows if allowed is None or r[2] in allowed]
         return sorted(found, key=lambda pair: pair[1], reverse=True)
 
     def article_total(self) -> int:

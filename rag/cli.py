@@ -58,7 +58,7 @@ def _open_store(
         create=create,
     )
     try:
-        if need_articles and not store.catalog.counts()["articles"]:
+        if need_articles and not store.counts()["articles"]:
             raise RagError(
                 f"the index in {settings.data_dir} holds no articles: add some with "
                 "`rag ingest PATH`"
@@ -246,7 +246,7 @@ def ingest(
 def articles(ctx: click.Context, as_json: bool) -> None:
     """List indexed articles: id, date, chunks, words, title, file."""
     with _open_store(_settings(ctx), need_articles=True) as (store, _):
-        items = store.catalog.articles()
+        items = store.articles()
     if as_json:
         for item in items:
             _print_json(item)
@@ -290,7 +290,7 @@ def rm(ctx: click.Context, ids: tuple[str, ...], as_json: bool) -> None:
     failed: list[str] = []
     with _open_store(_settings(ctx)) as (store, _):
         for prefix in ids:
-            found = store.catalog.matching_ids(prefix)
+            found = store.matching_ids(prefix)
             if len(found) != 1:
                 why = (
                     f"no indexed article has an id starting {prefix!r}: see `rag articles`"
@@ -301,7 +301,7 @@ def rm(ctx: click.Context, ids: tuple[str, ...], as_json: bool) -> None:
                 err.print(f"error: {why}", markup=False)
                 failed.append(prefix)
                 continue
-            article = store.catalog.article(found[0])
+            article = store.article(found[0])
             store.forget_article(found[0])
             title = article.title if article else ""
             removed.append({"id": found[0], "title": title})
@@ -406,7 +406,7 @@ def ask(
             view.start()
         answer = answer_question(
             question,
-            retriever=Retriever(store, embedder, per_article=2),
+            retriever=Retriever(store, embedder, per_article=settings.per_article),
             model=model,
             k=k or settings.k,
             filters=filters,
@@ -454,7 +454,8 @@ def chat(
         _open_store(settings, need_articles=True) as (store, embedder),
         _answer_log(settings, no_log) as answer_log,
     ):
-        repl = Repl(Retriever(store, embedder, per_article=2), model, settings, out)
+        retriever = Retriever(store, embedder, per_article=settings.per_article)
+        repl = Repl(retriever, model, settings, out)
         repl.filters = _filters(articles_, source, since, until)
         repl.k = k or settings.k
         repl.answer_log = answer_log
@@ -911,7 +912,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     """Counts of articles, chunks, tokens, and whether Chroma and the catalog agree."""
     settings = _settings(ctx)
     with _open_store(settings) as (store, embedder):
-        data: dict[str, Any] = store.catalog.counts()
+        data: dict[str, Any] = store.counts()
         data["vectors"] = store.vector_count()
         data["embedder"] = embedder.name
         data["dimension"] = store.dimension

@@ -85,6 +85,13 @@ class Settings(BaseSettings):
         "PersistentClient in data_dir.",
     )
     k: int = Field(5, ge=1, le=100, description="Passages returned by retrieval.")
+    per_article: int = Field(
+        2,
+        ge=1,
+        le=100,
+        description="Passages one article may give an answer (ask, chat, eval) while other "
+        "articles have matching passages: a cap, not MMR (see README, Search).",
+    )
     log: bool = Field(
         True,
         description="Keep every answer and brief in data_dir/logs.sqlite (`rag logs`); "

@@ -17,7 +17,7 @@ import statistics
 import tempfile
 import time
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -34,11 +34,6 @@ Suite = Literal["retrieval", "qa", "brief", "redteam", "all"]
 SUITES: tuple[str, ...] = ("retrieval", "qa", "brief", "redteam")
 EVALS_DIR = resource_dir("evals")
 SEEDS_DIR = resource_dir("seeds")
-
-
-def mean(values: Iterable[float | None]) -> float | None:
-    kept = [v for v in values if v is not None]
-    return sum(kept) / len(kept) if kept else None
 
 
 def run_eval(
@@ -83,9 +78,14 @@ def run_eval(
         Store.open(Path(workdir), settings.collection, embedder.name, create=True) as store,
     ):
         _index(articles, store, embedder, settings)
-        retriever = Retriever(store, embedder, per_article=2, mode=retrieval_mode)  # type: ignore[arg-type]
+        retriever = Retriever(
+            store,
+            embedder,
+            per_article=settings.per_article,
+            mode=retrieval_mode,  # type: ignore[arg-type]
+        )
         if "retrieval" in chosen:
-            items += _retrieval(qa_items, retriever, tick)
+            items += retrieval_items(qa_items, retriever, tick)
         for r in range(repeat):
             if "qa" in chosen and model is not None:
                 items += _qa(qa_items, retriever, model, r, tick, k)
@@ -150,11 +150,14 @@ def _limit(items: list[GoldQA], limit: int) -> list[GoldQA]:
     return extra + kept
 
 
-def _retrieval(
-    items: list[GoldQA], retriever: Any, tick: Callable[[str, int], None]
+def retrieval_items(
+    items: list[GoldQA], retriever: Any, tick: Callable[[str, int], None] | None = None
 ) -> list[ItemResult]:
+    """hit@1, hit@5, MRR and latency per answerable item (a hit: a retrieved chunk holding a
+    gold sentence); the retrieval suite, and bench/retrieval.py per mode."""
     from rag.evaluate import contains_evidence, retrieval_query
 
+    tick = tick or (lambda _d, _t: None)
     answerable = [i for i in items if i.answerable]
     tick("retrieval", len(answerable))
     by_id = {i.id: i for i in items}

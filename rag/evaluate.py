@@ -5,18 +5,16 @@ from __future__ import annotations
 import math
 import re
 import statistics
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from rag.answer import Answer
 from rag.brief import Brief, MarketMove
 from rag.evalset import GoldBrief, GoldMove, GoldQA
 from rag.extract import quote_in
 from rag.numbers import NUMBER, canonical, numbers_in
-from rag.retrieve import Mode, Retriever
 from rag.spans import unit_mismatches
 from rag.text import MARKER
 from rag.text import normalise as text_normalise
@@ -42,57 +40,6 @@ def retrieval_query(item: GoldQA, by_id: dict[str, GoldQA]) -> str:
     if item.follow_up_of and item.follow_up_of in by_id:
         return f"{by_id[item.follow_up_of].question} {item.question}"
     return item.question
-
-
-class RetrievalItem(BaseModel):
-    id: str
-    type: str
-    query: str
-    rank: int | None  # 1-based rank of the first hit holding gold evidence; None if not in top k
-    latency_ms: float
-
-
-class RetrievalResult(BaseModel):
-    mode: str
-    k: int
-    items: list[RetrievalItem]
-    hit_at_1: float
-    hit_at_5: float
-    mrr: float
-    latency_p50_ms: float
-    latency_p95_ms: float
-
-
-def evaluate_retrieval(
-    items: Sequence[GoldQA], retriever: Retriever, mode: Mode = "hybrid", k: int = 5
-) -> RetrievalResult:
-    """hit@1, hit@5 and MRR@k over answerable items (a hit = a retrieved chunk holding a
-    gold sentence), plus per-query latency."""
-    by_id = {item.id: item for item in items}
-    rows: list[RetrievalItem] = []
-    for item in items:
-        if not item.answerable:
-            continue
-        query = retrieval_query(item, by_id)
-        started = time.perf_counter()
-        hits = retriever.search(query, k=k, mode=mode)
-        elapsed = (time.perf_counter() - started) * 1000
-        rank = next((i for i, hit in enumerate(hits, 1) if contains_evidence(hit, item)), None)
-        rows.append(
-            RetrievalItem(id=item.id, type=item.type, query=query, rank=rank, latency_ms=elapsed)
-        )
-    n = max(len(rows), 1)
-    latencies = sorted(r.latency_ms for r in rows) or [0.0]
-    return RetrievalResult(
-        mode=mode,
-        k=k,
-        items=rows,
-        hit_at_1=sum(r.rank == 1 for r in rows) / n,
-        hit_at_5=sum(r.rank is not None and r.rank <= 5 for r in rows) / n,
-        mrr=sum(1 / r.rank for r in rows if r.rank) / n,
-        latency_p50_ms=statistics.median(latencies),
-        latency_p95_ms=percentile(latencies, 95),
-    )
 
 
 def percentile(sorted_values: Sequence[float], pct: float) -> float:

@@ -15,7 +15,8 @@ import unicodedata
 from confusable_homoglyphs import confusables
 
 from rag.clean import INVISIBLE
-from rag.text import split_sentences
+from rag.text import sentences, split_sentences
+from rag.textsafe import has_link
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "|": "l"})  # fmt: skip
@@ -208,9 +209,12 @@ def flagged_spans(text: str) -> list[tuple[int, int, str]]:
 WITHHELD = "[text addressed to an AI withheld]"
 
 
-def redact(text: str, marker: str = WITHHELD) -> tuple[str, list[str]]:
-    """The text with flagged sentences replaced by `marker`, and the reasons."""
-    spans = flagged_spans(text)
+def redact(
+    text: str, marker: str = WITHHELD, spans: list[tuple[int, int, str]] | None = None
+) -> tuple[str, list[str]]:
+    """The text with flagged sentences (`spans`, found when not given) replaced by `marker`,
+    and the reasons."""
+    spans = flagged_spans(text) if spans is None else spans
     if not spans:
         return text, []
     parts, last = [], 0
@@ -221,9 +225,43 @@ def redact(text: str, marker: str = WITHHELD) -> tuple[str, list[str]]:
     return "".join(parts), [reason for _, _, reason in spans]
 
 
-def blank(text: str) -> str:
-    """The text with flagged sentences replaced by spaces: offsets stay valid for extraction."""
+def blank(text: str, spans: list[tuple[int, int, str]] | None = None) -> str:
+    """The text with flagged sentences (`spans`, found when not given) replaced by spaces:
+    offsets stay valid for extraction."""
     chars = list(text)
-    for start, end, _ in flagged_spans(text):
+    for start, end, _ in flagged_spans(text) if spans is None else spans:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+class GuardedText:
+    """A text analysed once for briefing: its sentences, those addressed to the model, and
+    the views built from them. Each is computed on first use and kept, so an article passed
+    through drafting and verification is split and scanned once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @functools.cached_property
+    def flagged(self) -> list[tuple[int, int, str]]:
+        """(start, end, reason) of each sentence addressed to the model."""
+        return flagged_spans(self.text)
+
+    @functools.cached_property
+    def blanked(self) -> str:
+        """Flagged sentences as spaces (offsets kept)."""
+        return blank(self.text, self.flagged)
+
+    @functools.cached_property
+    def redacted(self) -> str:
+        """Flagged sentences replaced by the WITHHELD marker (what a model is shown)."""
+        return redact(self.text, spans=self.flagged)[0]
+
+    @functools.cached_property
+    def sentences(self) -> list[str]:
+        return sentences(self.text)
+
+    @functools.cached_property
+    def safe_sentences(self) -> list[str]:
+        """Sentences that neither address the model nor carry a link."""
+        return [s for s in self.sentences if not injection_reason(s) and not has_link(s)]

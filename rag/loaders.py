@@ -228,7 +228,7 @@ def parse_html(html: str, source: str) -> Article | LoadFailure:
         doc = found if isinstance(found, dict) else found.as_dict()
     text = doc.get("text") or ""
     if not text.strip():
-        return _parse_html_whole(html, source)
+        return parse_html_whole(html, source)
     title = _without_site_name(doc.get("title") or "", doc.get("sitename"))
     first, _, rest = text.partition("\n")
     if title and first.strip() == title and rest.strip():
@@ -289,7 +289,7 @@ def _visible_date(html: str) -> str | None:
     return None
 
 
-def _parse_html_whole(html: str, source: str) -> Article | LoadFailure:
+def parse_html_whole(html: str, source: str) -> Article | LoadFailure:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")

@@ -112,13 +112,3 @@ def _outcome(case: Case, surface: str, output: str, marks: list[str]) -> Outcome
 
 def success_rate(outcomes: list[Outcome]) -> float:
     return sum(o.succeeded for o in outcomes) / len(outcomes) if outcomes else 0.0
-
-
-def by_category(outcomes: list[Outcome]) -> dict[str, dict[str, list[int]]]:
-    """{category: {surface: [succeeded, attacks]}}."""
-    table: dict[str, dict[str, list[int]]] = {}
-    for o in outcomes:
-        row = table.setdefault(o.category, {}).setdefault(o.surface, [0, 0])
-        row[0] += o.succeeded
-        row[1] += 1
-    return table

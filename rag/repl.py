@@ -83,7 +83,7 @@ class Repl:
         }
 
     def run(self) -> None:
-        count = len(self.retriever.store.catalog.articles())
+        count = len(self.retriever.store.articles())
         scope = f", scope {self._describe_scope()}" if self.filters.active() else ""
         self.console.print(
             f"rag chat — {count} articles, model {self.model.name}, k {self.k}{scope}. "
@@ -200,7 +200,7 @@ class Repl:
         f = self.filters
         if not f.active():
             return None
-        catalog = self.retriever.store.catalog
+        catalog = self.retriever.store
         allowed = catalog.filter_articles(
             article_ids=f.article_ids,
             source=f.source,
@@ -280,7 +280,7 @@ class Repl:
             self.console.print(f"no passage [{n}]: the last answer has {len(self.last.citations)}")
             return True
         c = match[0]
-        text = self.retriever.store.catalog.article_text(c.article_id) or ""
+        text = self.retriever.store.article_text(c.article_id) or ""
         before = text[max(0, c.start - 600) : c.start]
         after = text[c.end : c.end + 600]
         if c.start > 600:  # begin and end at a word, never mid-word
@@ -294,7 +294,7 @@ class Repl:
         return True
 
     def _articles(self, _: list[str]) -> bool:
-        for a in self.retriever.store.catalog.articles():
+        for a in self.retriever.store.articles():
             self.console.print(f"{a.id}  {a.date or '-':>10}  {safe(a.title)}", markup=False)
         return True
 
@@ -308,7 +308,7 @@ class Repl:
         else:
             ids, problems = [], []
             for prefix in args:
-                found = self.retriever.store.catalog.matching_ids(prefix)
+                found = self.retriever.store.matching_ids(prefix)
                 if len(found) == 1:
                     ids.append(found[0])
                 elif found:
@@ -358,7 +358,7 @@ class Repl:
 
         from rag.briefing import BriefCache, cached_brief, to_markdown
 
-        article = self.retriever.store.catalog.article(args[0]) if len(args) == 1 else None
+        article = self.retriever.store.article(args[0]) if len(args) == 1 else None
         if article is None:
             self.console.print(
                 "usage: /brief ID, with an article id or unique prefix from /articles"
@@ -370,6 +370,8 @@ class Repl:
             self.console.print(f"error: {exc}", markup=False)
             return True
         self.console.print(Markdown(safe(to_markdown(made))))
+        if self.answer_log is not None:
+            self.answer_log.record_brief(made, article, command="chat", session=self.session)
         return True
 
     def _model(self, args: list[str]) -> bool:

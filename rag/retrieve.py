@@ -9,8 +9,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from rag.catalog import HitRow
 from rag.embed import Embedder
-from rag.lexical import or_match, query_terms
+from rag.lexical import query_terms
 from rag.store import Store
 from rag.types import Hit
 
@@ -80,7 +81,7 @@ class Retriever:
             return []
         n = max(self.candidates, k * 4)
         if article_ids is not None:
-            share = len(article_ids) / max(1, self.store.catalog.article_total())
+            share = len(article_ids) / max(1, self.store.article_total())
             wanted = math.ceil(n / max(share, 1e-9) * OVERFETCH_FACTOR)
             wide = wanted if wanted <= OVERFETCH_MAX else None
         else:
@@ -97,23 +98,13 @@ class Retriever:
                 dense = self._dense(query, n, article_ids, wide)
             finally:
                 lexical_hits = lexical.result()  # never leave it running on an error
-            ranked = _fuse(dense, lexical_hits)
+            ranked = fuse(dense, lexical_hits)
         return diversify(ranked, k, self.per_article)
-
-    def expand(self, hit: Hit, window: int = 1) -> Hit:
-        """The hit widened to its neighbouring chunks (for answer context)."""
-        index = int(hit.chunk_id.rsplit(":", 1)[1])
-        span = self.store.catalog.chunk_span(hit.article_id, index - window, index + window)
-        if span is None:
-            return hit
-        start, end = span
-        text = self.store.catalog.article_slice(hit.article_id, start, end)
-        return hit.model_copy(update={"start": start, "end": end, "text": text})
 
     def _allowed(self, filters: Filters | None) -> list[str] | None:
         if filters is None or not filters.active():
             return None
-        return self.store.catalog.filter_articles(
+        return self.store.filter_articles(
             article_ids=filters.article_ids,
             source=filters.source,
             since=filters.since.isoformat() if filters.since else None,
@@ -124,7 +115,7 @@ class Retriever:
         self, query: str, n: int, article_ids: list[str] | None, wide: int | None = None
     ) -> list[Hit]:
         scored = self._dense_scores(self.embedder.embed([query])[0], n, article_ids, wide)
-        rows = self.store.catalog.hits_by_ids(cid for cid, _ in scored)
+        rows = self.store.hits(cid for cid, _ in scored)
         hits = []
         for rank, (cid, score) in enumerate(scored, start=1):
             if cid in rows:  # a vector without a catalog row is ignored (see `rag doctor`)
@@ -138,9 +129,8 @@ class Retriever:
         wide-then-filter for a large share of the articles, else filtered inside Chroma."""
         if article_ids is None:
             return self.store.dense_search(vector, n)
-        catalog = self.store.catalog
-        limit = min(EXACT_MAX_CHUNKS, int(EXACT_MAX_SHARE * catalog.chunk_total()))
-        few = catalog.chunk_ids_of(article_ids, limit)
+        limit = min(EXACT_MAX_CHUNKS, int(EXACT_MAX_SHARE * self.store.chunk_total()))
+        few = self.store.chunk_ids_of(article_ids, limit)
         if few is not None:
             return self.store.exact_search(vector, few, n)
         if wide:
@@ -154,30 +144,14 @@ class Retriever:
     def _lexical(
         self, query: str, n: int, article_ids: list[str] | None, wide: int | None = None
     ) -> list[Hit]:
-        wanted = query_terms(query)
-        match = or_match(self.store.catalog.drop_common_terms(wanted) if wanted else [])
-        if match is None:
-            return []
-        found = self.store.catalog.lexical_search(match, n, article_ids, wide)
+        found = self.store.lexical_search(query_terms(query), n, article_ids, wide)
         return [
             _hit(row, score, lexical_rank=rank) for rank, (row, score) in enumerate(found, start=1)
         ]
 
 
-def _hit(row: tuple, score: float, **ranks: int) -> Hit:
-    chunk_id, article_id, title, date, source, text, start, end = row
-    return Hit(
-        chunk_id=chunk_id,
-        article_id=article_id,
-        title=title,
-        date=date,
-        source=source,
-        text=text,
-        start=start,
-        end=end,
-        score=score,
-        **ranks,
-    )
+def _hit(row: HitRow, score: float, **ranks: int) -> Hit:
+    return Hit(**row._asdict(), score=score, **ranks)
 
 
 def diversify(ranked: list[Hit], k: int, per_article: int | None) -> list[Hit]:
@@ -200,7 +174,7 @@ def diversify(ranked: list[Hit], k: int, per_article: int | None) -> list[Hit]:
     return sorted(chosen, key=lambda h: h.score, reverse=True)
 
 
-def _fuse(dense: list[Hit], lexical: list[Hit]) -> list[Hit]:
+def fuse(dense: list[Hit], lexical: list[Hit]) -> list[Hit]:
     """Weighted RRF: score = sum over lists of weight / (RRF_K + rank)."""
     fused: dict[str, Hit] = {}
     for hits, field, weight in (

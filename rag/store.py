@@ -10,17 +10,18 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 from urllib.parse import urlparse
 
 import numpy as np
 
-from rag.catalog import Catalog
+from rag.catalog import Catalog, Counts, HitRow
 from rag.errors import BackendError, ConfigError, EmbedderMismatchError, IndexMissingError, RagError
-from rag.types import Article, Chunk
+from rag.lexical import or_match
+from rag.types import Article, ArticleInfo, Chunk
 
 log = logging.getLogger(__name__)
 
@@ -291,7 +292,63 @@ class Store:
                 return ids
             offset += page
 
-    def check(self, repair: bool = False) -> dict[str, Any]:
+    # -- reading: what retrieval, answers, the REPL and the CLI ask of the index ------------
+    def articles(self) -> list[ArticleInfo]:
+        """The indexed articles, by date then title."""
+        return self.catalog.articles()
+
+    def article(self, id_or_prefix: str) -> Article | None:
+        """An indexed article by id or unique id prefix."""
+        return self.catalog.article(id_or_prefix)
+
+    def article_text(self, article_id: str) -> str | None:
+        return self.catalog.article_text(article_id)
+
+    def matching_ids(self, prefix: str) -> list[str]:
+        """Ids of indexed articles starting with `prefix`."""
+        return self.catalog.matching_ids(prefix)
+
+    def counts(self) -> Counts:
+        return self.catalog.counts()
+
+    def article_total(self) -> int:
+        return self.catalog.article_total()
+
+    def chunk_total(self) -> int:
+        return self.catalog.chunk_total()
+
+    def filter_articles(
+        self,
+        article_ids: Sequence[str] | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[str]:
+        """Ids of articles passing every given filter (undated ones fail date filters)."""
+        return self.catalog.filter_articles(article_ids, source, since, until)
+
+    def chunk_ids_of(self, article_ids: Sequence[str], limit: int) -> list[str] | None:
+        return self.catalog.chunk_ids_of(article_ids, limit)
+
+    def hits(self, chunk_ids: Iterable[str]) -> dict[str, HitRow]:
+        """Chunk id -> the chunk with its article's citation columns."""
+        return self.catalog.hits_by_ids(chunk_ids)
+
+    def doc_freq(self, term: str) -> int:
+        """Chunks whose lexical terms match `term`."""
+        return self.catalog.doc_freq(term)
+
+    def lexical_search(
+        self, terms: list[str], n: int, article_ids: Sequence[str] | None, wide: int | None
+    ) -> list[tuple[HitRow, float]]:
+        """The best chunks for the query terms by bm25 (commonest terms dropped past the
+        postings budget), with their scores."""
+        match = or_match(self.catalog.drop_common_terms(terms) if terms else [])
+        if match is None:
+            return []
+        return self.catalog.lexical_search(match, n, article_ids, wide)
+
+    def check(self, repair: bool = False) -> IndexCheck:
         """Compare Chroma with the catalog; with repair, delete strays and purge articles
         whose vectors are missing (the next ingest re-does them)."""
         in_catalog = self.catalog.chunk_ids()
@@ -299,20 +356,21 @@ class Store:
         missing = sorted(in_catalog - in_chroma)
         stray = sorted(in_chroma - in_catalog)
         counts = self.catalog.counts()
-        report: dict[str, Any] = {
+        unfinished = len(self.catalog.unfinished())
+        report: IndexCheck = {
             "catalog_chunks": len(in_catalog),
             "vectors": len(in_chroma),
             "lexical_rows": counts["lexical_rows"],
             "missing_vectors": len(missing),
             "stray_vectors": len(stray),
-            "unfinished_articles": len(self.catalog.unfinished()),
+            "unfinished_articles": unfinished,
+            "consistent": (
+                not missing
+                and not stray
+                and counts["lexical_rows"] == counts["chunks"]
+                and unfinished == 0
+            ),
         }
-        report["consistent"] = (
-            not missing
-            and not stray
-            and counts["lexical_rows"] == counts["chunks"]
-            and report["unfinished_articles"] == 0
-        )
         if repair and not report["consistent"]:
             if stray:
                 self.collection.delete(ids=stray)
@@ -321,6 +379,19 @@ class Store:
             self.recover()
             report["repaired"] = True
         return report
+
+
+class IndexCheck(TypedDict):
+    """What `rag doctor` reports: Chroma and the catalog compared."""
+
+    catalog_chunks: int
+    vectors: int
+    lexical_rows: int
+    missing_vectors: int
+    stray_vectors: int
+    unfinished_articles: int
+    consistent: bool
+    repaired: NotRequired[bool]
 
 
 def _chunk_metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:

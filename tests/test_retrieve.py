@@ -130,14 +130,6 @@ def test_explain_ranks_and_fused_scores(retriever):
     assert top.score == pytest.approx(expected)
 
 
-def test_neighbour_expansion_widens_to_adjacent_chunks(retriever):
-    hit = retriever.search("one-fifth of the parameters", k=1, mode="lexical")[0]
-    wide = retriever.expand(hit, window=1)
-    assert wide.start <= hit.start and wide.end >= hit.end and len(wide.text) > len(hit.text)
-    text = retriever.store.catalog.article_text(hit.article_id)
-    assert text[wide.start : wide.end] == wide.text
-
-
 def test_replace_and_delete_leave_no_orphans_in_either_index(tmp_path, embedder, seeds):
     with Store.open(tmp_path / "idx", "articles", embedder.name, create=True) as store:
         ingest([str(seeds)], store, embedder)
