@@ -124,6 +124,12 @@ def _filters(
     )
 
 
+def _all_copies_option(f: Any) -> Any:
+    return click.option(
+        "--all-copies", is_flag=True, help="Keep every copy of a story (default: its newest)."
+    )(f)
+
+
 def _no_log_option(f: Any) -> Any:
     return click.option(
         "--no-log", is_flag=True, help="Do not keep this in the answer log (RAG_LOG=false: never)."
@@ -244,7 +250,12 @@ def ingest(
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.pass_context
 def articles(ctx: click.Context, as_json: bool) -> None:
-    """List indexed articles: id, date, chunks, words, title, file."""
+    """List indexed articles: id, date, chunks, words, story, title, file.
+
+    story: near-duplicates (syndicated copies, updated versions) share one, shown by the
+    first copy's id (its first 6 characters; --json has it whole) and the number of copies;
+    '-' for an article that is its own story.
+    """
     with _open_store(_settings(ctx), need_articles=True) as (store, _):
         items = store.articles()
     if as_json:
@@ -252,17 +263,21 @@ def articles(ctx: click.Context, as_json: bool) -> None:
             _print_json(item)
         return
     # one line per article: the title and the file name share what the terminal has left
-    rest = max(30, out.width - (16 + 10 + 6 + 6 + 8))
+    rest = max(34, out.width - (16 + 10 + 6 + 6 + 9 + 12))
     title_width = max(20, rest * 2 // 3)
     file_width = max(10, rest - title_width - 2)
-    header = f"{'id':16}  {'date':10}  {'chunks':>6}  {'words':>6}  {'title':{title_width}}  file"
+    header = (
+        f"{'id':16}  {'date':10}  {'chunks':>6}  {'words':>6}  {'story':9}  "
+        f"{'title':{title_width}}  file"
+    )
     out.print(header, style="bold", markup=False, highlight=False)
     for item in items:
         title = _clip(safe(item.title), title_width)  # article text is never read as markup
         name = _clip(safe(item.source.split("#", 1)[0].rsplit("/", 1)[-1]), file_width)
+        story = f"{(item.story or item.id)[:6]} x{item.copies}" if item.copies > 1 else "-"
         line = (
             f"{item.id:16}  {item.date or '-':10}  {item.chunks:>6}  {item.word_count:>6}  "
-            f"{title:{title_width}}  {name}"
+            f"{story:9}  {title:{title_width}}  {name}"
         )
         out.print(line, markup=False, highlight=False, soft_wrap=True)
 
@@ -328,6 +343,7 @@ def rm(ctx: click.Context, ids: tuple[str, ...], as_json: bool) -> None:
     "--until", type=click.DateTime(["%Y-%m-%d"]), help="Only articles on/before YYYY-MM-DD."
 )
 @click.option("--per-article", type=int, help="At most N passages per article while others exist.")
+@_all_copies_option
 @click.option("--explain", is_flag=True, help="Show each hit's dense and lexical rank.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
 @click.pass_context
@@ -341,6 +357,7 @@ def search(
     since: datetime | None,
     until: datetime | None,
     per_article: int | None,
+    all_copies: bool,
     explain: bool,
     as_json: bool,
 ) -> None:
@@ -350,7 +367,7 @@ def search(
     settings = _settings(ctx, k=k)
     filters = _filters(articles_, source, since, until)
     with _open_store(settings, need_articles=True) as (store, embedder):
-        retriever = Retriever(store, embedder, per_article=per_article)
+        retriever = Retriever(store, embedder, per_article=per_article, all_copies=all_copies)
         hits = retriever.search(query, settings.k, mode, filters)  # type: ignore[arg-type]
     if as_json:
         for hit in hits:
@@ -373,6 +390,7 @@ def search(
 @click.option("-k", type=click.IntRange(1, 20), help="Passages searched for the answer [5].")
 @_filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
+@_all_copies_option
 @_no_log_option
 @click.pass_context
 def ask(
@@ -384,6 +402,7 @@ def ask(
     since: datetime | None,
     until: datetime | None,
     as_json: bool,
+    all_copies: bool,
     no_log: bool,
 ) -> None:
     """Answer QUESTION from the indexed articles, citing the passages.
@@ -406,7 +425,9 @@ def ask(
             view.start()
         answer = answer_question(
             question,
-            retriever=Retriever(store, embedder, per_article=settings.per_article),
+            retriever=Retriever(
+                store, embedder, per_article=settings.per_article, all_copies=all_copies
+            ),
             model=model,
             k=k or settings.k,
             filters=filters,
@@ -427,6 +448,7 @@ def ask(
 @cli.command()
 @click.option("-k", type=click.IntRange(1, 20), help="Passages searched per answer [5].")
 @_filter_options
+@_all_copies_option
 @_no_log_option
 @click.pass_context
 def chat(
@@ -436,6 +458,7 @@ def chat(
     source: str | None,
     since: datetime | None,
     until: datetime | None,
+    all_copies: bool,
     no_log: bool,
 ) -> None:
     """Ask questions in a REPL: streamed, cited answers; /help lists the commands.
@@ -454,7 +477,9 @@ def chat(
         _open_store(settings, need_articles=True) as (store, embedder),
         _answer_log(settings, no_log) as answer_log,
     ):
-        retriever = Retriever(store, embedder, per_article=settings.per_article)
+        retriever = Retriever(
+            store, embedder, per_article=settings.per_article, all_copies=all_copies
+        )
         repl = Repl(retriever, model, settings, out)
         repl.filters = _filters(articles_, source, since, until)
         repl.k = k or settings.k
@@ -585,7 +610,7 @@ def _emit_brief(brief: Any, fmt: str, folder: Any) -> None:
 @cli.command("eval")
 @click.option(
     "--suite",
-    type=click.Choice(["retrieval", "qa", "brief", "redteam", "all"]),
+    type=click.Choice(["retrieval", "qa", "brief", "redteam", "stories", "all"]),
     default="all",
     show_default=True,
 )
@@ -648,12 +673,11 @@ def eval_(
     as_json: bool,
     **given: str | None,  # --qa-gold, --brief-gold, --articles
 ) -> None:
-    """Score retrieval, answers, briefs and prompt-injection resistance against evals/.
+    """Score retrieval, answers, briefs, prompt-injection resistance and story grouping.
 
-    Indexes the eval articles (seeds/) afresh inside the run folder, runs the suites, prints
-    a summary and writes evals/runs/<time>-<label>/ with results.json, report.md and a
-    self-contained report.html. --gate checks evals/thresholds.toml; --compare shows two
-    runs' differences metric by metric and item by item.
+    Indexes the eval articles (seeds/) afresh, runs the suites, prints a summary and writes
+    evals/runs/<time>-<label>/ with results.json, report.md and a self-contained report.html.
+    --gate checks evals/thresholds.toml; --compare shows two runs' differences.
     """
     from pathlib import Path
 
@@ -662,8 +686,7 @@ def eval_(
     if compare:
         _compare_runs(*compare)
         return
-    overrides: dict[str, Any] = {"chunk_tokens": chunk_tokens} if chunk_tokens else {}
-    settings = _settings(ctx, **overrides)
+    settings = _settings(ctx, chunk_tokens=chunk_tokens)
     limits = _thresholds(evalrun, thresholds, required=gate)
     root = Path(runs_dir) if runs_dir else evalrun.default_runs_dir()
     folder = evalrun.run_folder(root, label)

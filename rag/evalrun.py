@@ -30,8 +30,8 @@ from rag.evalset import GoldBrief, GoldQA, load_brief_gold, load_gold
 from rag.resources import in_checkout, resource_dir
 from rag.results import ItemResult, RunResult, Threshold, lower_is_better
 
-Suite = Literal["retrieval", "qa", "brief", "redteam", "all"]
-SUITES: tuple[str, ...] = ("retrieval", "qa", "brief", "redteam")
+Suite = Literal["retrieval", "qa", "brief", "redteam", "stories", "all"]
+SUITES: tuple[str, ...] = ("retrieval", "qa", "brief", "redteam", "stories")
 EVALS_DIR = resource_dir("evals")
 SEEDS_DIR = resource_dir("seeds")
 
@@ -57,8 +57,6 @@ def run_eval(
     `model` and `embedder` are the collaborators (built from the settings when None).
     `progress(description, total)` is called per step with total > 0 to start a stage and
     0 to advance it."""
-    from rag.embed import make_embedder
-    from rag.llm import make_chat_model
     from rag.retrieve import Retriever
     from rag.store import Store
 
@@ -69,21 +67,15 @@ def run_eval(
         raise InputError(f"no article folder {articles}: pass --articles DIR")
     tick = progress or (lambda _d, _t: None)
     started = time.perf_counter()
-    embedder = embedder or make_embedder(settings)
-    if model is None and {"qa", "brief", "redteam"} & set(chosen):
-        model = make_chat_model(settings)
+    embedder, model = _collaborators(settings, chosen, embedder, model)
     items: list[ItemResult] = []
     with (
         tempfile.TemporaryDirectory(prefix="rag-eval-") as workdir,
         Store.open(Path(workdir), settings.collection, embedder.name, create=True) as store,
     ):
         _index(articles, store, embedder, settings)
-        retriever = Retriever(
-            store,
-            embedder,
-            per_article=settings.per_article,
-            mode=retrieval_mode,  # type: ignore[arg-type]
-        )
+        mode: Any = retrieval_mode
+        retriever = Retriever(store, embedder, per_article=settings.per_article, mode=mode)
         if "retrieval" in chosen:
             items += retrieval_items(qa_items, retriever, tick)
         for r in range(repeat):
@@ -91,22 +83,30 @@ def run_eval(
                 items += _qa(qa_items, retriever, model, r, tick, k)
             if "brief" in chosen and model is not None:
                 items += _briefs(briefs, articles, store, model, r, tick)
-        if "redteam" in chosen and model is not None:
-            items += _redteam(model, embedder, split, limit, tick)
+    if "redteam" in chosen and model is not None:  # each runs on an index of its own
+        items += _redteam(model, embedder, split, limit, tick)
+    if "stories" in chosen:
+        items.append(_stories(embedder, settings, tick))
     run = {"retrieval_mode": retrieval_mode, "k": k, "split": split, "qa_gold": qa_gold.name}
     run |= {"repeat": repeat, "embedder": embedder.name}
     run |= {"model": model.name} if model is not None else {}
-    result = RunResult(
-        label=label,
-        started=datetime.now(UTC).isoformat(timespec="seconds"),
-        settings=settings.model_dump(mode="json") | run,
-        suites=chosen,
-        summary={},
-        items=items,
-    )
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    result = RunResult(label=label, started=started_at, suites=chosen, summary={}, items=items,
+                       settings=settings.model_dump(mode="json") | run)  # fmt: skip
     summarise(result)
     result.wall_s = round(time.perf_counter() - started, 2)
     return result
+
+
+def _collaborators(settings: Settings, chosen: list[str], embedder: Any, model: Any) -> Any:
+    """The embedder, and the chat model when a chosen suite needs one (built from the
+    settings where the caller gave none)."""
+    from rag.embed import make_embedder
+    from rag.llm import make_chat_model
+
+    if model is None and {"qa", "brief", "redteam"} & set(chosen):
+        model = make_chat_model(settings)
+    return embedder or make_embedder(settings), model
 
 
 def _gold(
@@ -299,6 +299,56 @@ def _briefs(
 REDTEAM_SECRET = "sk-canary-not-a-real-key-4242"
 
 
+def _stories(embedder: Any, settings: Settings, tick: Callable[[str, int], None]) -> ItemResult:
+    """Near-duplicate grouping on evals/newsroom/: the seeds' syndicated copies, updates and
+    a cut wire copy must share a story, and no two other articles may. Pairs of articles are
+    counted: precision over the pairs grouped, recall over the pairs planted."""
+    import itertools
+    import json
+
+    from rag.store import Store
+
+    folder = EVALS_DIR / "newsroom"
+    planted = json.loads((folder / "stories.json").read_text(encoding="utf-8"))["stories"]
+    tick("stories", 1)
+    with (
+        tempfile.TemporaryDirectory(prefix="rag-stories-") as workdir,
+        Store.open(Path(workdir), settings.collection, embedder.name, create=True) as store,
+    ):
+        _index(folder / "articles", store, embedder, settings)
+        story = {Path(a.source).name: a.story or a.id for a in store.articles()}
+    gold = {frozenset(p) for g in planted for p in itertools.combinations(sorted(g), 2)}
+    grouped = {
+        frozenset(p) for p in itertools.combinations(sorted(story), 2) if story[p[0]] == story[p[1]]
+    }
+    hits = len(gold & grouped)
+    tick("stories", 0)
+    return ItemResult(
+        suite="stories",
+        id="newsroom",
+        type="stories",
+        inputs={"articles": sorted(story)},
+        outputs={"stories": _groups(story), "missed": _pairs(gold - grouped),
+                 "false": _pairs(grouped - gold)},
+        scores={
+            "group_precision": hits / len(grouped) if grouped else 1.0,
+            "group_recall": hits / len(gold) if gold else 1.0,
+        },
+        units={"group_precision": [hits, len(grouped)], "group_recall": [hits, len(gold)]},
+    )  # fmt: skip
+
+
+def _groups(story: dict[str, str]) -> list[list[str]]:
+    by_story: dict[str, list[str]] = {}
+    for name, s in sorted(story.items()):
+        by_story.setdefault(s, []).append(name)
+    return [names for names in by_story.values() if len(names) > 1]
+
+
+def _pairs(pairs: set[frozenset[str]]) -> list[list[str]]:
+    return sorted(sorted(p) for p in pairs)
+
+
 def _redteam(
     model: Any,
     embedder: Any,
@@ -378,9 +428,12 @@ def summarise(result: RunResult) -> None:
         errors = float(sum(i.error is not None for i in rows))
         summary[f"{suite}.errors"] = errors
         counts[f"{suite}.errors"] = [errors, float(len(rows))]
-        key = {"qa": "correct", "retrieval": "hit_at_5", "redteam": "brief_attack_rate"}.get(
-            suite, "fact_recall"
-        )
+        key = {
+            "qa": "correct",
+            "retrieval": "hit_at_5",
+            "redteam": "brief_attack_rate",
+            "stories": "group_recall",
+        }.get(suite, "fact_recall")
         for kind in sorted({i.type for i in rows}):
             typed = [i for i in rows if i.type == kind]
             by_type.setdefault(f"{suite}.{key}", {})[kind] = _pooled(key, typed)[0]

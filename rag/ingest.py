@@ -18,6 +18,7 @@ from rag.chunking import chunk_article
 from rag.embed import Embedder
 from rag.loaders import SUFFIXES, LoadFailure, discover, load_path
 from rag.store import Store
+from rag.stories import Signature, StoryIndex
 from rag.tokens import get_encoding
 from rag.types import Article, Chunk
 
@@ -116,7 +117,8 @@ class _Ingestion:
         self.on_failure = on_failure
         self.on_warning = on_warning
         self.report = IngestReport()
-        self.pending: list[tuple[Article, list[Chunk], bool]] = []
+        self.pending: list[tuple[Article, list[Chunk], bool, str, Signature]] = []
+        self._stories: StoryIndex | None = None  # built on the first new article
         self.buffered = 0
         self.late_duplicates: list[Article] = []  # same text as an article still pending
 
@@ -187,7 +189,7 @@ class _Ingestion:
             _point_source(self.store, item)
             self.report.duplicates += 1
             return
-        if any(a.id == item.id for a, _, _ in self.pending):
+        if any(p[0].id == item.id for p in self.pending):
             self.late_duplicates.append(item)
             self.report.duplicates += 1
             return
@@ -197,20 +199,31 @@ class _Ingestion:
                 "(zero-width, bidi or tag): they can hide text from readers"
             )
         chunks = chunk_article(item, self.enc, self.chunk_tokens, self.chunk_overlap)
-        self.pending.append((item, chunks, current is not None))
+        signature = Signature.of(item.text)
+        story = self.stories.assign(item.id, signature)
+        self.pending.append((item, chunks, current is not None, story, signature))
         self.buffered += len(chunks)
         if self.buffered >= EMBED_BUFFER_CHUNKS:
             self.flush()
+
+    @property
+    def stories(self) -> StoryIndex:
+        """The indexed articles' signatures, read once per run, when a new article needs its
+        story (an unchanged re-ingest never pays for it)."""
+        if self._stories is None:
+            self._stories = StoryIndex.of(self.store.story_rows())
+        return self._stories
 
     def flush(self) -> None:
         """Embed the pending chunks in one call, then commit their articles one by one."""
         if not self.pending:
             return
-        texts = [c.text for _, chunks, _ in self.pending for c in chunks]
+        texts = [c.text for _, chunks, *_ in self.pending for c in chunks]
         vectors = self.embedder.embed(texts)
         row = 0
-        for article, chunks, replacing in self.pending:
-            self.store.add_article(article, chunks, vectors[row : row + len(chunks)])
+        for article, chunks, replacing, story, signature in self.pending:
+            part = vectors[row : row + len(chunks)]
+            self.store.add_article(article, chunks, part, story=story, signature=signature)
             row += len(chunks)
             _point_source(self.store, article)
             self.report.chunks_added += len(chunks)

@@ -64,8 +64,10 @@ class Retriever:
         candidates: int = 40,
         per_article: int | None = None,
         mode: Mode = "hybrid",
+        all_copies: bool = False,
     ) -> None:
         self.store = store
+        self.all_copies = all_copies  # False: a story counts once (see one_copy)
         self.embedder = embedder
         self.candidates = candidates
         self.per_article = per_article
@@ -99,6 +101,8 @@ class Retriever:
             finally:
                 lexical_hits = lexical.result()  # never leave it running on an error
             ranked = fuse(dense, lexical_hits)
+        if not self.all_copies:
+            ranked = one_copy(ranked)
         return diversify(ranked, k, self.per_article)
 
     def _allowed(self, filters: Filters | None) -> list[str] | None:
@@ -152,6 +156,19 @@ class Retriever:
 
 def _hit(row: HitRow, score: float, **ranks: int) -> Hit:
     return Hit(**row._asdict(), score=score, **ranks)
+
+
+def one_copy(ranked: list[Hit]) -> list[Hit]:
+    """The hits of one article per story: of the story's copies among the hits, the newest
+    (the best ranked of one date), so five syndicated copies cannot fill the k passages."""
+    chosen: dict[str, Hit] = {}
+    for hit in ranked:  # best first: on equal dates the first copy seen stays
+        story = hit.story or hit.article_id
+        kept = chosen.get(story)
+        if kept is None or (hit.date or "") > (kept.date or ""):
+            chosen[story] = hit
+    keep = {hit.article_id for hit in chosen.values()}
+    return [hit for hit in ranked if hit.article_id in keep]
 
 
 def diversify(ranked: list[Hit], k: int, per_article: int | None) -> list[Hit]:

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 from urllib.parse import urlparse
 
 import numpy as np
@@ -22,6 +22,9 @@ from rag.catalog import Catalog, Counts, HitRow
 from rag.errors import BackendError, ConfigError, EmbedderMismatchError, IndexMissingError, RagError
 from rag.lexical import or_match
 from rag.types import Article, ArticleInfo, Chunk
+
+if TYPE_CHECKING:
+    from rag.stories import Signature
 
 log = logging.getLogger(__name__)
 
@@ -195,11 +198,18 @@ class Store:
             self._lock_fd = None
 
     # -- writing ----------------------------------------------------------------------------
-    def add_article(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+    def add_article(
+        self,
+        article: Article,
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+        story: str | None = None,
+        signature: Signature | None = None,
+    ) -> None:
         """Index one article: pending -> vectors in Chroma -> chunks + FTS rows -> done."""
         if len(chunks):
             self._check_dimension(int(np.asarray(vectors).shape[1]))
-        self.catalog.begin_article(article)
+        self.catalog.begin_article(article, story, signature)
         self._delete_vectors(article.id)
         if chunks:
             self.collection.upsert(
@@ -333,6 +343,10 @@ class Store:
     def hits(self, chunk_ids: Iterable[str]) -> dict[str, HitRow]:
         """Chunk id -> the chunk with its article's citation columns."""
         return self.catalog.hits_by_ids(chunk_ids)
+
+    def story_rows(self) -> list[tuple[str, bytes, int, str]]:
+        """(id, signature, shingles, story) of the indexed articles (rag.stories)."""
+        return self.catalog.story_rows()
 
     def doc_freq(self, term: str) -> int:
         """Chunks whose lexical terms match `term`."""

@@ -48,6 +48,7 @@ class Hit(BaseModel):
     start: int
     end: int
     score: float = Field(description="Higher is better; meaning depends on the mode.")
+    story: str | None = Field(None, description="The article's story (near-duplicates share it).")
     dense_rank: int | None = Field(None, description="1-based rank in dense results, if any.")
     lexical_rank: int | None = Field(None, description="1-based rank in lexical results, if any.")
 
@@ -61,3 +62,7 @@ class ArticleInfo(BaseModel):
     source: str
     word_count: int
     chunks: int
+    story: str | None = Field(
+        None, description="The story it belongs to: the id of its first indexed copy."
+    )
+    copies: int = Field(1, description="Indexed articles in that story (this one included).")

@@ -186,8 +186,10 @@ def test_eval_runs_end_to_end_and_passes_the_committed_gate(full_run):
     assert code == 0  # every committed threshold holds on the embedded defaults
     assert {p.name for p in folder.iterdir()} == {"results.json", "report.md", "report.html"}
     run = load_run(folder)
-    assert run.suites == ["retrieval", "qa", "brief", "redteam"]
+    assert run.suites == ["retrieval", "qa", "brief", "redteam", "stories"]
     assert sum(i.suite == "redteam" for i in run.items) == 67
+    [stories] = [i for i in run.items if i.suite == "stories"]
+    assert stories.units == {"group_precision": [4, 4], "group_recall": [4, 4]}
     assert sum(i.suite == "qa" for i in run.items) >= 56
     assert sum(i.suite == "brief" for i in run.items) == len(
         load_brief_gold(ROOT / "evals" / "briefs_seeds.jsonl")
