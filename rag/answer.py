@@ -113,7 +113,7 @@ def standalone_query(question: str, history: Sequence[str] = ()) -> str:
 def term_weights(query: str, store: Store) -> dict[str, float]:
     """IDF weight per query content term (by stem). A term no article contains weighs most:
     a question about something the articles never mention should not look answered."""
-    total = store.counts()["chunks"]
+    total = store.chunk_total()
     weights: dict[str, float] = {}
     for term in terms(initials(query)):
         if term in QUESTION_WORDS:

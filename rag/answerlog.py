@@ -17,14 +17,15 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.errors import RagError, redact_secrets
-from rag.sqlitedb import connect_wal
+from rag.prompts import load_prompt
+from rag.sqlitedb import connect_wal, statements
 
 if TYPE_CHECKING:
     from rag.answer import Answer
@@ -150,9 +151,7 @@ class Entry:
         }
 
     def to_json(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k != "passages"}
-        data["passages"] = [p.__dict__ for p in self.passages]
-        return data
+        return asdict(self)
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -170,7 +169,7 @@ def migrate(db: sqlite3.Connection) -> None:
             if db.execute("PRAGMA user_version").fetchone()[0] > step:
                 db.execute("ROLLBACK")
                 continue
-            for statement in _statements(MIGRATIONS[step]):
+            for statement in statements(MIGRATIONS[step]):
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {step + 1}")
             db.execute("COMMIT")
@@ -180,16 +179,13 @@ def migrate(db: sqlite3.Connection) -> None:
             raise
 
 
-def _statements(script: str) -> Iterable[str]:
-    """A migration script cut into statements (triggers keep their inner semicolons)."""
-    buffer = ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            yield buffer.strip()
-            buffer = ""
-    if buffer.strip():
-        yield buffer.strip()
+def _connect(path: Path) -> sqlite3.Connection:
+    """The log's file in WAL mode, at SCHEMA_VERSION, rows readable by column name."""
+    db = connect_wal(path)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA foreign_keys=ON")
+    migrate(db)
+    return db
 
 
 def now() -> str:
@@ -228,11 +224,9 @@ class AnswerLog:
                 "and `rag brief` (unless RAG_LOG=false)"
             )
         try:
-            db = connect_wal(path)
-            migrate(db)
+            return cls(path, _connect(path))
         except sqlite3.Error as exc:
             raise LogError(f"cannot read the answer log {path}: {exc}") from None
-        return cls(path, db)
 
     @classmethod
     def open_for_writing(
@@ -241,10 +235,7 @@ class AnswerLog:
         path = Path(data_dir) / LOG_FILE
         log_ = cls(path, None, on_warning)
         try:
-            db = connect_wal(path)
-            db.execute("PRAGMA foreign_keys=ON")
-            migrate(db)
-            log_.db = db
+            log_.db = _connect(path)
         except (sqlite3.Error, OSError, RagError) as exc:
             log_._warn(exc)
         return log_
@@ -276,18 +267,10 @@ class AnswerLog:
         command: str,
         filters: Filters | None = None,
         session: str | None = None,
-        prompt_version: str | None = None,
     ) -> int | None:
-        """Log one answer in one transaction; its id, or None when it could not be written."""
-        cited = set(answer.cited)
-        passages = [
-            Passage(
-                n=c.n, chunk_id=c.chunk_id, article_id=c.article_id, title=c.title,
-                date=c.date, source=c.source, start=c.start, end=c.end, text=c.text,
-                cited=c.n in cited,
-            )
-            for c in answer.citations
-        ]  # fmt: skip
+        """Log one answer in one transaction; its id, or None when it could not be written.
+        The prompt version is the answer prompt's when the model was asked."""
+        passages = [Passage(**c.model_dump(), cited=c.n in answer.cited) for c in answer.citations]
         row = {
             "command": command,
             "session": session,
@@ -302,7 +285,7 @@ class AnswerLog:
             "evidence_n": answer.evidence_n,
             "flags": json.dumps(answer.flags, ensure_ascii=False),
             "model": answer.model,
-            "prompt_version": prompt_version if answer.model_text else None,
+            "prompt_version": load_prompt("answer").version if answer.model_text else None,
             "model_text": redact_secrets(answer.model_text),
             "timings": answer.timings.model_dump_json(),
             "usage": answer.usage.model_dump_json(),
@@ -402,13 +385,10 @@ class AnswerLog:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY e.id DESC LIMIT ?"
         params.append(limit)
-        db = self._db()
-        db.row_factory = sqlite3.Row
-        return [_entry(row) for row in db.execute(sql, params)]
+        return [_entry(row) for row in self._db().execute(sql, params)]
 
     def get(self, entry_id: int) -> Entry:
         db = self._db()
-        db.row_factory = sqlite3.Row
         row = db.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
         if row is None:
             newest = db.execute("SELECT max(id) FROM entries").fetchone()[0]
@@ -416,31 +396,28 @@ class AnswerLog:
                 f"no log entry {entry_id} (entries run 1-{newest or 0}): `rag logs` lists them"
             )
         entry = _entry(row)
-        entry.passages = [
-            Passage(
-                n=p["n"], chunk_id=p["chunk_id"], article_id=p["article_id"], title=p["title"],
-                date=p["date"], source=p["source"], start=p["start"], end=p["end"],
-                text=p["text"], cited=bool(p["cited"]),
-            )
-            for p in db.execute("SELECT * FROM passages WHERE entry_id = ? ORDER BY n", (entry_id,))
-        ]  # fmt: skip
+        rows = db.execute("SELECT * FROM passages WHERE entry_id = ? ORDER BY n", (entry_id,))
+        entry.passages = [_passage(row) for row in rows]
         return entry
 
     def count(self) -> int:
         return int(self._db().execute("SELECT count(*) FROM entries").fetchone()[0])
 
 
+def _passage(row: sqlite3.Row) -> Passage:
+    data = dict(row)
+    del data["entry_id"]
+    return Passage(**data | {"cited": bool(data["cited"])})
+
+
+_JSON_COLUMNS = ("filters", "flags", "timings", "usage", "record")
+
+
 def _entry(row: sqlite3.Row) -> Entry:
-    record = row["record"]
-    return Entry(
-        id=row["id"], time=row["time"], command=row["command"], question=row["question"],
-        answer=row["answer"], method=row["method"], model=row["model"], session=row["session"],
-        query=row["query"], filters=json.loads(row["filters"]), kind=row["kind"],
-        abstained=bool(row["abstained"]), evidence=row["evidence"], evidence_n=row["evidence_n"],
-        flags=json.loads(row["flags"]), prompt_version=row["prompt_version"],
-        model_text=row["model_text"], timings=json.loads(row["timings"]),
-        usage=json.loads(row["usage"]), record=json.loads(record) if record else None,
-    )  # fmt: skip
+    data = dict(row)
+    for name in _JSON_COLUMNS:
+        data[name] = json.loads(data[name]) if data[name] else None
+    return Entry(**data | {"abstained": bool(data["abstained"])})
 
 
 def fts_query(text: str) -> str:

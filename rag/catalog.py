@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
 from rag.errors import RagError
 from rag.lexical import FTS_TOKENIZE, index_text
-from rag.sqlitedb import connect_wal
+from rag.sqlitedb import connect_wal, statements
 from rag.types import Article, ArticleInfo, Chunk
 
 if TYPE_CHECKING:
@@ -167,9 +167,8 @@ class Catalog:
                 )
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[step](self.db)
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    self.db.execute(statement)
+            for statement in statements(_SCHEMA):
+                self.db.execute(statement)
             self.db.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),

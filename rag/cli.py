@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -136,35 +136,16 @@ def _no_log_option(f: Any) -> Any:
     )(f)
 
 
-def _open_answer_log(settings: Settings, no_log: bool) -> Any:
-    """The answer log for writing, or None when it is off; a log that cannot be written
-    warns once on stderr and never stops the command."""
+def _answer_log(settings: Settings, no_log: bool) -> AbstractContextManager[Any]:
+    """The answer log for writing (None when it is off); a log that cannot be written warns
+    once on stderr and never stops the command."""
     if no_log or not settings.log:
-        return None
+        return nullcontext()
     from rag.answerlog import AnswerLog
 
     return AnswerLog.open_for_writing(
         settings.data_dir, on_warning=lambda text: err.print(f"warning: {text}", markup=False)
     )
-
-
-@contextmanager
-def _answer_log(settings: Settings, no_log: bool) -> Iterator[Any]:
-    answer_log = _open_answer_log(settings, no_log)
-    try:
-        yield answer_log
-    finally:
-        if answer_log:
-            answer_log.close()
-
-
-def _prompt_version() -> str | None:
-    from rag.prompts import load_prompt
-
-    try:
-        return load_prompt("answer").version
-    except RagError:
-        return None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -440,9 +421,7 @@ def ask(
         print_answer(out, answer)
     with _answer_log(settings, no_log) as answer_log:
         if answer_log:
-            answer_log.record(
-                answer, command="ask", filters=filters, prompt_version=_prompt_version()
-            )
+            answer_log.record(answer, command="ask", filters=filters)
 
 
 @cli.command()
@@ -533,14 +512,13 @@ def brief(
     model = make_chat_model(settings)
     cache = BriefCache(settings.data_dir / "briefs")
     catalog = open_catalog(settings.data_dir, settings.collection)
-    failures = written = 0
-    answer_log = _open_answer_log(settings, no_log)
+    written = 0
     try:
         articles, failures = _brief_targets(catalog, targets, all_, settings)
         folder = Path(out) if out else None
         if folder:
             folder.mkdir(parents=True, exist_ok=True)
-        with _progress("briefing") as progress:
+        with _progress("briefing") as progress, _answer_log(settings, no_log) as answer_log:
             task = progress.add_task("brief", total=len(articles))
             workers = model.max_parallel
             for article, result in brief_many(articles, model, cache, mode, force, workers):  # type: ignore[arg-type]
@@ -555,8 +533,6 @@ def brief(
                     answer_log.record_brief(result, article)
                 progress.advance(task)
     finally:
-        if answer_log:
-            answer_log.close()
         if catalog is not None:
             catalog.close()
     if folder:

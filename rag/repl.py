@@ -19,7 +19,6 @@ from rag.answer import Answer, answer_question
 from rag.config import Settings
 from rag.errors import RagError, question_problem
 from rag.llm import ChatModel
-from rag.prompts import load_prompt
 from rag.render import DraftView, citation_header, print_answer
 from rag.retrieve import Filters, Retriever
 from rag.textsafe import safe
@@ -189,27 +188,16 @@ class Repl:
         self.last = answer
         if self.answer_log is not None:
             entry_id = self.answer_log.record(
-                answer, command="chat", filters=self.filters, session=self.session,
-                prompt_version=self._prompt_version,
-            )  # fmt: skip
+                answer, command="chat", filters=self.filters, session=self.session
+            )
             if entry_id is not None:
                 self.logged.append((entry_id, answer))
 
     def _empty_scope(self) -> str | None:
         """When the scope leaves no article, say which filter did it and why."""
-        f = self.filters
-        if not f.active():
-            return None
-        catalog = self.retriever.store
-        allowed = catalog.filter_articles(
-            article_ids=f.article_ids,
-            source=f.source,
-            since=f.since.isoformat() if f.since else None,
-            until=f.until.isoformat() if f.until else None,
-        )
-        if allowed:
-            return None
-        everything = catalog.articles()
+        if self.retriever.allowed_articles(self.filters) != []:
+            return None  # no filter, or some article passes
+        everything = self.retriever.store.articles()
         undated = sum(1 for a in everything if not a.date)
         why = f" ({undated} of {len(everything)} articles have no date)" if undated else ""
         return (
@@ -221,13 +209,6 @@ class Repl:
     def _help(self, _: list[str]) -> bool:
         self.console.print(HELP, markup=False)
         return True
-
-    @property
-    def _prompt_version(self) -> str | None:
-        try:
-            return load_prompt("answer").version
-        except RagError:
-            return None
 
     def _history(self, _: list[str]) -> bool:
         if self.answer_log is None:

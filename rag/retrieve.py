@@ -78,7 +78,7 @@ class Retriever:
         self, query: str, k: int = 5, mode: Mode | None = None, filters: Filters | None = None
     ) -> list[Hit]:
         mode = mode or self.mode
-        article_ids = self._allowed(filters)
+        article_ids = self.allowed_articles(filters)
         if article_ids is not None and not article_ids:
             return []
         n = max(self.candidates, k * 4)
@@ -105,7 +105,8 @@ class Retriever:
             ranked = one_copy(ranked)
         return diversify(ranked, k, self.per_article)
 
-    def _allowed(self, filters: Filters | None) -> list[str] | None:
+    def allowed_articles(self, filters: Filters | None) -> list[str] | None:
+        """Ids of the articles the filters let through; None when nothing is filtered."""
         if filters is None or not filters.active():
             return None
         return self.store.filter_articles(

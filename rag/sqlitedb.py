@@ -1,9 +1,11 @@
-"""Opening the project's SQLite files (catalog, embedding cache) in WAL mode."""
+"""Opening the project's SQLite files (catalog, embedding cache, answer log) in WAL mode,
+and running their schema scripts."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 BUSY_SECONDS = 30.0
@@ -29,3 +31,16 @@ def connect_wal(path: Path) -> sqlite3.Connection:
             time.sleep(0.05)
     db.execute("PRAGMA synchronous=NORMAL")
     return db
+
+
+def statements(script: str) -> Iterator[str]:
+    """A schema or migration script cut into statements, to run inside a transaction the
+    caller holds (executescript would commit it first); triggers keep their inner semicolons."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()

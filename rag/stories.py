@@ -8,7 +8,8 @@ least THRESHOLD, else it starts its own story, named by its own id. Overlap is t
 the estimated Jaccard similarity and the estimated containment of the shorter article in the
 longer (a wire copy cut to two thirds shares most of its shingles with the full story but
 under half of their union). THRESHOLD was chosen by measurement on evals/newsroom/
-(bench/stories.py): copies score 0.6-0.95, different articles on one subject under 0.1.
+(bench/stories.py): planted copies score 0.91-0.99, other pairs 0.00, and no two of the 490
+corpus articles reach 0.3.
 """
 
 from __future__ import annotations
