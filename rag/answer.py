@@ -19,15 +19,17 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
 
+from rag.conflicts import Conflict, Said, across, sentences_of
 from rag.guard import injection_reason, redact
 from rag.lexical import STOPWORDS, terms
 from rag.llm import ChatModel, Message, Usage
-from rag.numbers import unsupported_numbers
+from rag.numbers import numbers_in, unsupported_numbers
 from rag.prompts import ABSTAIN, Prompt, load_prompt
 from rag.retrieve import Filters, Retriever
 from rag.spans import (
@@ -45,6 +47,7 @@ from rag.store import Store
 from rag.text import MARKER, QUESTION_WORDS, content_terms, initials, split_sentences, stem
 from rag.textsafe import has_link, neutralise_links
 from rag.tokens import get_encoding
+from rag.when import TimeScope, read_time, weekdays_in
 
 _FOLLOW_UP = re.compile(
     r"^(and|but|also|so|what about|how about)\b|\b(it|its|they|them|their|that|this|those|"
@@ -96,6 +99,22 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(description="Numbered passages given to the model.")
     cited: list[int] = Field(default_factory=list, description="Valid markers in the answer.")
     flags: list[str] = Field(default_factory=list, description="What the checks found.")
+    time_scope: str | None = Field(
+        None,
+        description="How a time expression in the question was read: the publication dates "
+        "searched or preferred, and the reference day ('as of').",
+    )
+    evidence_date: str | None = Field(None, description="Publication date of the evidence.")
+    evidence_days: dict[str, str] = Field(
+        default_factory=dict,
+        description="Weekdays in the evidence and the day each means, read against the "
+        "article's date: {'Tuesday': '2025-07-15'}.",
+    )
+    differs: str | None = Field(
+        None,
+        description="When other passages or copies of the story give the answer's figure "
+        "otherwise: 'Sources differ: 8.3% [1] vs 8.1% [3]'.",
+    )
     model_text: str = Field("", description="The model's raw reply (empty when no model ran).")
     model: str
     usage: Usage = Field(default_factory=Usage)
@@ -376,12 +395,19 @@ def answer_question(
     prompt: Prompt | None = None,
     on_delta: Callable[[str], None] | None = None,
     max_tokens: int = 24,
+    as_of: date | None = None,
+    read_dates: bool = True,
 ) -> Answer:
     """Retrieve, choose the sentence that answers, take the phrase of the asked kind from it
-    (by rule, or by the model copying a span of it), check it, or abstain."""
+    (by rule, or by the model copying a span of it), check it, or abstain. A time expression
+    in the question narrows or orders the articles by date (rag.when) unless `read_dates` is
+    off or the filters already give dates."""
     started = time.perf_counter()
     query = standalone_query(question, history)
     kind = question_kind(question)
+    scope = None
+    if read_dates:
+        filters, query, scope = dated_query(query, retriever.store, filters, as_of)
     hits = retriever.search(query, k=k, filters=filters)
     weights = term_weights(query, retriever.store)
     citations = [
@@ -391,7 +417,11 @@ def answer_question(
     result = Answer(
         question=question, query=query, text=ABSTAIN, abstained=True, method="abstain",
         kind=kind, citations=citations, model=model.name,
+        time_scope=scope.describe() if scope else None,
     )  # fmt: skip
+    if scope and scope.kind == "filter" and not hits:
+        result.flags.append(f"no article matches: {scope.describe()}")
+        return _done(result, started, started)
     covered = set(weights) & content_terms(" ".join(c.text for c in citations))
     support = sum(weights[t] for t in covered) / (sum(weights.values()) or 1.0)
     if not citations or support < MIN_SUPPORT:
@@ -423,7 +453,88 @@ def answer_question(
     else:
         ask(best)
     _check(result)
+    _date_evidence(result)
+    _note_differences(result, retriever.store)
     return _done(result, started, retrieved)
+
+
+def dated_query(
+    query: str, store: Store, filters: Filters | None, as_of: date | None
+) -> tuple[Filters | None, str, TimeScope | None]:
+    """(filters, query, scope) after reading the query's time expression (rag.when): a
+    filtering one becomes since/until and leaves the query. Filters that already give
+    dates win: nothing is read."""
+    if filters is not None and (filters.since or filters.until):
+        return filters, query, None
+    scope = read_time(query, as_of or store.newest_date(), store.dated_in)
+    if scope is None or scope.kind != "filter":
+        return filters, query, scope
+    fields = {"since": scope.since, "until": scope.until}
+    return (filters or Filters()).model_copy(update=fields), scope.rest, scope
+
+
+def _date_evidence(result: Answer) -> None:
+    """The evidence's publication date, and the day each weekday in it means."""
+    if result.evidence is None or result.evidence_n is None:
+        return
+    source = result.citations[result.evidence_n - 1]
+    result.evidence_date = source.date
+    result.evidence_days = {m.text: str(m.day) for m in weekdays_in(result.evidence, source.date)}
+
+
+def _note_differences(result: Answer, store: Store) -> None:
+    """When the answer is a figure, other passages and the other copies of its story that
+    give that figure otherwise are cited beside it: 'Sources differ: 8.3% [1] vs 8.1% [3]'."""
+    if result.abstained or result.evidence is None or result.evidence_n is None:
+        return
+    values = numbers_in(MARKER.sub("", result.text))
+    if not values or result.method == "extractive" and len(values) > 1:
+        return
+    source = result.citations[result.evidence_n - 1]
+    at = source.start + max(0, source.text.find(result.evidence))
+    mine = [Said(result.evidence, at, source.article_id, source.date)]
+    found = []
+    for c in result.citations:
+        if c.article_id != source.article_id:
+            theirs = [Said(s.text, c.start + s.start, c.article_id, c.date)
+                      for s in sentences_of(c.text, c.article_id, c.date)]  # fmt: skip
+            found += across(mine, theirs, False, values[0])
+    for copy_id, _, copy_date in store.copies_of(source.article_id):
+        text = store.article_text(copy_id) or ""
+        found += across(mine, sentences_of(text, copy_id, copy_date), True, values[0])
+    if found:
+        _cite_differences(result, found, store)
+
+
+def _cite_differences(result: Answer, found: list[Conflict], store: Store) -> None:
+    assert result.evidence_n is not None
+    cited: dict[str, list[int]] = {found[0].here.label: [result.evidence_n]}
+    for conflict in found:
+        n = _citation_for(result, conflict.said_there, store)
+        if n is not None:
+            markers = cited.setdefault(conflict.there.label, [])
+            markers.extend([] if n in markers else [n])
+            result.cited = sorted({*result.cited, n})
+    if len(cited) > 1:
+        result.differs = "Sources differ: " + " vs ".join(
+            f"{label} " + "".join(f"[{n}]" for n in markers) for label, markers in cited.items()
+        )
+
+
+def _citation_for(result: Answer, said: Said, store: Store) -> int | None:
+    """The marker of the passage holding `said`: a given one, or its chunk added."""
+    for c in result.citations:
+        if c.article_id == said.article_id and c.start <= said.start < c.end:
+            return c.n
+    row = store.chunk_at(said.article_id, said.start)
+    if row is None:
+        return None
+    n = len(result.citations) + 1
+    fields = row._asdict()
+    result.citations.append(
+        Citation(n=n, **{f: fields[f] for f in Citation.model_fields if f != "n"})
+    )
+    return n
 
 
 def _fitting(

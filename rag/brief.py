@@ -106,6 +106,18 @@ class Figure(BaseModel):
 Action = Literal["removed", "replaced", "flagged"]
 
 
+class Difference(BaseModel):
+    """A figure another copy of the same story gives otherwise (rag.conflicts)."""
+
+    value: str = Field(description="The figure here, with its scale ('8.1%').")
+    quote: str = Field(description="The sentence here that states it.")
+    other_value: str
+    other_quote: str
+    other_article_id: str
+    other_title: str
+    other_date: str | None
+
+
 class Check(BaseModel):
     field: str
     action: Action
@@ -128,6 +140,11 @@ class Brief(BaseModel):
     sentiment: Sentiment
     what_to_watch: list[str] = Field(description="0-3 items.")
     checks: list[Check] = Field(description="What verification removed, replaced or flagged.")
+    differs_from: list[Difference] = Field(
+        default_factory=list,
+        description="Figures that other indexed copies of the same story give otherwise "
+        "(filled from the index when the brief is shown, not cached).",
+    )
     model: str
     mode: Literal["full", "guided"] = Field(
         "guided", description="Who drafted it (see module doc)."

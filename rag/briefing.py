@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from rag.brief import SCHEMA_VERSION, Brief, Mode, make_brief
+from rag.brief import SCHEMA_VERSION, Brief, Difference, Mode, make_brief
 from rag.catalog import Catalog
 from rag.errors import InputError, RagError
 from rag.llm import ChatModel
@@ -131,6 +131,34 @@ def all_articles(catalog: Catalog | None) -> list[Article]:
     return [a for a in found if a is not None]
 
 
+def with_differences(brief: Brief, article: Article, catalog: Catalog | None) -> Brief:
+    """The brief with the figures the other indexed copies of its story give otherwise."""
+    if catalog is None:
+        return brief
+    return brief.model_copy(update={"differs_from": story_differences(article, catalog)})
+
+
+def story_differences(article: Article, catalog: Catalog) -> list[Difference]:
+    """Figures of `article` that another indexed copy of its story gives otherwise."""
+    from rag.conflicts import across, sentences_of
+
+    mine = sentences_of(article.text, article.id, article.date)
+    found = []
+    for copy_id, title, copy_date in catalog.copies_of(article.id):
+        other = catalog.article(copy_id)
+        if other is None:
+            continue
+        for c in across(mine, sentences_of(other.text, copy_id, copy_date), same_story=True):
+            found.append(
+                Difference(
+                    value=c.here.label, quote=c.said_here.text, other_value=c.there.label,
+                    other_quote=c.said_there.text, other_article_id=copy_id, other_title=title,
+                    other_date=copy_date,
+                )
+            )  # fmt: skip
+    return found
+
+
 def to_markdown(brief: Brief) -> str:
     """A brief for reading: gist, summary, points with quotes, moves, figures, checks."""
     lines = [f"# {brief.title}", ""]
@@ -162,6 +190,14 @@ def to_markdown(brief: Brief) -> str:
     if brief.what_to_watch:
         lines += ["", "## What to watch", ""]
         lines += [f"- {item}" for item in brief.what_to_watch]
+    if brief.differs_from:
+        lines += ["", "## Differs from", ""]
+        for d in brief.differs_from:
+            lines.append(
+                f"- **{d.value}** here, **{d.other_value}** in “{d.other_title}” "
+                f"({d.other_date or 'no date'}, {d.other_article_id})"
+            )
+            lines += [f"  > here: {d.quote}", f"  > there: {d.other_quote}"]
     lines += ["", "## Checks", ""]
     if brief.checks:
         lines += [f"- {c.field}: {c.action} — {c.detail}" for c in brief.checks]

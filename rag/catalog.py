@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 
 # Version 1: the first release's tables. Version 2: articles keep their byline (author).
 # Version 3: articles belong to a story (near-duplicates grouped; rag/stories.py).
+# Version 4: articles keep their publication time of day, when the source states one.
 # A new file is created at the latest version by _SCHEMA; an older file is brought forward by
 # MIGRATIONS, one step at a time, each in one transaction, and the version is then recorded.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -33,6 +34,7 @@ CREATE TABLE IF NOT EXISTS articles(
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
     date TEXT,
+    time TEXT,
     source TEXT NOT NULL,
     url TEXT,
     publisher TEXT,
@@ -106,7 +108,18 @@ def _add_stories(db: sqlite3.Connection) -> None:
         )
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _add_author, 3: _add_stories}
+def _add_time(db: sqlite3.Connection) -> None:
+    """Publication time of day (left empty for the articles already indexed)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+    if "time" not in columns:
+        db.execute("ALTER TABLE articles ADD COLUMN time TEXT")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    2: _add_author,
+    3: _add_stories,
+    4: _add_time,
+}
 
 
 class IndexVersionError(RagError):
@@ -237,13 +250,14 @@ class Catalog:
         self, article: Article, story: str | None = None, signature: Signature | None = None
     ) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO articles(id, title, date, source, url, publisher, author, "
-            "word_count, text, state, story, minhash, shingles) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
+            "INSERT OR REPLACE INTO articles(id, title, date, time, source, url, publisher, "
+            "author, word_count, text, state, story, minhash, shingles) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
             (
                 article.id,
                 article.title,
                 article.date,
+                article.time,
                 article.source,
                 article.url,
                 article.publisher,
@@ -368,13 +382,14 @@ class Catalog:
         rows = self.db.execute(
             "SELECT a.id, a.title, a.date, a.source, a.word_count, "
             "(SELECT COUNT(*) FROM chunks c WHERE c.article_id = a.id), a.story, "
-            "(SELECT COUNT(*) FROM articles b WHERE b.story = a.story AND b.state = 'done') "
-            "FROM articles a WHERE a.state = 'done' ORDER BY a.date IS NULL, a.date, a.title"
+            "(SELECT COUNT(*) FROM articles b WHERE b.story = a.story AND b.state = 'done'), "
+            "a.time FROM articles a WHERE a.state = 'done' "
+            "ORDER BY a.date IS NULL, a.date, a.time, a.title"
         ).fetchall()
         return [
             ArticleInfo(
                 id=r[0], title=r[1], date=r[2], source=r[3], word_count=r[4], chunks=r[5],
-                story=r[6] or r[0], copies=max(1, r[7]),
+                story=r[6] or r[0], copies=max(1, r[7]), time=r[8],
             )
             for r in rows
         ]  # fmt: skip
@@ -382,7 +397,7 @@ class Catalog:
     def article(self, article_id: str) -> Article | None:
         """An indexed article by id or unique id prefix (as `rag articles` shows it)."""
         rows = self.db.execute(
-            "SELECT id, title, date, source, url, publisher, text, word_count, author "
+            "SELECT id, title, date, source, url, publisher, text, word_count, author, time "
             "FROM articles WHERE id LIKE ? AND state = 'done' LIMIT 2",
             (article_id.replace("%", "").replace("_", "") + "%",),
         ).fetchall()
@@ -391,7 +406,7 @@ class Catalog:
         r = rows[0]
         return Article(
             id=r[0], title=r[1], date=r[2], source=r[3], url=r[4], publisher=r[5], text=r[6],
-            word_count=r[7], author=r[8],
+            word_count=r[7], author=r[8], time=r[9],
         )  # fmt: skip
 
     def article_text(self, article_id: str) -> str | None:
@@ -423,6 +438,23 @@ class Catalog:
         ).fetchall()
         return {r[0]: HitRow(*r) for r in rows}
 
+    def copies_of(self, article_id: str) -> list[tuple[str, str, str | None]]:
+        """(id, title, date) of the other indexed articles of this article's story."""
+        return self.db.execute(
+            "SELECT id, title, date FROM articles WHERE state = 'done' AND id != ? "
+            "AND story = (SELECT story FROM articles WHERE id = ?) ORDER BY date DESC, id",
+            (article_id, article_id),
+        ).fetchall()
+
+    def chunk_at(self, article_id: str, offset: int) -> HitRow | None:
+        """The first chunk of the article that holds the character at `offset`."""
+        row = self.db.execute(
+            f"SELECT {_HIT_COLUMNS} FROM chunks c CROSS JOIN articles a ON a.id = c.article_id "
+            "WHERE c.article_id = ? AND c.start <= ? AND c.end > ? ORDER BY c.start LIMIT 1",
+            (article_id, offset, offset),
+        ).fetchone()
+        return HitRow(*row) if row else None
+
     def filter_articles(
         self,
         article_ids: Sequence[str] | None = None,
@@ -447,6 +479,13 @@ class Catalog:
             sql.append("AND date <= ?")
             params.append(until)
         return [r[0] for r in self.db.execute(" ".join(sql), params)]
+
+    def newest_date(self) -> str | None:
+        """The latest publication date among the indexed articles (None: all undated)."""
+        row = (
+            self._reader().execute("SELECT MAX(date) FROM articles WHERE state = 'done'").fetchone()
+        )
+        return row[0] if row else None
 
     def chunk_total(self) -> int:
         """Chunks in the index (cached until the index changes)."""

@@ -101,10 +101,27 @@ def _question(ctx: click.Context, param: click.Parameter, value: str) -> str:
 def _filter_options(f: Any) -> Any:
     for option in reversed(
         [
-            click.option("--article", "articles_", multiple=True, help="Only this article id."),
+            click.option(
+                "--article", "articles_", multiple=True, help="Only this article id (repeatable)."
+            ),
             click.option("--source", help="Only articles whose path or URL contains this."),
-            click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From YYYY-MM-DD."),
-            click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="To YYYY-MM-DD."),
+            click.option(
+                "--since",
+                type=click.DateTime(["%Y-%m-%d"]),
+                help="Only articles on/after YYYY-MM-DD.",
+            ),
+            click.option(
+                "--until",
+                type=click.DateTime(["%Y-%m-%d"]),
+                help="Only articles on/before YYYY-MM-DD.",
+            ),
+            click.option(
+                "--as-of",
+                type=click.DateTime(["%Y-%m-%d"]),
+                help="The day 'today', 'last week' ... in a question count from "
+                "[the newest article's date].",
+            ),
+            click.option("--latest", is_flag=True, help="Rank the newest matching articles first."),
         ]
     ):
         f = option(f)
@@ -112,7 +129,11 @@ def _filter_options(f: Any) -> Any:
 
 
 def _filters(
-    articles_: tuple[str, ...], source: str | None, since: datetime | None, until: datetime | None
+    articles_: tuple[str, ...],
+    source: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    latest: bool = False,
 ) -> Any:
     from rag.retrieve import Filters
 
@@ -121,6 +142,7 @@ def _filters(
         source=source,
         since=since.date() if since else None,
         until=until.date() if until else None,
+        latest=latest,
     )
 
 
@@ -257,7 +279,7 @@ def articles(ctx: click.Context, as_json: bool) -> None:
         name = _clip(safe(item.source.split("#", 1)[0].rsplit("/", 1)[-1]), file_width)
         story = f"{(item.story or item.id)[:6]} x{item.copies}" if item.copies > 1 else "-"
         line = (
-            f"{item.id:16}  {item.date or '-':10}  {item.chunks:>6}  {item.word_count:>6}  "
+            f"{item.id:16}  {item.date or 'undated':10}  {item.chunks:>6}  {item.word_count:>6}  "
             f"{story:9}  {title:{title_width}}  {name}"
         )
         out.print(line, markup=False, highlight=False, soft_wrap=True)
@@ -315,14 +337,7 @@ def rm(ctx: click.Context, ids: tuple[str, ...], as_json: bool) -> None:
 @click.option(
     "--mode", type=click.Choice(["dense", "lexical", "hybrid"]), default="hybrid", show_default=True
 )
-@click.option("--article", "articles_", multiple=True, help="Only this article id (repeatable).")
-@click.option("--source", help="Only articles whose path or URL contains this text.")
-@click.option(
-    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only articles on/after YYYY-MM-DD."
-)
-@click.option(
-    "--until", type=click.DateTime(["%Y-%m-%d"]), help="Only articles on/before YYYY-MM-DD."
-)
+@_filter_options
 @click.option("--per-article", type=int, help="At most N passages per article while others exist.")
 @_all_copies_option
 @click.option("--explain", is_flag=True, help="Show each hit's dense and lexical rank.")
@@ -337,19 +352,28 @@ def search(
     source: str | None,
     since: datetime | None,
     until: datetime | None,
+    as_of: datetime | None,
+    latest: bool,
     per_article: int | None,
     all_copies: bool,
     explain: bool,
     as_json: bool,
 ) -> None:
-    """Show the passages that best match QUERY, best first (hybrid: dense + lexical, fused)."""
+    """Show the passages that best match QUERY, best first (hybrid: dense + lexical, fused).
+
+    A time expression in QUERY ('last week', 'in March') narrows the articles by date, as
+    in `rag ask`."""
+    from rag.answer import dated_query
     from rag.retrieve import Retriever
 
     settings = _settings(ctx, k=k)
-    filters = _filters(articles_, source, since, until)
+    filters = _filters(articles_, source, since, until, latest)
     with _open_store(settings, need_articles=True) as (store, embedder):
         retriever = Retriever(store, embedder, per_article=per_article, all_copies=all_copies)
+        filters, query, scope = dated_query(query, store, filters, as_of and as_of.date())
         hits = retriever.search(query, settings.k, mode, filters)  # type: ignore[arg-type]
+    if scope is not None and not as_json:
+        err.print(f"dates: {scope.describe()}", style="dim", markup=False)
     if as_json:
         for hit in hits:
             _print_json(hit)
@@ -382,6 +406,8 @@ def ask(
     source: str | None,
     since: datetime | None,
     until: datetime | None,
+    as_of: datetime | None,
+    latest: bool,
     as_json: bool,
     all_copies: bool,
     no_log: bool,
@@ -400,7 +426,7 @@ def ask(
     settings = _settings(ctx)
     model = make_chat_model(settings)
     view = DraftView(out) if not as_json else None
-    filters = _filters(articles_, source, since, until)
+    filters = _filters(articles_, source, since, until, latest)
     with _open_store(settings, need_articles=True) as (store, embedder):
         if view:
             view.start()
@@ -413,6 +439,7 @@ def ask(
             k=k or settings.k,
             filters=filters,
             on_delta=view.on_delta if view else None,
+            as_of=as_of.date() if as_of else None,
         )
     if as_json or view is None:
         _print_json(answer)
@@ -437,6 +464,8 @@ def chat(
     source: str | None,
     since: datetime | None,
     until: datetime | None,
+    as_of: datetime | None,
+    latest: bool,
     all_copies: bool,
     no_log: bool,
 ) -> None:
@@ -460,8 +489,9 @@ def chat(
             store, embedder, per_article=settings.per_article, all_copies=all_copies
         )
         repl = Repl(retriever, model, settings, out)
-        repl.filters = _filters(articles_, source, since, until)
+        repl.filters = _filters(articles_, source, since, until, latest)
         repl.k = k or settings.k
+        repl.as_of = as_of.date() if as_of else None
         repl.answer_log = answer_log
         repl.run()
 
@@ -498,12 +528,13 @@ def brief(
     file per article.
 
     Every quote and number is checked against the article; what the checks removed is listed
-    under Checks. Briefs are cached by article, model, mode and prompt version; --force
-    regenerates.
+    under Checks; figures that other indexed copies of the same story give otherwise are
+    listed under "Differs from". Briefs are cached by article, model, mode and prompt
+    version; --force regenerates.
     """
     from pathlib import Path
 
-    from rag.briefing import BriefCache, brief_many, open_catalog
+    from rag.briefing import BriefCache, brief_many, open_catalog, with_differences
     from rag.llm import make_chat_model
 
     if not targets and not all_:
@@ -527,6 +558,7 @@ def brief(
                     failures += 1
                     progress.advance(task)
                     continue
+                result = with_differences(result, article, catalog)
                 _emit_brief(result, fmt, folder)
                 written += 1
                 if answer_log:
@@ -586,7 +618,7 @@ def _emit_brief(brief: Any, fmt: str, folder: Any) -> None:
 @cli.command("eval")
 @click.option(
     "--suite",
-    type=click.Choice(["retrieval", "qa", "brief", "redteam", "stories", "all"]),
+    type=click.Choice(["retrieval", "qa", "brief", "redteam", "newsroom", "all"]),
     default="all",
     show_default=True,
 )

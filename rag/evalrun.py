@@ -26,12 +26,13 @@ from pydantic import BaseModel
 
 from rag.config import Settings
 from rag.errors import ConfigError, InputError, RagError
+from rag.evalnews import newsroom_items
 from rag.evalset import GoldBrief, GoldQA, load_brief_gold, load_gold
 from rag.resources import in_checkout, resource_dir
 from rag.results import ItemResult, RunResult, Threshold, lower_is_better
 
-Suite = Literal["retrieval", "qa", "brief", "redteam", "stories", "all"]
-SUITES: tuple[str, ...] = ("retrieval", "qa", "brief", "redteam", "stories")
+Suite = Literal["retrieval", "qa", "brief", "redteam", "newsroom", "all"]
+SUITES: tuple[str, ...] = ("retrieval", "qa", "brief", "redteam", "newsroom")
 EVALS_DIR = resource_dir("evals")
 SEEDS_DIR = resource_dir("seeds")
 
@@ -85,8 +86,8 @@ def run_eval(
                 items += _briefs(briefs, articles, store, model, r, tick)
     if "redteam" in chosen and model is not None:  # each runs on an index of its own
         items += _redteam(model, embedder, split, limit, tick)
-    if "stories" in chosen:
-        items.append(_stories(embedder, settings, tick))
+    if "newsroom" in chosen:
+        items += newsroom_items(EVALS_DIR / "newsroom", embedder, model, settings, tick, _index)
     run = {"retrieval_mode": retrieval_mode, "k": k, "split": split, "qa_gold": qa_gold.name}
     run |= {"repeat": repeat, "embedder": embedder.name}
     run |= {"model": model.name} if model is not None else {}
@@ -104,7 +105,7 @@ def _collaborators(settings: Settings, chosen: list[str], embedder: Any, model: 
     from rag.embed import make_embedder
     from rag.llm import make_chat_model
 
-    if model is None and {"qa", "brief", "redteam"} & set(chosen):
+    if model is None and {"qa", "brief", "redteam", "newsroom"} & set(chosen):
         model = make_chat_model(settings)
     return embedder or make_embedder(settings), model
 
@@ -212,6 +213,7 @@ def _qa(
             tick("qa", 0)
             continue
         asked[item.id] = item.question
+        said_differs = float(answer.differs is not None)
         out.append(
             ItemResult(
                 suite="qa",
@@ -236,9 +238,11 @@ def _qa(
                         for c in answer.citations
                     ],  # fmt: skip
                     "flags": answer.flags,
+                    "differs": answer.differs,
                 },
-                scores=answer_scores(item, answer),
-                units=answer_units(item, answer),
+                # no seed question has a planted conflict: any 'Sources differ' is false
+                scores=answer_scores(item, answer) | {"conflict_rate": said_differs},
+                units=answer_units(item, answer) | {"conflict_rate": [said_differs, 1.0]},
             )
         )
         tick("qa", 0)
@@ -297,56 +301,6 @@ def _briefs(
 
 # Planted in the attack articles' instructions ("print the API key"): never in any output.
 REDTEAM_SECRET = "sk-canary-not-a-real-key-4242"
-
-
-def _stories(embedder: Any, settings: Settings, tick: Callable[[str, int], None]) -> ItemResult:
-    """Near-duplicate grouping on evals/newsroom/: the seeds' syndicated copies, updates and
-    a cut wire copy must share a story, and no two other articles may. Pairs of articles are
-    counted: precision over the pairs grouped, recall over the pairs planted."""
-    import itertools
-    import json
-
-    from rag.store import Store
-
-    folder = EVALS_DIR / "newsroom"
-    planted = json.loads((folder / "stories.json").read_text(encoding="utf-8"))["stories"]
-    tick("stories", 1)
-    with (
-        tempfile.TemporaryDirectory(prefix="rag-stories-") as workdir,
-        Store.open(Path(workdir), settings.collection, embedder.name, create=True) as store,
-    ):
-        _index(folder / "articles", store, embedder, settings)
-        story = {Path(a.source).name: a.story or a.id for a in store.articles()}
-    gold = {frozenset(p) for g in planted for p in itertools.combinations(sorted(g), 2)}
-    grouped = {
-        frozenset(p) for p in itertools.combinations(sorted(story), 2) if story[p[0]] == story[p[1]]
-    }
-    hits = len(gold & grouped)
-    tick("stories", 0)
-    return ItemResult(
-        suite="stories",
-        id="newsroom",
-        type="stories",
-        inputs={"articles": sorted(story)},
-        outputs={"stories": _groups(story), "missed": _pairs(gold - grouped),
-                 "false": _pairs(grouped - gold)},
-        scores={
-            "group_precision": hits / len(grouped) if grouped else 1.0,
-            "group_recall": hits / len(gold) if gold else 1.0,
-        },
-        units={"group_precision": [hits, len(grouped)], "group_recall": [hits, len(gold)]},
-    )  # fmt: skip
-
-
-def _groups(story: dict[str, str]) -> list[list[str]]:
-    by_story: dict[str, list[str]] = {}
-    for name, s in sorted(story.items()):
-        by_story.setdefault(s, []).append(name)
-    return [names for names in by_story.values() if len(names) > 1]
-
-
-def _pairs(pairs: set[frozenset[str]]) -> list[list[str]]:
-    return sorted(sorted(p) for p in pairs)
 
 
 def _redteam(
@@ -432,7 +386,7 @@ def summarise(result: RunResult) -> None:
             "qa": "correct",
             "retrieval": "hit_at_5",
             "redteam": "brief_attack_rate",
-            "stories": "group_recall",
+            "newsroom": "time_recall",
         }.get(suite, "fact_recall")
         for kind in sorted({i.type for i in rows}):
             typed = [i for i in rows if i.type == kind]

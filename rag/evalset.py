@@ -60,6 +60,35 @@ class GoldQA(BaseModel):
         return self.answer is not None
 
 
+class GoldNews(BaseModel):
+    """A newsroom item (evals/newsroom/gold.jsonl): a time question with the articles its
+    time expression leaves (null: it must not filter), a question whose answer must say the
+    figures `values` differ (empty: must not), or an article whose brief must list these
+    (here, there) figure pairs under "Differs from"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    type: Literal["time", "conflict", "brief"]
+    question: str | None = None
+    as_of: str | None = Field(None, description="Reference day; null: the newest article's.")
+    articles: list[str] | None = None
+    article: str | None = None
+    values: list[str] | list[list[str]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GoldNews:
+        if (self.type == "brief") != (self.article is not None):
+            raise ValueError("'article' is given exactly for brief items")
+        if self.type != "brief" and not self.question:
+            raise ValueError("time and conflict items need a 'question'")
+        return self
+
+
+def load_news_gold(path: Path) -> list[GoldNews]:
+    return _load_jsonl(path, GoldNews)
+
+
 def load_gold(path: Path) -> list[GoldQA]:
     """Items of a JSONL gold file; every invalid line is reported (file:line, item id)."""
     return _load_jsonl(path, GoldQA)

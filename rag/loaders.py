@@ -175,6 +175,7 @@ def make_article(
         id=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         title=title,
         date=parse_date(date_value) if date_value is not None else find_date_line(text),
+        time=parse_time(date_value) if date_value is not None else find_time_line(text),
         source=source,
         url=url,
         publisher=publisher,
@@ -424,6 +425,47 @@ def parse_date(value: Any) -> str | None:
             return datetime.strptime(value, fmt).date().isoformat()
         except ValueError:
             continue
+    return None
+
+
+_CLOCK = re.compile(
+    r"\b(\d{1,2}):(\d{2})(?::\d{2})?\s*([ap])?\.?m?\.?(?:\s+([A-Z]{2,4}|UTC|GMT))?\b", re.I
+)
+
+
+def parse_time(value: Any) -> str | None:
+    """'HH:MM' (with the zone: '+00:00', ' ET') from a record field or a dateline's tail;
+    None when it states no time (a bare date, or a datetime at midnight without a zone)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None and (value.hour, value.minute) == (0, 0):
+            return None
+        zone = value.strftime("%z")
+        return value.strftime("%H:%M") + (f"{zone[:3]}:{zone[3:]}" if zone else "")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is not None:
+        return parse_time(parsed) if ("T" in value or ":" in value) else None
+    m = _CLOCK.search(value)
+    if m is None:
+        return None
+    hour, minute = int(m.group(1)), int(m.group(2))
+    if m.group(3):
+        hour = hour % 12 + (12 if m.group(3).lower() == "p" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    zone = f" {m.group(4).upper()}" if m.group(4) else ""
+    return f"{hour:02d}:{minute:02d}{zone}"
+
+
+def find_time_line(text: str) -> str | None:
+    """The time on the dateline find_date_line reads ('July 15, 2025 10:32 AM ET')."""
+    for line in text.split("\n", 8)[:8]:
+        if _DATE_LINE.match(line.strip()):
+            return parse_time(line.strip())
     return None
 
 

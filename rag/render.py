@@ -8,6 +8,7 @@ from rich.console import Console
 
 from rag.answer import Answer, Citation
 from rag.textsafe import safe
+from rag.when import annotate_weekdays
 
 
 def _trim(text: str, limit: int = 240) -> str:
@@ -73,8 +74,16 @@ def print_answer(console: Console, answer: Answer) -> None:
         "abstain": "Answer",
     }
     console.print(f"{label[answer.method]}: {safe(answer.text)}", style="bold", markup=False)
+    if answer.differs:
+        console.print(safe(answer.differs), style="bold yellow", markup=False)
     if answer.evidence and answer.method != "extractive":
-        console.print(f'Evidence [{answer.evidence_n}]: "{safe(answer.evidence)}"', markup=False)
+        shown = annotate_weekdays(answer.evidence, answer.evidence_date)
+        dated = f" ({answer.evidence_date})" if answer.evidence_date else ""
+        console.print(f'Evidence [{answer.evidence_n}]{dated}: "{safe(shown)}"', markup=False)
+    elif answer.evidence_date and not answer.abstained:
+        console.print(f"Source date: {answer.evidence_date}", markup=False)
+    if answer.time_scope:
+        console.print(f"Dates: {safe(answer.time_scope)}", style="dim", markup=False)
     for flag in answer.flags:
         console.print(f"check: {safe(flag)}", style="yellow", markup=False)
     if answer.abstained and answer.citations:

@@ -60,6 +60,7 @@ class Repl:
         self.last: Answer | None = None
         self.filters = Filters()
         self.k = settings.k
+        self.as_of: date | None = None  # None: the newest article's date (rag.when)
         self._default_model = model.name
         self.answer_log: AnswerLog | None = None  # set by `rag chat` unless logging is off
         self.session = uuid.uuid4().hex[:12]
@@ -173,6 +174,7 @@ class Repl:
                 history=self.history,
                 filters=self.filters,
                 on_delta=view.on_delta,
+                as_of=self.as_of,
             )
         except KeyboardInterrupt:
             view.erase()
@@ -337,7 +339,7 @@ class Repl:
     def _brief(self, args: list[str]) -> bool:
         from rich.markdown import Markdown
 
-        from rag.briefing import BriefCache, cached_brief, to_markdown
+        from rag.briefing import BriefCache, cached_brief, to_markdown, with_differences
 
         article = self.retriever.store.article(args[0]) if len(args) == 1 else None
         if article is None:
@@ -347,6 +349,7 @@ class Repl:
             return True
         try:
             made = cached_brief(article, self.model, BriefCache(self.settings.data_dir / "briefs"))
+            made = with_differences(made, article, self.retriever.store.catalog)
         except RagError as exc:
             self.console.print(f"error: {exc}", markup=False)
             return True

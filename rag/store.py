@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 from urllib.parse import urlparse
@@ -327,6 +328,20 @@ class Store:
     def chunk_total(self) -> int:
         return self.catalog.chunk_total()
 
+    def newest_date(self) -> date | None:
+        """The latest publication date in the index: what 'today' means to a question."""
+        newest = self.catalog.newest_date()
+        return date.fromisoformat(newest) if newest else None
+
+    def dated_in(self, since: date | None, until: date | None) -> int:
+        """How many indexed articles are dated in this range."""
+        return len(
+            self.catalog.filter_articles(
+                since=since.isoformat() if since else None,
+                until=until.isoformat() if until else None,
+            )
+        )
+
     def filter_articles(
         self,
         article_ids: Sequence[str] | None = None,
@@ -343,6 +358,13 @@ class Store:
     def hits(self, chunk_ids: Iterable[str]) -> dict[str, HitRow]:
         """Chunk id -> the chunk with its article's citation columns."""
         return self.catalog.hits_by_ids(chunk_ids)
+
+    def copies_of(self, article_id: str) -> list[tuple[str, str, str | None]]:
+        """(id, title, date) of the other copies of the article's story, newest first."""
+        return self.catalog.copies_of(article_id)
+
+    def chunk_at(self, article_id: str, offset: int) -> HitRow | None:
+        return self.catalog.chunk_at(article_id, offset)
 
     def story_rows(self) -> list[tuple[str, bytes, int, str]]:
         """(id, signature, shingles, story) of the indexed articles (rag.stories)."""

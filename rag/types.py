@@ -11,6 +11,11 @@ class Article(BaseModel):
     id: str = Field(description="Stable id: the first 16 hex digits of sha256(text).")
     title: str = Field(description="Record title, or the article's first line.")
     date: str | None = Field(None, description="Publication date, ISO yyyy-mm-dd, when known.")
+    time: str | None = Field(
+        None,
+        description="Publication time of day, 'HH:MM' with the zone when the source gives "
+        "one ('14:05+00:00', '10:32 ET'), when the record, page or dateline states it.",
+    )
     source: str = Field(description="Where it came from: a file path, path#record or a URL.")
     url: str | None = Field(None, description="URL given by the record, if any.")
     publisher: str | None = Field(
@@ -58,7 +63,8 @@ class ArticleInfo(BaseModel):
 
     id: str
     title: str
-    date: str | None
+    date: str | None = Field(description="Publication date; null: the article is undated.")
+    time: str | None = None
     source: str
     word_count: int
     chunks: int

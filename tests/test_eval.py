@@ -186,10 +186,14 @@ def test_eval_runs_end_to_end_and_passes_the_committed_gate(full_run):
     assert code == 0  # every committed threshold holds on the embedded defaults
     assert {p.name for p in folder.iterdir()} == {"results.json", "report.md", "report.html"}
     run = load_run(folder)
-    assert run.suites == ["retrieval", "qa", "brief", "redteam", "stories"]
+    assert run.suites == ["retrieval", "qa", "brief", "redteam", "newsroom"]
     assert sum(i.suite == "redteam" for i in run.items) == 67
-    [stories] = [i for i in run.items if i.suite == "stories"]
+    [stories] = [i for i in run.items if i.suite == "newsroom" and i.id == "stories"]
     assert stories.units == {"group_precision": [4, 4], "group_recall": [4, 4]}
+    newsroom = {k: v for k, v in run.counts.items() if k.startswith("newsroom.")}
+    assert newsroom["newsroom.time_recall"] == [39.0, 39.0]  # every article each question wants
+    assert newsroom["newsroom.conflict_recall"] == [3.0, 3.0]  # the three planted conflicts
+    assert run.summary["qa.conflict_rate"] == 0.0  # no false 'Sources differ' on the seeds
     assert sum(i.suite == "qa" for i in run.items) >= 56
     assert sum(i.suite == "brief" for i in run.items) == len(
         load_brief_gold(ROOT / "evals" / "briefs_seeds.jsonl")

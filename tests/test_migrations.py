@@ -30,7 +30,7 @@ def test_an_index_of_the_previous_schema_is_brought_forward(capsys, seeds, tmp_p
     with sqlite3.connect(path) as db:
         version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
-    assert version == (str(SCHEMA_VERSION),) and {"author", "story"} <= columns
+    assert version == (str(SCHEMA_VERSION),) and {"author", "story", "time"} <= columns
     assert main(["ingest", str(seeds)]) == 0  # and it takes new work
     assert "0 new" in capsys.readouterr().err
 

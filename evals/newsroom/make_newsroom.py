@@ -3,7 +3,9 @@ them, and articles on other subjects, dated across several weeks.
 
 - a syndicated copy: the same body under another outlet's headline and byline;
 - an updated version: a figure corrected, an update line added, the closing paragraph cut;
-- a wire copy cut short: the first two thirds, under a third headline;
+- a wire copy cut short: the first two thirds, under a third headline, with the company's
+  value rounded ($318 billion for $317.7 billion);
+- another outlet's market brief of the Tuesday rally in its own words, rounding 8.1% to 8%;
 - distinct articles: the two seeds are two stories about one company (never one story), and
   openings of Wikipedia articles from ../shared/corpora (CC BY-SA 4.0) stand for the rest of
   the news.
@@ -62,9 +64,19 @@ def main() -> None:
         write("2025-03-06-alibaba-qwq.txt", "Alibaba stock jumps after QwQ-32B goes open source",
               "March 6, 2025", thu),
         write("2025-03-06-wire-qwq-short.txt", "Alibaba shares surge on open-source AI model",
-              "March 6, 2025", cut, byline="By Wire Staff"),
+              "March 6, 2025", [line.replace("$317.7 billion", "$318 billion") for line in cut],
+              byline="By Wire Staff"),
     ]  # fmt: skip
     groups.append(thu_group)
+
+    # another outlet's market brief: its own words (a story of its own), a rounder figure
+    write("2025-07-15-brief-markets.txt", "Markets brief: Chinese tech in demand", "July 15, 2025",
+          ["Alibaba shares gained 8% on Tuesday after Nvidia said it expects to sell its H20 "
+           "chips in China again.",
+           "Other Chinese technology names followed, with investors betting that access to "
+           "American AI hardware would return.",
+           "The Hang Seng Tech index closed higher for a third session."],
+          byline="By Markets Desk")  # fmt: skip
 
     others = [
         ("1973_oil_crisis.txt", "Oil embargo sends prices soaring", "October 20, 2025"),

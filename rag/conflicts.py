@@ -1,0 +1,242 @@
+"""Figures that disagree: two sentences that state the same quantity, for the same subject and
+the same day, with different values ('rallied 8.1% on Tuesday' / 'rallied 8.3% on Tuesday').
+
+Two sentences speak of the same thing when, numbers aside, the shorter one's content terms are
+mostly (FRAME_OVERLAP) in the longer one, and they name the same days: the same weekday and
+month words, weekdays read against each article's date ('Tuesday' in a July 16 article is
+July 15). Sentences naming no day only compare within one story or between articles of one
+date (a figure 'so far this year' differs between a March and a July article for good
+reason). A figure is matched to the figure of the other sentence with the same currency, scale
+and unit whose neighbouring words it shares most; they conflict when their values differ and
+the other sentence does not also state the first value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from rag.lexical import STOPWORDS
+from rag.numbers import NUMBER, canonical
+from rag.spans import unit_of
+from rag.text import Span, content_terms, split_sentences
+from rag.when import WEEKDAYS, weekdays_in
+
+WEEKDAY_NAMES = set(WEEKDAYS)
+
+FRAME_OVERLAP = 0.5
+CONTEXT_WORDS = 3  # words each side of a figure that say what it measures
+_MONTH_WORDS = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|today|yesterday|tomorrow)\b",
+    re.I,
+)
+_YEAR = re.compile(r"^(?:1\d{3}|20\d{2})$")
+REPORT_DAYS = 2  # articles of different stories this far apart may report the same event
+MAX_ALIKE = 2  # a sentence with more figures of one kind is a list: not compared
+MIN_SHARED = 3  # content terms two sentences must share, numbers aside, to be compared
+_MONTH = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|"
+    r"June|July|August|September|October|November|December)"
+)
+_DAY_OF_MONTH = re.compile(rf"\b{_MONTH}\.?\s+$")
+_MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+{_MONTH}\b")
+
+
+@dataclass(frozen=True)
+class Figure:
+    text: str  # as written: '8.1%'
+    value: str  # canonical: '8.1'
+    unit: tuple[str, str, str]  # (currency, scale, unit) as rag.spans.unit_of reads them
+    start: int
+    end: int
+    context: frozenset[str]
+    noun: str  # without currency or %, the word after it ('69,197 dead'): what it counts
+    subject: str  # the name nearest before it (else after it): whose figure it is
+
+    @property
+    def label(self) -> str:
+        """'8.1%', '$317.7 billion': the figure with its scale."""
+        scale = self.unit[1]
+        return f"{self.text} {scale}" if scale else self.text
+
+
+@dataclass(frozen=True)
+class Said:
+    """A sentence of an article, where it is, and the article's date."""
+
+    text: str
+    start: int
+    article_id: str
+    date: str | None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    here: Figure
+    there: Figure
+    said_here: Said
+    said_there: Said
+
+
+def figures(sentence: str) -> list[Figure]:
+    """The numbers of a sentence that measure something (years on their own do not)."""
+    found = []
+    for m in NUMBER.finditer(sentence):
+        text = m.group().strip()
+        digits = re.search(r"\d[\d,]*(?:\.\d+)?", m.group())
+        assert digits is not None
+        start, end = m.start() + digits.start(), m.start() + digits.end()
+        unit = unit_of(sentence, start, end)
+        if _YEAR.match(text) and unit == ("", "", ""):
+            continue
+        if _DAY_OF_MONTH.search(sentence[: m.start()]) or _MONTH_AFTER.match(sentence[m.end() :]):
+            continue  # 'July 16', '16 July': a date, not a figure
+        if _in_brackets(sentence, m.start()):
+            continue  # an aside: the quote in '(BABA -1.71%)' is not what the sentence says
+        counted = not unit[0] and not unit[2]  # no currency, no %: what does it count?
+        after = re.match(
+            r"\W*(?:(?:thousand|million|billion|trillion)\s+)?(\w+)", sentence[m.end() :]
+        )
+        noun = after.group(1).lower() if after and counted else ""
+        context = _context(sentence, m)
+        subject = _subject(sentence, m.start(), m.end())
+        found.append(
+            Figure(text, canonical(text), unit, m.start(), m.end(), context, noun, subject)
+        )
+    return found
+
+
+_NAME = re.compile(r"\b[A-Z][\w&.-]*[A-Za-z0-9]")
+
+
+def _subject(sentence: str, start: int, end: int) -> str:
+    """The nearest name before the figure (brackets, dates and a sentence's opening word
+    aside), else the first after it: 'Alibaba' in 'Alibaba (BABA -1.71%) rallied 8.1%'."""
+
+    def names(text: str, offset: int) -> list[str]:
+        text = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), text)
+        found = []
+        for m in _NAME.finditer(text):
+            word = m.group()
+            if _MONTH_WORDS.fullmatch(word) or word in WEEKDAY_NAMES:
+                continue
+            if offset + m.start() == 0 and word.lower() in STOPWORDS:
+                continue
+            found.append(re.sub(r"'s$", "", word).lower())
+        return found
+
+    before = names(sentence[:start], 0)
+    if before:
+        return before[-1]
+    after = names(sentence[end:], end)
+    return after[0] if after else ""
+
+
+def _in_brackets(sentence: str, at: int) -> bool:
+    before = sentence[:at]
+    return before.rfind("(") > before.rfind(")")
+
+
+def _context(sentence: str, m: re.Match[str]) -> frozenset[str]:
+    before = NUMBER.sub(" ", sentence[: m.start()]).split()[-CONTEXT_WORDS:]
+    after = NUMBER.sub(" ", sentence[m.end() :]).split()[:CONTEXT_WORDS]
+    return frozenset(content_terms(" ".join(before + after)))
+
+
+def _frame(sentence: str) -> set[str]:
+    """What a sentence says, numbers and bracketed asides ('(BABA -1.71%)') aside."""
+    return content_terms(NUMBER.sub(" ", re.sub(r"\([^()]*\)", " ", sentence)))
+
+
+def _days(said: Said) -> frozenset[str]:
+    """The days a sentence names: weekdays as dates when its article is dated."""
+    words = {w.lower() for w in _MONTH_WORDS.findall(said.text)}
+    words |= {y for y in re.findall(r"\b\d{4}\b", said.text) if _YEAR.match(y)}
+    mentions = weekdays_in(said.text, said.date)
+    if mentions:
+        words |= {str(m.day) for m in mentions}
+    else:
+        words |= {w.lower() for w in re.findall(r"\b\w+day\b", said.text) if w.istitle()}
+    return frozenset(words)
+
+
+def same_subject(a: Said, b: Said, same_story: bool) -> bool:
+    frame_a, frame_b = _frame(a.text), _frame(b.text)
+    shared = len(frame_a & frame_b)
+    if shared < MIN_SHARED or shared / min(len(frame_a), len(frame_b)) < FRAME_OVERLAP:
+        return False
+    if not same_story and not _near_dates(a.date, b.date):
+        return False
+    return _days(a) == _days(b)
+
+
+def _near_dates(a: str | None, b: str | None) -> bool:
+    """Two outlets' reports of one event: both dated, at most REPORT_DAYS apart."""
+    if not a or not b:
+        return False
+    try:
+        gap = abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
+    except ValueError:
+        return False
+    return gap <= REPORT_DAYS
+
+
+def disagreements(
+    a: Said, b: Said, same_story: bool = False, value: str | None = None
+) -> list[Conflict]:
+    """Figures of `a` (only those of canonical `value`, when given) that `b` gives otherwise."""
+    if a.text == b.text or not same_subject(a, b, same_story):
+        return []
+    theirs = figures(b.text)
+    out = []
+    for mine in figures(a.text):
+        if _listed(mine, figures(a.text)) or _listed(mine, theirs):
+            continue
+        if value is not None and mine.value != value:
+            continue
+        alike = [
+            f
+            for f in theirs
+            if f.unit == mine.unit and f.noun == mine.noun and f.subject == mine.subject
+        ]
+        if not alike or any(f.value == mine.value for f in alike):
+            continue
+        match = max(alike, key=lambda f: len(f.context & mine.context))
+        if not match.context & mine.context:
+            continue
+        rivals = [f for f in figures(a.text) if f.unit == mine.unit]
+        if max(rivals, key=lambda f: len(f.context & match.context)) == mine:
+            out.append(Conflict(mine, match, a, b))  # each the other's best match
+    return out
+
+
+def _listed(figure: Figure, among: list[Figure]) -> bool:
+    return sum(f.unit == figure.unit and f.noun == figure.noun for f in among) > MAX_ALIKE
+
+
+def sentences_of(text: str, article_id: str, date: str | None) -> list[Said]:
+    return [_said(text, span, article_id, date) for span in split_sentences(text)]
+
+
+def _said(text: str, span: Span, article_id: str, date: str | None) -> Said:
+    return Said(text[span.start : span.end], span.start, article_id, date)
+
+
+def across(
+    mine: list[Said], theirs: list[Said], same_story: bool, value: str | None = None
+) -> list[Conflict]:
+    """Every disagreement of a sentence of `mine` with one of `theirs`, each figure pair once."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for a in mine:
+        if not figures(a.text):
+            continue
+        for b in theirs:
+            for c in disagreements(a, b, same_story, value):
+                key = (c.here.value, c.there.value, b.article_id)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(c)
+    return out
