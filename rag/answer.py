@@ -422,6 +422,9 @@ def answer_question(
     if scope and scope.kind == "filter" and not hits:
         result.flags.append(f"no article matches: {scope.describe()}")
         return _done(result, started, started)
+    if scope and scope.kind == "filter" and not content_terms(query) - _NEWS_WORDS:
+        _answer_digest(result, retriever, filters, k)  # 'What happened last week?'
+        return _done(result, started, started)
     covered = set(weights) & content_terms(" ".join(c.text for c in citations))
     support = sum(weights[t] for t in covered) / (sum(weights.values()) or 1.0)
     if not citations or support < MIN_SUPPORT:
@@ -471,6 +474,44 @@ def dated_query(
         return filters, query, scope
     fields = {"since": scope.since, "until": scope.until}
     return (filters or Filters()).model_copy(update=fields), scope.rest, scope
+
+
+# Words of a question that asks only what was in the news ('What was reported in May?').
+_NEWS_WORDS = content_terms(
+    "news report reported happen happened publish published say said write written cover "
+    "covered story stories article articles appear appeared come came out run ran anything "
+    "new headline headlines"
+)
+
+
+def _answer_digest(result: Answer, retriever: Retriever, filters: Filters | None, k: int) -> None:
+    """A question that names only a time: the headlines of the articles in range, newest
+    first, each cited to its opening passage."""
+    allowed = set(retriever.allowed_articles(filters) or [])
+    newest = sorted(
+        (a for a in retriever.store.articles() if a.id in allowed),
+        key=lambda a: (a.date or "", a.time or ""),
+        reverse=True,
+    )[:k]
+    result.citations = []
+    for info in newest:
+        row = retriever.store.chunk_at(info.id, 0)
+        if row is not None:
+            fields = row._asdict()
+            result.citations.append(
+                Citation(
+                    n=len(result.citations) + 1,
+                    **{f: fields[f] for f in Citation.model_fields if f != "n"},
+                )
+            )
+    if not result.citations:
+        return
+    shown = "; ".join(f"{c.title} ({c.date}) [{c.n}]" for c in result.citations)
+    more = f" (the newest {len(newest)} of {len(allowed)})" if len(allowed) > len(newest) else ""
+    noun = "article" if len(allowed) == 1 else "articles"
+    result.text = f"{len(allowed)} {noun}{more}: {shown}"
+    result.cited = [c.n for c in result.citations]
+    result.method, result.kind, result.abstained = "extractive", "summary", False
 
 
 def _date_evidence(result: Answer) -> None:

@@ -271,6 +271,11 @@ class AnswerLog:
         """Log one answer in one transaction; its id, or None when it could not be written.
         The prompt version is the answer prompt's when the model was asked."""
         passages = [Passage(**c.model_dump(), cited=c.n in answer.cited) for c in answer.citations]
+        # what newsroom reading added: how dates were read, figures the sources give otherwise
+        dated = answer.model_dump(
+            include={"time_scope", "differs", "evidence_date", "evidence_days"},
+            exclude_defaults=True,
+        )
         row = {
             "command": command,
             "session": session,
@@ -289,7 +294,7 @@ class AnswerLog:
             "model_text": redact_secrets(answer.model_text),
             "timings": answer.timings.model_dump_json(),
             "usage": answer.usage.model_dump_json(),
-            "record": None,
+            "record": json.dumps(dated, ensure_ascii=False) if dated else None,
         }
         return self._insert(row, passages)
 
@@ -460,6 +465,8 @@ def sheet(entry: Entry) -> dict[str, Any]:
         "abstained": entry.abstained,
         "model": entry.model,
         "checks": entry.flags,
+        "differs": (entry.record or {}).get("differs"),
+        "dates": (entry.record or {}).get("time_scope"),
         "quotes": quotes,
     }
 
@@ -476,6 +483,9 @@ def sheet_markdown(entry: Entry) -> str:
     lines = [f"## Log {entry.id}: {entry.question}", ""]
     lines.append(f"*{entry.time} · {entry.command} · {entry.model} · method {entry.method}*")
     lines += ["", f"**Answer:** {entry.answer}", ""]
+    for label in ("differs", "dates"):
+        if data[label]:
+            lines += [f"**{label.capitalize()}:** {data[label]}", ""]
     for check in data["checks"]:
         lines.append(f"- check: {check}")
     if data["checks"]:

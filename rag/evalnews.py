@@ -33,8 +33,10 @@ def newsroom_items(
     settings: Settings,
     tick: Tick,
     index: Callable[[Path, Any, Any, Settings], None],
+    k: int,
 ) -> list[ItemResult]:
-    """Every newsroom item, on a fresh index of `folder`/articles (`index` fills it)."""
+    """Every newsroom item, on a fresh index of `folder`/articles (`index` fills it); `k`
+    passages per question."""
     from rag.retrieve import Retriever
     from rag.store import Store
 
@@ -53,7 +55,7 @@ def newsroom_items(
             if g.type == "time":
                 items.append(_time(g, store, names))
             elif g.type == "conflict" and model is not None:
-                items.append(_conflict(g, retriever, model, settings.k))
+                items.append(_conflict(g, retriever, model, k))
             elif g.type == "brief":
                 items.append(_brief_differences(g, store, names))
             tick("newsroom", 0)

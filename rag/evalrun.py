@@ -87,7 +87,8 @@ def run_eval(
     if "redteam" in chosen and model is not None:  # each runs on an index of its own
         items += _redteam(model, embedder, split, limit, tick)
     if "newsroom" in chosen:
-        items += newsroom_items(EVALS_DIR / "newsroom", embedder, model, settings, tick, _index)
+        folder = EVALS_DIR / "newsroom"
+        items += newsroom_items(folder, embedder, model, settings, tick, _index, k)
     run = {"retrieval_mode": retrieval_mode, "k": k, "split": split, "qa_gold": qa_gold.name}
     run |= {"repeat": repeat, "embedder": embedder.name}
     run |= {"model": model.name} if model is not None else {}

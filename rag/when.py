@@ -154,9 +154,12 @@ def _resolve(phrase: str, kind: str, as_of: date) -> tuple[date, date] | None:
     if re.fullmatch(_YEAR, core):
         return date(int(core), 1, 1), date(int(core), 12, 31)
     if m := re.fullmatch(rf"Q([1-4])(?:\s+({_YEAR}))?", core, re.I):
+        quarter = int(m.group(1))
         year = int(m.group(2)) if m.group(2) else as_of.year
-        first = date(year, 3 * int(m.group(1)) - 2, 1)
-        return first, _month_end(date(year, 3 * int(m.group(1)), 1))
+        if not m.group(2) and date(year, 3 * quarter - 2, 1) > as_of:
+            year -= 1  # 'Q4' in January: the last one
+        first = date(year, 3 * quarter - 2, 1)
+        return first, _month_end(date(year, 3 * quarter, 1))
     parsed = _parse(core, as_of)
     if parsed is None:
         return None

@@ -191,7 +191,8 @@ def test_eval_runs_end_to_end_and_passes_the_committed_gate(full_run):
     [stories] = [i for i in run.items if i.suite == "newsroom" and i.id == "stories"]
     assert stories.units == {"group_precision": [4, 4], "group_recall": [4, 4]}
     newsroom = {k: v for k, v in run.counts.items() if k.startswith("newsroom.")}
-    assert newsroom["newsroom.time_recall"] == [39.0, 39.0]  # every article each question wants
+    hits, total = newsroom["newsroom.time_recall"]
+    assert hits == total > 90  # every article each time question wants (20 questions)
     assert newsroom["newsroom.conflict_recall"] == [3.0, 3.0]  # the three planted conflicts
     assert run.summary["qa.conflict_rate"] == 0.0  # no false 'Sources differ' on the seeds
     assert sum(i.suite == "qa" for i in run.items) >= 56

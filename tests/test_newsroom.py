@@ -31,6 +31,7 @@ def run(capsys, *argv):
         ("Which stories ran in May 2025?", "2025-05-01", "2025-05-31"),
         ("What did the articles from Q3 2024 cover?", "2024-07-01", "2024-09-30"),
         ("What was said in the third quarter of 2025?", "2025-07-01", "2025-09-30"),
+        ("What happened in Q4?", "2024-10-01", "2024-12-31"),  # the last Q4
         ("What has been published since June 1?", "2025-06-01", None),
         ("What was written before July 2025?", None, "2025-06-30"),
         ("What was said after August 1?", "2024-08-02", None),  # the last August 1 before
@@ -134,6 +135,10 @@ def test_an_answer_says_when_sources_differ_and_cites_both(capsys, newsroom):
     assert answer["evidence_days"] == {"Tuesday": "2025-07-15"}
     worth = ask(capsys, "How much is Alibaba worth?")
     assert "$317.7 billion" in worth["differs"] and "$318 billion" in worth["differs"]
+    code, out, _ = run(capsys, "ask", "How much did Alibaba rally on Tuesday?")  # logged
+    assert code == 0 and "Sources differ: 8.3% [" in out and "Tuesday (2025-07-15)" in out
+    code, out, _ = run(capsys, "logs", "export", "1")
+    assert code == 0 and "**Differs:** Sources differ: 8.3% [" in out  # on the fact-check sheet
     unrelated = ask(capsys, "How many people were confirmed dead in the Sichuan earthquake?")
     assert unrelated["differs"] is None and not unrelated["abstained"]
 
@@ -147,6 +152,9 @@ def test_a_time_expression_narrows_the_articles_and_says_so(capsys, newsroom):
     assert any(
         "no article matches: articles dated 2025-10-13 to 2025-10-19" in f for f in empty["flags"]
     )
+    digest = ask(capsys, "What was reported last week?", "--as-of", "2025-07-21")
+    assert digest["text"].startswith("4 articles: Alibaba rallies on Nvidia's H20 news (updated)")
+    assert {c["date"] for c in digest["citations"]} == {"2025-07-15", "2025-07-16"}
     given = ask(capsys, "What did Alibaba shares do last week?", "--since", "2025-07-01")
     assert given["time_scope"] is None and not given["abstained"]  # explicit dates win
     code, out, err = run(capsys, "search", "Alibaba shares last week", "--as-of", "2025-07-21")
