@@ -29,13 +29,15 @@ if TYPE_CHECKING:
 HELP = """\
 Ask a question about your articles; follow-ups ("and how much did it rise?") use the
 question before them. Enter sends; Esc then Enter adds a line. Ctrl-C stops an answer,
-Ctrl-D or /quit leaves.
+Ctrl-D or /quit leaves. 'Last week', 'yesterday', 'in March' in a question narrow the
+articles by date, counted from the newest article's date (or /asof).
 
   /sources           the last answer's passages
   /open N            passage N of the last answer in its article context
   /articles          the indexed articles
   /scope ID... | all limit questions to some articles (ids or prefixes from /articles)
   /since YYYY-MM-DD  only articles from that day on (/since off to clear)
+  /asof YYYY-MM-DD   the day 'today' and 'last week' count from (/asof off: newest article)
   /k N               passages searched for the answer
   /brief ID          a checked brief of one article (id or prefix from /articles)
   /model [NAME]      the language model in use; NAME switches between the embedded ones
@@ -72,6 +74,7 @@ class Repl:
             "articles": self._articles,
             "scope": self._scope,
             "since": self._since,
+            "asof": self._as_of,
             "k": self._k,
             "brief": self._brief,
             "model": self._model,
@@ -316,6 +319,19 @@ class Repl:
             self.console.print("usage: /since YYYY-MM-DD (or /since off)")
             return True
         self.console.print(f"since: {self.filters.since or 'any date'}")
+        return True
+
+    def _as_of(self, args: list[str]) -> bool:
+        if args == ["off"] or not args:
+            self.as_of = None
+            self.console.print("as of: the newest article's date")
+            return True
+        try:
+            self.as_of = date.fromisoformat(args[0])
+        except ValueError:
+            self.console.print("usage: /asof YYYY-MM-DD (or /asof off)")
+            return True
+        self.console.print(f"as of: {self.as_of}")
         return True
 
     def _describe_scope(self) -> str:

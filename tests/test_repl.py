@@ -113,3 +113,38 @@ def test_the_prompt_shows_the_state_and_commands_take_prefixes(chat):
     chat.expect(r"rag \[k 8, smollm2-135m\]>")
     chat.sendline("/quit")
     chat.expect(pexpect.EOF)
+
+
+def test_chat_reads_dates_and_says_when_sources_differ(tmp_path, capsys):
+    newsroom = Path(__file__).parent.parent / "evals" / "newsroom" / "articles"
+    assert main(["--data-dir", str(tmp_path / "idx"), "ingest", str(newsroom)]) == 0
+    env = dict(
+        os.environ,
+        RAG_DATA_DIR=str(tmp_path / "idx"),
+        PROMPT_TOOLKIT_NO_CPR="1",
+        TERM="xterm",
+        NO_COLOR="1",  # rich would colour the figures inside the lines matched below
+    )
+    child = pexpect.spawn(
+        RAG, ["chat"], env=env, encoding="utf-8", timeout=120, dimensions=(50, 200)
+    )
+    try:
+        child.expect(PROMPT)
+        child.sendline("/asof 2025-07-21")
+        child.expect("as of: 2025-07-21")
+        child.sendline("What was reported last week?")
+        child.expect("4 articles: ")
+        child.expect(
+            r"Dates: articles dated 2025-07-14 to 2025-07-20 \('last week', as of 2025-07-21\)"
+        )
+        child.expect(PROMPT)
+        child.sendline("How much did Alibaba rally on Tuesday?")
+        child.expect(r"Sources differ: 8\.3% \[\d\] vs .*8\.1% \[")
+        child.expect(r"on Tuesday \(2025-07-15\)")
+        child.expect(PROMPT)
+        child.sendline("/asof soon")
+        child.expect("usage: /asof YYYY-MM-DD")
+        child.sendline("/quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
