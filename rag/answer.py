@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -25,7 +25,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from rag.conflicts import Conflict, Said, across, sentences_of
+from rag.conflicts import Conflict, Said, across, against_copies, sentences_of
 from rag.guard import injection_reason, redact
 from rag.lexical import STOPWORDS, terms
 from rag.llm import ChatModel, Message, Usage
@@ -47,7 +47,7 @@ from rag.store import Store
 from rag.text import MARKER, QUESTION_WORDS, content_terms, initials, split_sentences, stem
 from rag.textsafe import has_link, neutralise_links
 from rag.tokens import get_encoding
-from rag.when import TimeScope, read_time, weekdays_in
+from rag.when import TimeScope, mentions_time, read_time, weekdays_in
 
 _FOLLOW_UP = re.compile(
     r"^(and|but|also|so|what about|how about)\b|\b(it|its|they|them|their|that|this|those|"
@@ -70,6 +70,11 @@ class Citation(BaseModel):
     start: int = Field(description="Char offset of the passage in the cleaned article.")
     end: int
     text: str = Field(description="The passage exactly as given to the model.")
+
+    @classmethod
+    def of(cls, n: int, passage: Mapping[str, Any]) -> Citation:
+        """Passage n from a hit or a catalog row (their fields by name)."""
+        return cls(n=n, **{f: passage[f] for f in cls.model_fields if f != "n"})
 
 
 class Timings(BaseModel):
@@ -410,10 +415,7 @@ def answer_question(
         filters, query, scope = dated_query(query, retriever.store, filters, as_of)
     hits = retriever.search(query, k=k, filters=filters)
     weights = term_weights(query, retriever.store)
-    citations = [
-        Citation(n=n, **hit.model_dump(include=set(Citation.model_fields) - {"n"}))
-        for n, hit in enumerate(hits, start=1)
-    ]
+    citations = [Citation.of(n, hit.model_dump()) for n, hit in enumerate(hits, start=1)]
     result = Answer(
         question=question, query=query, text=ABSTAIN, abstained=True, method="abstain",
         kind=kind, citations=citations, model=model.name,
@@ -467,8 +469,9 @@ def dated_query(
     """(filters, query, scope) after reading the query's time expression (rag.when): a
     filtering one becomes since/until and leaves the query. Filters that already give
     dates win: nothing is read."""
-    if filters is not None and (filters.since or filters.until):
-        return filters, query, None
+    dates_given = filters is not None and (filters.since or filters.until)
+    if dates_given or not mentions_time(query):
+        return filters, query, None  # (no query for the newest date when none is needed)
     scope = read_time(query, as_of or store.newest_date(), store.dated_in)
     if scope is None or scope.kind != "filter":
         return filters, query, scope
@@ -487,29 +490,17 @@ _NEWS_WORDS = content_terms(
 def _answer_digest(result: Answer, retriever: Retriever, filters: Filters | None, k: int) -> None:
     """A question that names only a time: the headlines of the articles in range, newest
     first, each cited to its opening passage."""
-    allowed = set(retriever.allowed_articles(filters) or [])
-    newest = sorted(
-        (a for a in retriever.store.articles() if a.id in allowed),
-        key=lambda a: (a.date or "", a.time or ""),
-        reverse=True,
-    )[:k]
-    result.citations = []
-    for info in newest:
-        row = retriever.store.chunk_at(info.id, 0)
-        if row is not None:
-            fields = row._asdict()
-            result.citations.append(
-                Citation(
-                    n=len(result.citations) + 1,
-                    **{f: fields[f] for f in Citation.model_fields if f != "n"},
-                )
-            )
+    restriction = filters.restriction() if filters else {}
+    total = len(retriever.store.filter_articles(**restriction))
+    newest = retriever.store.filter_articles(**restriction, newest=k)
+    openings = [row for i in newest if (row := retriever.store.chunk_at(i, 0)) is not None]
+    result.citations = [Citation.of(n, row._asdict()) for n, row in enumerate(openings, 1)]
     if not result.citations:
         return
     shown = "; ".join(f"{c.title} ({c.date}) [{c.n}]" for c in result.citations)
-    more = f" (the newest {len(newest)} of {len(allowed)})" if len(allowed) > len(newest) else ""
-    noun = "article" if len(allowed) == 1 else "articles"
-    result.text = f"{len(allowed)} {noun}{more}: {shown}"
+    more = f" (the newest {len(newest)} of {total})" if total > len(newest) else ""
+    noun = "article" if total == 1 else "articles"
+    result.text = f"{total} {noun}{more}: {shown}"
     result.cited = [c.n for c in result.citations]
     result.method, result.kind, result.abstained = "extractive", "summary", False
 
@@ -537,12 +528,9 @@ def _note_differences(result: Answer, store: Store) -> None:
     found = []
     for c in result.citations:
         if c.article_id != source.article_id:
-            theirs = [Said(s.text, c.start + s.start, c.article_id, c.date)
-                      for s in sentences_of(c.text, c.article_id, c.date)]  # fmt: skip
+            theirs = sentences_of(c.text, c.article_id, c.date, offset=c.start)
             found += across(mine, theirs, False, values[0])
-    for copy_id, _, copy_date in store.copies_of(source.article_id):
-        text = store.article_text(copy_id) or ""
-        found += across(mine, sentences_of(text, copy_id, copy_date), True, values[0])
+    found += [c for c, _ in against_copies(mine, source.article_id, store, values[0])]
     if found:
         _cite_differences(result, found, store)
 
@@ -571,10 +559,7 @@ def _citation_for(result: Answer, said: Said, store: Store) -> int | None:
     if row is None:
         return None
     n = len(result.citations) + 1
-    fields = row._asdict()
-    result.citations.append(
-        Citation(n=n, **{f: fields[f] for f in Citation.model_fields if f != "n"})
-    )
+    result.citations.append(Citation.of(n, row._asdict()))
     return n
 
 

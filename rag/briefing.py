@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from rag.brief import SCHEMA_VERSION, Brief, Difference, Mode, make_brief
 from rag.catalog import Catalog
+from rag.conflicts import Copies, against_copies, sentences_of
 from rag.errors import InputError, RagError
 from rag.llm import ChatModel
 from rag.loaders import LoadFailure, load_path
@@ -131,32 +132,24 @@ def all_articles(catalog: Catalog | None) -> list[Article]:
     return [a for a in found if a is not None]
 
 
-def with_differences(brief: Brief, article: Article, catalog: Catalog | None) -> Brief:
+def with_differences(brief: Brief, article: Article, copies: Copies | None) -> Brief:
     """The brief with the figures the other indexed copies of its story give otherwise."""
-    if catalog is None:
+    if copies is None:
         return brief
-    return brief.model_copy(update={"differs_from": story_differences(article, catalog)})
+    return brief.model_copy(update={"differs_from": story_differences(article, copies)})
 
 
-def story_differences(article: Article, catalog: Catalog) -> list[Difference]:
+def story_differences(article: Article, copies: Copies) -> list[Difference]:
     """Figures of `article` that another indexed copy of its story gives otherwise."""
-    from rag.conflicts import across, sentences_of
-
     mine = sentences_of(article.text, article.id, article.date)
-    found = []
-    for copy_id, title, copy_date in catalog.copies_of(article.id):
-        other = catalog.article(copy_id)
-        if other is None:
-            continue
-        for c in across(mine, sentences_of(other.text, copy_id, copy_date), same_story=True):
-            found.append(
-                Difference(
-                    value=c.here.label, quote=c.said_here.text, other_value=c.there.label,
-                    other_quote=c.said_there.text, other_article_id=copy_id, other_title=title,
-                    other_date=copy_date,
-                )
-            )  # fmt: skip
-    return found
+    return [
+        Difference(
+            value=c.here.label, quote=c.said_here.text, other_value=c.there.label,
+            other_quote=c.said_there.text, other_article_id=c.said_there.article_id,
+            other_title=title, other_date=c.said_there.date,
+        )
+        for c, title in against_copies(mine, article.id, copies)
+    ]  # fmt: skip
 
 
 def to_markdown(brief: Brief) -> str:

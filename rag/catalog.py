@@ -461,8 +461,10 @@ class Catalog:
         source: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        newest: int | None = None,
     ) -> list[str]:
-        """Ids of indexed articles passing every given filter (undated ones fail date ones)."""
+        """Ids of indexed articles passing every given filter (undated ones fail date ones);
+        with `newest`, only that many, the latest first."""
         sql = ["SELECT id FROM articles WHERE state = 'done'"]
         params: list[object] = []
         if article_ids is not None:
@@ -478,6 +480,9 @@ class Catalog:
         if until is not None:
             sql.append("AND date <= ?")
             params.append(until)
+        if newest is not None:
+            sql.append("ORDER BY date IS NULL, date DESC, time DESC, id LIMIT ?")
+            params.append(newest)
         return [r[0] for r in self.db.execute(" ".join(sql), params)]
 
     def newest_date(self) -> str | None:

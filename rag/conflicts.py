@@ -13,14 +13,17 @@ the other sentence does not also state the first value.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from rag.lexical import STOPWORDS
 from rag.numbers import NUMBER, canonical
 from rag.spans import unit_of
-from rag.text import Span, content_terms, split_sentences
+from rag.text import content_terms, split_sentences
 from rag.when import WEEKDAYS, weekdays_in
 
 WEEKDAY_NAMES = set(WEEKDAYS)
@@ -80,8 +83,10 @@ class Conflict:
     said_there: Said
 
 
-def figures(sentence: str) -> list[Figure]:
-    """The numbers of a sentence that measure something (years on their own do not)."""
+@functools.lru_cache(maxsize=4096)
+def figures(sentence: str) -> tuple[Figure, ...]:
+    """The numbers of a sentence that measure something (years on their own do not); cached:
+    across() reads each sentence once per pair."""
     found = []
     for m in NUMBER.finditer(sentence):
         text = m.group().strip()
@@ -105,7 +110,7 @@ def figures(sentence: str) -> list[Figure]:
         found.append(
             Figure(text, canonical(text), unit, m.start(), m.end(), context, noun, subject)
         )
-    return found
+    return tuple(found)
 
 
 _NAME = re.compile(r"\b[A-Z][\w&.-]*[A-Za-z0-9]")
@@ -212,16 +217,36 @@ def disagreements(
     return out
 
 
-def _listed(figure: Figure, among: list[Figure]) -> bool:
+def _listed(figure: Figure, among: Sequence[Figure]) -> bool:
     return sum(f.unit == figure.unit and f.noun == figure.noun for f in among) > MAX_ALIKE
 
 
-def sentences_of(text: str, article_id: str, date: str | None) -> list[Said]:
-    return [_said(text, span, article_id, date) for span in split_sentences(text)]
+def sentences_of(text: str, article_id: str, date: str | None, offset: int = 0) -> list[Said]:
+    """The sentences of `text`, placed at `offset` + their start (text may be a passage)."""
+    return [
+        Said(text[span.start : span.end], offset + span.start, article_id, date)
+        for span in split_sentences(text)
+    ]
 
 
-def _said(text: str, span: Span, article_id: str, date: str | None) -> Said:
-    return Said(text[span.start : span.end], span.start, article_id, date)
+class Copies(Protocol):
+    """Where the other copies of a story are read (Store, or a Catalog opened alone)."""
+
+    def copies_of(self, article_id: str) -> list[tuple[str, str, str | None]]: ...
+
+    def article_text(self, article_id: str) -> str | None: ...
+
+
+def against_copies(
+    mine: list[Said], article_id: str, copies: Copies, value: str | None = None
+) -> list[tuple[Conflict, str]]:
+    """Disagreements of `mine` with the other indexed copies of the article's story, each
+    with the copy's title."""
+    found = []
+    for copy_id, title, copy_date in copies.copies_of(article_id):
+        theirs = sentences_of(copies.article_text(copy_id) or "", copy_id, copy_date)
+        found += [(c, title) for c in across(mine, theirs, True, value)]
+    return found
 
 
 def across(

@@ -92,9 +92,7 @@ def _time(g: GoldNews, store: Any, names: dict[str, str]) -> ItemResult:
     if filters is None:
         left = everything
     else:
-        since = filters.since.isoformat() if filters.since else None
-        until = filters.until.isoformat() if filters.until else None
-        left = {names[i] for i in store.filter_articles(since=since, until=until)}
+        left = {names[i] for i in store.filter_articles(**filters.restriction())}
     wanted = set(g.articles) if g.articles is not None else everything
     hits = len(left & wanted)
     return ItemResult(
@@ -137,7 +135,7 @@ def _brief_differences(g: GoldNews, store: Any, names: dict[str, str]) -> ItemRe
     assert g.article is not None
     ids = {name: i for i, name in names.items()}
     article = store.article(ids[g.article])
-    found = story_differences(article, store.catalog) if article is not None else []
+    found = story_differences(article, store) if article is not None else []
     listed = {(d.value, d.other_value) for d in found}
     wanted = {(pair[0], pair[1]) for pair in g.values if isinstance(pair, list)}
     hits = len(listed & wanted)

@@ -169,13 +169,17 @@ def make_article(
         _LONE_SURROGATE.sub("\ufffd", v) if v else v for v in (title, url, publisher, author)
     )
     title = (title or "").strip() or first_line
+    if date_value is not None:
+        published, time_of_day = parse_date(date_value), parse_time(date_value)
+    else:
+        published, time_of_day = find_dateline(text)
     if len(title) > MAX_TITLE_CHARS:
         title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
     return Article(
         id=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         title=title,
-        date=parse_date(date_value) if date_value is not None else find_date_line(text),
-        time=parse_time(date_value) if date_value is not None else find_time_line(text),
+        date=published,
+        time=time_of_day,
         source=source,
         url=url,
         publisher=publisher,
@@ -461,18 +465,11 @@ def parse_time(value: Any) -> str | None:
     return f"{hour:02d}:{minute:02d}{zone}"
 
 
-def find_time_line(text: str) -> str | None:
-    """The time on the dateline find_date_line reads ('July 15, 2025 10:32 AM ET')."""
-    for line in text.split("\n", 8)[:8]:
-        if _DATE_LINE.match(line.strip()):
-            return parse_time(line.strip())
-    return None
-
-
-def find_date_line(text: str) -> str | None:
-    """A date on a line of its own ("Published: March 6, 2025") among the first lines."""
+def find_dateline(text: str) -> tuple[str | None, str | None]:
+    """(date, time) from a dateline on a line of its own among the first lines ("Published:
+    March 6, 2025", "July 15, 2025 10:32 AM ET")."""
     for line in text.split("\n", 8)[:8]:
         match = _DATE_LINE.match(line.strip())
         if match:
-            return parse_date(match.group(1))
-    return None
+            return parse_date(match.group(1)), parse_time(match.group(0))
+    return None, None

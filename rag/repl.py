@@ -365,7 +365,7 @@ class Repl:
             return True
         try:
             made = cached_brief(article, self.model, BriefCache(self.settings.data_dir / "briefs"))
-            made = with_differences(made, article, self.retriever.store.catalog)
+            made = with_differences(made, article, self.retriever.store)
         except RagError as exc:
             self.console.print(f"error: {exc}", markup=False)
             return True

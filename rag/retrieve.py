@@ -52,7 +52,11 @@ class Filters(BaseModel):
     latest: bool = Field(False, description="Rank the newest matching articles first (drops none).")
 
     def active(self) -> bool:
-        return any(v is not None for v in (self.article_ids, self.source, self.since, self.until))
+        return any(v is not None for v in self.restriction().values())
+
+    def restriction(self) -> dict[str, Any]:
+        """The fields that drop articles, as Store.filter_articles takes them."""
+        return {f: getattr(self, f) for f in ("article_ids", "source", "since", "until")}
 
 
 class Retriever:
@@ -112,12 +116,7 @@ class Retriever:
         """Ids of the articles the filters let through; None when nothing is filtered."""
         if filters is None or not filters.active():
             return None
-        return self.store.filter_articles(
-            article_ids=filters.article_ids,
-            source=filters.source,
-            since=filters.since.isoformat() if filters.since else None,
-            until=filters.until.isoformat() if filters.until else None,
-        )
+        return self.store.filter_articles(**filters.restriction())
 
     def _dense(
         self, query: str, n: int, article_ids: list[str] | None, wide: int | None = None

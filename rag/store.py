@@ -335,22 +335,25 @@ class Store:
 
     def dated_in(self, since: date | None, until: date | None) -> int:
         """How many indexed articles are dated in this range."""
-        return len(
-            self.catalog.filter_articles(
-                since=since.isoformat() if since else None,
-                until=until.isoformat() if until else None,
-            )
-        )
+        return len(self.filter_articles(since=since, until=until))
 
     def filter_articles(
         self,
         article_ids: Sequence[str] | None = None,
         source: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        newest: int | None = None,
     ) -> list[str]:
-        """Ids of articles passing every given filter (undated ones fail date filters)."""
-        return self.catalog.filter_articles(article_ids, source, since, until)
+        """Ids of articles passing every given filter (undated ones fail date filters); with
+        `newest`, only that many, the latest first."""
+        return self.catalog.filter_articles(
+            article_ids,
+            source,
+            since.isoformat() if since else None,
+            until.isoformat() if until else None,
+            newest,
+        )
 
     def chunk_ids_of(self, article_ids: Sequence[str], limit: int) -> list[str] | None:
         return self.catalog.chunk_ids_of(article_ids, limit)

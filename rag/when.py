@@ -42,8 +42,8 @@ _PREFIX = r"(?:(?P<prefix>since|after|before|until|by)\s+)?"
 
 # Longest forms first: the first pattern that matches at a position wins.
 _PATTERNS: list[tuple[str, str]] = [
-    ("span", rf"(?:(?:in|over|during)\s+)?(?:the\s+)?(?:past|last)\s+(?P<n>{_COUNT})\s+"
-             rf"(?P<unit>{_UNIT})s"),
+    ("span", rf"(?:(?:in|over|during)\s+)?(?:the\s+)?(?:past|last)\s+(?:{_COUNT})\s+"
+             rf"(?:{_UNIT})s"),
     ("relative", rf"(?:{_COUNT})\s+(?:{_UNIT})s?\s+ago"),
     ("relative", rf"yesterday|today|(?:this|last)\s+(?:{_UNIT})"),
     ("absolute", rf"(?:on\s+)?(?:(?:{MONTHS})\.?\s+{_DAY}(?:,?\s+{_YEAR})?"
@@ -90,6 +90,11 @@ class TimeScope:
         return f"articles dated {span} ('{self.phrase}', as of {self.as_of})"
 
 
+def mentions_time(question: str) -> bool:
+    """Whether `question` holds something read_time may read (a cheap test first)."""
+    return _FINDER.search(question) is not None
+
+
 def read_time(
     question: str,
     as_of: date | None,
@@ -101,9 +106,9 @@ def read_time(
     if as_of is None:
         return None
     for match in _FINDER.finditer(question):
-        kind = next(_PATTERNS[i][0] for i in range(len(_PATTERNS)) if match.group(f"k{i}"))
-        phrase = match.group().strip()
-        rng = _resolve(phrase, kind, as_of)
+        index = next(i for i in range(len(_PATTERNS)) if match.group(f"k{i}"))
+        kind, phrase = _PATTERNS[index][0], match.group().strip()
+        rng = _resolve(match.group(f"k{index}"), kind, as_of)  # the prefix is applied below
         if rng is None:
             continue
         since, until = _with_prefix(rng, match.group("prefix"))
@@ -132,9 +137,9 @@ def _with_prefix(rng: tuple[date, date], prefix: str | None) -> tuple[date | Non
 
 
 def _resolve(phrase: str, kind: str, as_of: date) -> tuple[date, date] | None:
-    """(first day, last day) the phrase names, reading it with dateparser."""
-    core = re.sub(r"^(?:since|after|before|until|by)\s+", "", phrase, flags=re.I)
-    core = re.sub(r"^(?:in|on|over|during)\s+(?:the\s+)?", "", core, flags=re.I)
+    """(first day, last day) the phrase (without since/before/...) names, read with
+    dateparser."""
+    core = re.sub(r"^(?:in|on|over|during)\s+(?:the\s+)?", "", phrase, flags=re.I)
     core = re.sub(r"^the\s+", "", core, flags=re.I)
     if kind == "span":
         m = re.match(rf"(?:past|last)\s+({_COUNT})\s+({_UNIT})s", core, re.I)

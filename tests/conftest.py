@@ -63,6 +63,15 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["ANONYMIZED_TELEMETRY"] = "False"
 
 
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """`rag ARGV...` in this process: (exit code, stdout, stderr)."""
+    from rag.cli import main
+
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test runs in its own folder so ./.rag and .env never leak between tests."""

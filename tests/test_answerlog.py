@@ -9,23 +9,16 @@ import sys
 import textwrap
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run
 
 from rag.answer import Answer, Citation
 from rag.answerlog import LOG_FILE, SCHEMA_VERSION, AnswerLog, LogError, migrate
-from rag.cli import main
 from rag.errors import register_secret
 from rag.evalset import GoldFileError, load_gold
 from rag.loaders import load_path
 
 TUESDAY_Q = "By how much did Alibaba shares rally on Tuesday?"
 TUESDAY_FILE = "000_c88aad9c334f0d3b.txt"
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def make_answer(n: int, model_text: str = "") -> Answer:

@@ -3,16 +3,10 @@
 import json
 import re
 
-from conftest import ROOT
+from conftest import ROOT, run
 
 from rag.cli import cli, main
 from rag.types import ArticleInfo, Hit
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_ingest_search_articles_stats(capsys, seeds):

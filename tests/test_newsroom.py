@@ -4,20 +4,13 @@ import json
 from datetime import date
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run
 
-from rag.cli import main
 from rag.conflicts import Said, disagreements
 from rag.when import annotate_weekdays, read_time, weekdays_in
 
 NEWSROOM = ROOT / "evals" / "newsroom" / "articles"
 AS_OF = date(2025, 7, 16)  # a Wednesday
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.mark.parametrize(

@@ -3,20 +3,13 @@
 import json
 import sqlite3
 
-from conftest import ROOT
+from conftest import ROOT, run
 
-from rag.cli import main
 from rag.store import catalog_path
 
 NEWSROOM = ROOT / "evals" / "newsroom"
 PLANTED = json.loads((NEWSROOM / "stories.json").read_text())["stories"]
 TUESDAY_COPIES = set(PLANTED[0])
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def groups(capsys) -> list[set[str]]:
