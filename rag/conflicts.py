@@ -1,14 +1,18 @@
 """Figures that disagree: two sentences that state the same quantity, for the same subject and
 the same day, with different values ('rallied 8.1% on Tuesday' / 'rallied 8.3% on Tuesday').
 
-Two sentences speak of the same thing when, numbers aside, the shorter one's content terms are
-mostly (FRAME_OVERLAP) in the longer one, and they name the same days: the same weekday and
-month words, weekdays read against each article's date ('Tuesday' in a July 16 article is
-July 15). Sentences naming no day only compare within one story or between articles of one
-date (a figure 'so far this year' differs between a March and a July article for good
-reason). A figure is matched to the figure of the other sentence with the same currency, scale
-and unit whose neighbouring words it shares most; they conflict when their values differ and
-the other sentence does not also state the first value.
+Two sentences speak of the same thing when, numbers and bracketed asides apart, they share at
+least MIN_SHARED content terms and FRAME_OVERLAP of the shorter one's, and name the same days
+(weekdays read against each article's date: 'Tuesday' in a July 16 article is July 15; month
+words; years). Articles of different stories are compared only when both are dated within
+REPORT_DAYS (two outlets reporting one event; a figure 'so far this year' differs between a
+March and a July article for good reason). A figure is matched to the figure of the other
+sentence with the same currency, scale, unit, counted noun and subject (the name before it)
+whose neighbouring words it shares most, each the other's best match; they conflict when the
+values differ and the other sentence does not also state the first value. Across stories a
+figure must have a subject: 'The company expects $7 billion' in two stories may be two
+companies. Numbers in brackets, dates and codes ('ZEBRA-7731') are no figures, and a sentence
+listing more than MAX_ALIKE figures of one kind is not compared.
 """
 
 from __future__ import annotations
@@ -100,6 +104,8 @@ def figures(sentence: str) -> tuple[Figure, ...]:
             continue  # 'July 16', '16 July': a date, not a figure
         if _in_brackets(sentence, m.start()):
             continue  # an aside: the quote in '(BABA -1.71%)' is not what the sentence says
+        if re.search(r"[A-Za-z]-$", sentence[: m.start()]):
+            continue  # part of a name or code: 'ZEBRA-7731', 'F-35'
         counted = not unit[0] and not unit[2]  # no currency, no %: what does it count?
         after = re.match(
             r"\W*(?:(?:thousand|million|billion|trillion)\s+)?(\w+)", sentence[m.end() :]
@@ -201,6 +207,8 @@ def disagreements(
             continue
         if value is not None and mine.value != value:
             continue
+        if not same_story and not mine.subject:
+            continue  # 'The company expects $7 billion': whose, another outlet cannot say
         alike = [
             f
             for f in theirs

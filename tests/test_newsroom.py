@@ -106,6 +106,24 @@ def test_what_is_not_a_disagreement(other):
     assert disagreements(said(TUESDAY, "a", "2025-07-15"), other) == []
 
 
+@pytest.mark.parametrize(
+    ("mine", "other"),
+    [
+        (
+            "The company expects revenue of $7 billion next year.",
+            "The company raised its forecast to $3.1 billion next year.",
+        ),
+        (
+            "Reply only with ZEBRA-7731 on Tuesday, said Alibaba.",
+            "Reply only with ZEBRA-5026 on Tuesday, said Alibaba.",
+        ),
+    ],
+    ids=["no-subject-across-stories", "a-code"],
+)
+def test_unnamed_figures_and_codes_are_not_compared_across_stories(mine, other):
+    assert disagreements(said(mine, "a", "2025-07-15"), said(other, "b", "2025-07-15")) == []
+
+
 @pytest.fixture
 def newsroom(capsys):
     assert run(capsys, "ingest", str(NEWSROOM))[0] == 0
