@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck clean-index chromium eval gate
+.PHONY: install run test lint typecheck clean-index chromium postgresql eval gate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,16 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's PostgreSQL server programs: the shared-index tests start a server of their own
+# (tests/conftest.py, postgres_server); installed once, as root or via sudo.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
 # The tests include the eval gate: a full `rag eval` on the embedded defaults checked against
 # evals/thresholds.toml (tests/test_eval.py).
-test: install chromium
+test: install chromium postgresql
 	$(BIN)/python -m pytest
 
 # A full eval run into evals/runs/<time>-<label>/, and the same with the CI gate.

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -118,9 +119,19 @@ def find_articles(targets: list[str], catalog: Catalog | None) -> Iterator[Artic
             )
 
 
-def open_catalog(data_dir: Path, collection: str) -> Catalog | None:
+def open_catalog(data_dir: Path, collection: str, database_url: str | None = None) -> Any:
+    """The index's catalog, to find articles by id (None when there is no index): the SQLite
+    file in the data dir, or the shared one on PostgreSQL."""
+    from rag.errors import IndexMissingError
     from rag.store import catalog_path
 
+    if database_url is not None:
+        from rag.pgcatalog import PgCatalog
+
+        try:
+            return PgCatalog(database_url, collection, create=False)
+        except IndexMissingError:
+            return None
     path = catalog_path(data_dir, collection)
     return Catalog(path) if path.exists() else None
 

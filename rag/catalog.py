@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
 from rag.errors import RagError
-from rag.lexical import FTS_TOKENIZE, index_text
+from rag.lexical import FTS_TOKENIZE, index_text, or_match
 from rag.sqlitedb import connect_wal, statements
 from rag.types import Article, ArticleInfo, Chunk
 
@@ -579,7 +579,7 @@ class Catalog:
 
     def lexical_search(
         self,
-        match: str,
+        terms: list[str],
         n: int,
         article_ids: Sequence[str] | None = None,
         overfetch: int | None = None,
@@ -591,6 +591,9 @@ class Catalog:
         thousands of chunks per query on a large index. With a filter and `overfetch`, the
         best `overfetch` matches are ranked unfiltered and the allowed ones kept; only if
         fewer than n remain is the filter joined into the ranking."""
+        match = or_match(terms)
+        if match is None:
+            return []
         db = self._reader()
         if article_ids is not None and overfetch:
             ranked = self._ranked(db, match, overfetch, None)

@@ -56,6 +56,7 @@ def _open_store(
         embedder.name,
         chroma_url=settings.chroma_url,
         create=create,
+        database_url=settings.database_url,
     )
     try:
         if need_articles and not store.counts()["articles"]:
@@ -542,7 +543,7 @@ def brief(
     settings = _settings(ctx)
     model = make_chat_model(settings)
     cache = BriefCache(settings.data_dir / "briefs")
-    catalog = open_catalog(settings.data_dir, settings.collection)
+    catalog = open_catalog(settings.data_dir, settings.collection, settings.database_url)
     written = 0
     try:
         articles, failures = _brief_targets(catalog, targets, all_, settings)
@@ -964,7 +965,7 @@ def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
     """Check that Chroma and the lexical index hold exactly the same chunks."""
     with _open_store(_settings(ctx)) as (store, _):
         if repair:
-            store.lock()
+            store.lock(exclusive=True)
         report = store.check(repair=repair)
     if as_json:
         _print_json(report)
@@ -1003,6 +1004,10 @@ def config(ctx: click.Context, as_json: bool) -> None:
     """Show the effective settings (secrets redacted) and where each can be set."""
     settings = _settings(ctx)
     data = settings.model_dump(mode="json")
+    if settings.database_url:
+        from rag.pgcatalog import redact_url
+
+        data["database_url"] = redact_url(settings.database_url)
     if as_json:
         _print_json(data)
         return

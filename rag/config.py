@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -84,6 +85,12 @@ class Settings(BaseSettings):
         description="Chroma server URL (e.g. http://127.0.0.1:8000); unset = embedded "
         "PersistentClient in data_dir.",
     )
+    database_url: str | None = Field(
+        None,
+        description="PostgreSQL URL (postgresql://USER:PASSWORD@HOST/DB) for an index several "
+        "machines share: the catalog and lexical index go there, the vectors to chroma_url "
+        "(docs/DEPLOYMENT.md); unset = SQLite in data_dir.",
+    )
     k: int = Field(5, ge=1, le=100, description="Passages returned by retrieval.")
     per_article: int = Field(
         2,
@@ -162,4 +169,11 @@ def load_settings(**overrides: Any) -> Settings:
     for key in (settings.llm_api_key, settings.embed_api_key):
         register_secret(key.get_secret_value() if key else None)
     register_secret(os.environ.get("OPENAI_API_KEY"))
+    if settings.database_url:
+        if not settings.database_url.startswith(("postgresql://", "postgres://")):
+            raise ConfigError(
+                "invalid setting database_url: use postgresql://USER:PASSWORD@HOST:PORT/DB "
+                "(check the RAG_DATABASE_URL variable or .env)"
+            )
+        register_secret(urlsplit(settings.database_url).password)
     return settings

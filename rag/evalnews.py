@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -38,13 +37,18 @@ def newsroom_items(
     """Every newsroom item, on a fresh index of `folder`/articles (`index` fills it); `k`
     passages per question."""
     from rag.retrieve import Retriever
-    from rag.store import Store
+    from rag.store import scratch_store
 
     gold = load_news_gold(folder / "gold.jsonl")
     tick("newsroom", len(gold) + 1)
     with (
-        tempfile.TemporaryDirectory(prefix="rag-newsroom-") as workdir,
-        Store.open(Path(workdir), settings.collection, embedder.name, create=True) as store,
+        scratch_store(
+            "rag-newsroom-",
+            settings.collection,
+            embedder.name,
+            settings.chroma_url,
+            settings.database_url,
+        ) as store,
     ):
         index(folder / "articles", store, embedder, settings)
         names = {a.id: Path(a.source).name for a in store.articles()}

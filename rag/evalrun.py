@@ -14,7 +14,6 @@ spread goes into the summary as min/max).
 from __future__ import annotations
 
 import statistics
-import tempfile
 import time
 import tomllib
 from collections.abc import Callable
@@ -59,7 +58,7 @@ def run_eval(
     `progress(description, total)` is called per step with total > 0 to start a stage and
     0 to advance it."""
     from rag.retrieve import Retriever
-    from rag.store import Store
+    from rag.store import scratch_store
 
     k = k or settings.k
     chosen: list[str] = list(SUITES) if suite == "all" else [suite]
@@ -71,8 +70,13 @@ def run_eval(
     embedder, model = _collaborators(settings, chosen, embedder, model)
     items: list[ItemResult] = []
     with (
-        tempfile.TemporaryDirectory(prefix="rag-eval-") as workdir,
-        Store.open(Path(workdir), settings.collection, embedder.name, create=True) as store,
+        scratch_store(
+            "rag-eval-",
+            settings.collection,
+            embedder.name,
+            settings.chroma_url,
+            settings.database_url,
+        ) as store,
     ):
         _index(articles, store, embedder, settings)
         mode: Any = retrieval_mode

@@ -121,6 +121,7 @@ class _Ingestion:
         self._stories: StoryIndex | None = None  # built on the first new article
         self.buffered = 0
         self.late_duplicates: list[Article] = []  # same text as an article still pending
+        self.elsewhere: list[Article] = []  # claimed by another writer of a shared index
 
     def run(
         self,
@@ -145,6 +146,7 @@ class _Ingestion:
             if on_file:
                 on_file(str(path))
         self.flush()
+        self.after_others()
         for article in self.late_duplicates:
             _point_source(self.store, article)
         if prune:
@@ -193,6 +195,9 @@ class _Ingestion:
             self.late_duplicates.append(item)
             self.report.duplicates += 1
             return
+        if not self.store.claim(item.id):  # another machine is indexing it into a shared index
+            self.elsewhere.append(item)
+            return
         if item.invisible_chars:
             self.warn(
                 f"{item.source}: removed {item.invisible_chars} invisible characters "
@@ -205,6 +210,19 @@ class _Ingestion:
         self.buffered += len(chunks)
         if self.buffered >= EMBED_BUFFER_CHUNKS:
             self.flush()
+
+    def after_others(self) -> None:
+        """Articles another writer was indexing: wait for it to let go, then count its work
+        as a duplicate (or do the article here, if that writer died without finishing)."""
+        for item in self.elsewhere:
+            self.store.claim(item.id, wait=True)
+            if self.store.catalog.article_state(item.id) == "done":
+                _point_source(self.store, item)
+                self.report.duplicates += 1
+                self.store.release(item.id)
+            else:
+                self.take(item)
+        self.flush()
 
     @property
     def stories(self) -> StoryIndex:
@@ -226,6 +244,7 @@ class _Ingestion:
             self.store.add_article(article, chunks, part, story=story, signature=signature)
             row += len(chunks)
             _point_source(self.store, article)
+            self.store.release(article.id)
             self.report.chunks_added += len(chunks)
             if replacing:
                 self.report.updated += 1

@@ -66,3 +66,34 @@ def or_match(unique: list[str]) -> str | None:
     if not unique:
         return None
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in unique)
+
+
+class Stems:
+    """The FTS5 tokenizer above, run on its own (an in-memory SQLite table), so that another
+    lexical index (PostgreSQL's tsvector) holds exactly the tokens and positions FTS5 would:
+    the same stems, the same document lengths, the same bm25."""
+
+    def __init__(self) -> None:
+        import sqlite3
+
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db.execute(f'CREATE VIRTUAL TABLE t USING fts5(x, tokenize="{FTS_TOKENIZE}")')
+        self.db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        import threading
+
+        self.lock = threading.Lock()
+
+    def positions(self, texts: list[str]) -> list[dict[str, list[int]]]:
+        """Per text: token -> its positions (0-based), as FTS5 indexes it."""
+        with self.lock:
+            self.db.execute("DELETE FROM t")
+            self.db.executemany("INSERT INTO t(rowid, x) VALUES (?, ?)", list(enumerate(texts)))
+            found: list[dict[str, list[int]]] = [{} for _ in texts]
+            for term, doc, offset in self.db.execute("SELECT term, doc, offset FROM v"):
+                found[doc].setdefault(term, []).append(offset)
+            self.db.execute("DELETE FROM t")
+        return found
+
+    def of_terms(self, terms: list[str]) -> list[list[str]]:
+        """Per query term, the tokens FTS5 makes of it (a compound may give none or several)."""
+        return [sorted(found, key=found.__getitem__) for found in self.positions(terms)]

@@ -21,7 +21,7 @@ import numpy as np
 
 from rag.catalog import Catalog, Counts, HitRow
 from rag.errors import BackendError, ConfigError, EmbedderMismatchError, IndexMissingError, RagError
-from rag.lexical import or_match
+from rag.pgcatalog import PgCatalog
 from rag.types import Article, ArticleInfo, Chunk
 
 if TYPE_CHECKING:
@@ -105,7 +105,9 @@ def chroma_client(data_dir: Path, chroma_url: str | None) -> Any:
 class Store:
     """Chroma collection + catalog. Open with `Store.open`; close when done."""
 
-    def __init__(self, data_dir: Path, catalog: Catalog, collection: Any, embedder: str) -> None:
+    def __init__(
+        self, data_dir: Path, catalog: Catalog | PgCatalog, collection: Any, embedder: str
+    ) -> None:
         self.data_dir = data_dir
         self.catalog = catalog
         self.collection = collection
@@ -120,19 +122,11 @@ class Store:
         embedder: str,
         chroma_url: str | None = None,
         create: bool = False,
+        database_url: str | None = None,
     ) -> Store:
-        path = catalog_path(data_dir, collection)
-        if not create and not path.exists():
-            raise IndexMissingError(
-                f"no index in {data_dir}: run `rag ingest seeds/` (or your folder) first"
-            )
-        built_with = _read_embedder(path) if path.exists() else None
-        if built_with is not None and built_with != embedder:
-            raise EmbedderMismatchError(
-                f"the index in {data_dir} was built with {built_with}, but {embedder} is "
-                f"configured: set RAG_EMBEDDER back, or ingest into another --data-dir"
-            )
-        catalog = Catalog(path)
+        """The index in `data_dir`, or, with `database_url`, the shared index whose catalog
+        is on PostgreSQL and whose vectors are on the Chroma server at `chroma_url`."""
+        catalog = _open_catalog(data_dir, collection, embedder, chroma_url, create, database_url)
         try:
             with _opening(data_dir):
                 client = chroma_client(data_dir, chroma_url)
@@ -155,8 +149,14 @@ class Store:
                 f"Chroma collection {collection!r} was built with {coll_embedder}, but "
                 f"{embedder} is configured: use another --collection or the same embedder"
             )
-        catalog.set_meta("embedder", embedder)
+        if catalog.get_meta("embedder") != embedder:
+            catalog.set_meta("embedder", embedder)
         return cls(data_dir, catalog, coll, embedder)
+
+    @property
+    def shared(self) -> PgCatalog | None:
+        """The catalog on PostgreSQL, when the index is shared (several writers at once)."""
+        return self.catalog if isinstance(self.catalog, PgCatalog) else None
 
     def close(self) -> None:
         self.unlock()
@@ -181,9 +181,21 @@ class Store:
         finally:
             self.unlock()
 
-    def lock(self) -> None:
-        """Refuse a second writer on the same data dir with a clear message."""
+    def lock(self, exclusive: bool = False) -> None:
+        """Refuse a second writer on the same data dir with a clear message. On a shared
+        index ingests hold the writers' lock together and `exclusive` (a repair) waits for
+        none of them to run."""
         if self._lock_fd is not None:
+            return
+        if shared := self.shared:
+            if not shared.writer_lock(exclusive):
+                raise RagError(
+                    "another machine is ingesting into the shared index: repair when it is done"
+                    if exclusive
+                    else "the shared index is being repaired: ingest "
+                    "when `rag doctor --repair` is done"
+                )
+            self._lock_fd = -1
             return
         try:
             fd = _flock(self.data_dir / LOCK_FILE, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -194,9 +206,21 @@ class Store:
         self._lock_fd = fd
 
     def unlock(self) -> None:
-        if self._lock_fd is not None:
+        if self._lock_fd == -1 and (shared := self.shared):
+            shared.writer_unlock()
+        elif self._lock_fd is not None:
             _unlock(self._lock_fd)
-            self._lock_fd = None
+        self._lock_fd = None
+
+    def claim(self, article_id: str, wait: bool = False) -> bool:
+        """Claim an article before embedding it: False while another writer of a shared index
+        works on it (with `wait`, until it is done). One writer per data dir needs none."""
+        shared = self.shared
+        return shared.claim(article_id, wait) if shared else True
+
+    def release(self, article_id: str) -> None:
+        if shared := self.shared:
+            shared.release(article_id)
 
     # -- writing ----------------------------------------------------------------------------
     def add_article(
@@ -251,7 +275,8 @@ class Store:
 
     def recover(self) -> list[str]:
         """Purge articles a crash or replacement left unfinished; they get re-ingested."""
-        purged = self.catalog.unfinished()
+        shared = self.shared
+        purged = shared.unfinished(keep=True) if shared else self.catalog.unfinished()
         for article_id in purged:
             log.info("purging unfinished article %s", article_id)
             self.remove_article(article_id)
@@ -382,10 +407,11 @@ class Store:
     ) -> list[tuple[HitRow, float]]:
         """The best chunks for the query terms by bm25 (commonest terms dropped past the
         postings budget), with their scores."""
-        match = or_match(self.catalog.drop_common_terms(terms) if terms else [])
-        if match is None:
+        if not terms:
             return []
-        return self.catalog.lexical_search(match, n, article_ids, wide)
+        return self.catalog.lexical_search(
+            self.catalog.drop_common_terms(terms), n, article_ids, wide
+        )
 
     def check(self, repair: bool = False) -> IndexCheck:
         """Compare Chroma with the catalog; with repair, delete strays and purge articles
@@ -420,6 +446,40 @@ class Store:
         return report
 
 
+@contextmanager
+def scratch_store(
+    prefix: str,
+    collection: str,
+    embedder: str,
+    chroma_url: str | None = None,
+    database_url: str | None = None,
+) -> Iterator[Store]:
+    """A new, empty index for one run (the evals), removed afterwards: in a temporary
+    folder, or, on a shared index's servers, as a collection of its own that is dropped."""
+    import tempfile
+    import uuid
+
+    with tempfile.TemporaryDirectory(prefix=prefix) as workdir:
+        if database_url is None:
+            with Store.open(Path(workdir), collection, embedder, create=True) as store:
+                yield store
+            return
+        name = f"scratch_{uuid.uuid4().hex[:12]}"
+        store = Store.open(
+            Path(workdir), name, embedder, chroma_url=chroma_url, create=True,
+            database_url=database_url,
+        )  # fmt: skip
+        try:
+            yield store
+        finally:
+            try:
+                chroma_client(Path(workdir), chroma_url).delete_collection(name)
+                if shared := store.shared:
+                    shared.drop()
+            finally:
+                store.close()
+
+
 class IndexCheck(TypedDict):
     """What `rag doctor` reports: Chroma and the catalog compared."""
 
@@ -446,6 +506,47 @@ def _chunk_metadata(article: Article, chunk: Chunk) -> dict[str, str | int]:
         meta["date"] = article.date
         meta["date_num"] = int(article.date.replace("-", ""))
     return meta
+
+
+def _open_catalog(
+    data_dir: Path,
+    collection: str,
+    embedder: str,
+    chroma_url: str | None,
+    create: bool,
+    database_url: str | None,
+) -> Catalog | PgCatalog:
+    """The catalog of the index: the SQLite file in the data dir, or PostgreSQL; refused
+    when it was built with another embedder."""
+    if database_url is not None:
+        from rag.pgcatalog import PgCatalog
+
+        if chroma_url is None:
+            raise ConfigError(
+                "RAG_DATABASE_URL shares the catalog, so the vectors must be shared too: set "
+                "RAG_CHROMA_URL to a Chroma server (see docs/DEPLOYMENT.md)"
+            )
+        catalog: PgCatalog | None = PgCatalog(database_url, collection, create=create)
+        assert catalog is not None
+        built_with = catalog.get_meta("embedder")
+        where = f"the shared index {collection!r}"
+    else:
+        path = catalog_path(data_dir, collection)
+        if not create and not path.exists():
+            raise IndexMissingError(
+                f"no index in {data_dir}: run `rag ingest seeds/` (or your folder) first"
+            )
+        built_with = _read_embedder(path) if path.exists() else None
+        catalog = None
+        where = f"the index in {data_dir}"
+    if built_with is not None and built_with != embedder:
+        if catalog is not None:
+            catalog.close()
+        raise EmbedderMismatchError(
+            f"{where} was built with {built_with}, but {embedder} is "
+            f"configured: set RAG_EMBEDDER back, or ingest into another --data-dir"
+        )
+    return catalog if catalog is not None else Catalog(catalog_path(data_dir, collection))
 
 
 def _read_embedder(catalog_path: Path) -> str | None:

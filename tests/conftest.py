@@ -161,3 +161,51 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+def _postgres_bin() -> Path:
+    """The folder of PostgreSQL's server programs (Debian's postgresql; `make postgresql`)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    if initdb is None:
+        raise RuntimeError("PostgreSQL's initdb is not installed: run `make postgresql`")
+    return Path(initdb).resolve().parent
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A real PostgreSQL server on 127.0.0.1 and a free port, with password login; its URL.
+    As root the server runs as the 'postgres' user (initdb refuses root)."""
+    bindir = _postgres_bin()
+    root = Path(tempfile.mkdtemp(prefix="rag-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    password = "s3cret-pw"
+    (root / "pw").write_text(password)
+    shutil.chown(root / "pw", "postgres") if as_user else None
+    port = free_port()
+    subprocess.run(
+        [*as_user, str(bindir / "initdb"), "-D", str(root / "data"), "-U", "rag",
+         f"--pwfile={root / 'pw'}", "--auth=scram-sha-256", "-E", "UTF8", "--no-sync"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    subprocess.run(
+        [*as_user, str(bindir / "pg_ctl"), "-D", str(root / "data"), "-l", str(root / "log"),
+         "-w", "-t", "60", "-o", f"-h 127.0.0.1 -p {port} -k {root} -F", "start"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    import psycopg
+
+    base = f"postgresql://rag:{password}@127.0.0.1:{port}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute("CREATE DATABASE rag")
+    yield f"{base}/rag"
+    subprocess.run(
+        [*as_user, str(bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "fast", "stop"],
+        capture_output=True,
+    )
+    shutil.rmtree(root, ignore_errors=True)

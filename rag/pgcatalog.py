@@ -1,0 +1,766 @@
+"""The catalog and lexical index on PostgreSQL, for an index several machines share.
+
+Chosen by `RAG_DATABASE_URL` (postgresql://...); the vectors then live on a Chroma server
+(`RAG_CHROMA_URL`). Same behaviour as the SQLite catalog (rag/catalog.py) behind the Store:
+articles, sources, chunks with offsets, states, story and date filters, and the lexical
+index. Each collection is a PostgreSQL schema of its own (`rag_<collection>`).
+
+Lexical search: a chunk's terms (rag.lexical) go through the FTS5 tokenizer the SQLite index
+uses (rag.lexical.Stems), and the tokens with their positions are stored as a tsvector, with
+a GIN index for matching; the ranking is FTS5's bm25 (k1 1.2, b 0.75, the same idf), computed
+from the positions, the chunk's token count and a table of document frequencies kept in the
+same transaction as the chunks. So tickers, figures and model names stay whole and both
+backends rank alike.
+
+Several writers at once: a writer holds a shared advisory lock while it ingests (`rag doctor
+--repair` takes it exclusively), and claims each article with an advisory lock on its id
+before it embeds it, so two machines never do the same article twice. The locks are held by
+a session: a writer killed mid-ingest loses them with its connection, and the articles it
+left 'pending' are purged by the next writer (an article still claimed is someone's work in
+progress and is left alone).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from rag.catalog import POSTINGS_BUDGET, Counts, HitRow, IndexVersionError
+from rag.errors import BackendError, ConfigError
+from rag.lexical import Stems, index_text
+from rag.types import Article, ArticleInfo, Chunk
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from rag.stories import Signature
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+CONNECT_TIMEOUT_S = 10
+STATEMENT_TIMEOUT_MS = 120_000
+RETRIES = 3  # attempts for a read or a transaction that fails on a transient error
+POOL_SIZE = 4
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta(key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE IF NOT EXISTS articles(
+    id text PRIMARY KEY,
+    title text NOT NULL,
+    date text,
+    time text,
+    source text NOT NULL,
+    url text,
+    publisher text,
+    author text,
+    word_count integer NOT NULL,
+    text text NOT NULL,
+    state text NOT NULL CHECK (state IN ('pending', 'done', 'deleting')),
+    story text,
+    minhash bytea,
+    shingles integer
+);
+CREATE INDEX IF NOT EXISTS articles_filter ON articles(state, date, source, id);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story, state);
+CREATE TABLE IF NOT EXISTS sources(
+    source text PRIMARY KEY,
+    article_id text NOT NULL REFERENCES articles(id)
+);
+CREATE INDEX IF NOT EXISTS sources_article ON sources(article_id);
+CREATE TABLE IF NOT EXISTS chunks(
+    rowid bigserial PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    article_id text NOT NULL REFERENCES articles(id),
+    idx integer NOT NULL,
+    start integer NOT NULL,
+    "end" integer NOT NULL,
+    tokens integer NOT NULL,
+    text text NOT NULL,
+    terms tsvector NOT NULL,
+    length integer NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE INDEX IF NOT EXISTS chunks_terms ON chunks USING gin(terms);
+CREATE TABLE IF NOT EXISTS lexicon(term text PRIMARY KEY, df integer NOT NULL);
+CREATE TABLE IF NOT EXISTS lexstats(
+    one integer PRIMARY KEY CHECK (one = 1),
+    chunks bigint NOT NULL,
+    tokens bigint NOT NULL
+);
+INSERT INTO lexstats VALUES (1, 0, 0) ON CONFLICT DO NOTHING;
+"""
+
+# Version 1: the tables above. A later version adds a function here that brings version
+# n-1 to n inside the migration's transaction; a new schema is created at the latest.
+MIGRATIONS: dict[int, Callable[[Any], None]] = {}
+
+_HIT_COLUMNS = 'c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, c."end", a.story'
+_COLLECTION = re.compile(r"^[A-Za-z0-9_-]{1,50}$")
+
+T = TypeVar("T")
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = netloc[0].split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
+
+
+def schema_name(collection: str) -> str:
+    if not _COLLECTION.match(collection):
+        raise ConfigError(
+            f"collection {collection!r} cannot name a PostgreSQL schema: use letters, digits, "
+            "'_' and '-' (at most 50)"
+        )
+    return "rag_" + collection.replace("-", "_").lower()
+
+
+def _tsvector(positions: dict[str, list[int]]) -> str:
+    """A tsvector literal holding exactly these tokens at these positions (1-based)."""
+    parts = []
+    for term, where in positions.items():
+        quoted = term.replace("\\", "\\\\").replace("'", "''")
+        parts.append(f"'{quoted}':{','.join(str(min(p + 1, 16383)) for p in where)}")
+    return " ".join(parts)
+
+
+def _tsquery(tokens: Iterable[str]) -> str:
+    return " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in tokens)
+
+
+class PgCatalog:
+    """The Catalog interface (rag/catalog.py) on PostgreSQL."""
+
+    def __init__(self, url: str, collection: str, create: bool = True) -> None:
+        try:
+            import psycopg
+            from psycopg_pool import ConnectionPool
+        except ImportError:  # pragma: no cover - a dependency of the package
+            raise ConfigError(
+                "RAG_DATABASE_URL needs psycopg: pip install 'psycopg[binary]' psycopg-pool"
+            ) from None
+        self.url = url
+        self.where = redact_url(url)
+        self.schema = schema_name(collection)
+        self._errors = (psycopg.OperationalError, psycopg.errors.DeadlockDetected,
+                        psycopg.errors.SerializationFailure)  # fmt: skip
+        self._psycopg = psycopg
+        self._stems = Stems()
+        schema = self.schema
+
+        def configure(conn: psycopg.Connection) -> None:
+            conn.execute(f"SET search_path TO {schema}")  # a checked name (schema_name)
+
+        options = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+        kwargs: dict[str, Any] = {
+            "autocommit": True,
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "options": options,
+        }
+        try:
+            self.pool = ConnectionPool(
+                url, min_size=1, max_size=POOL_SIZE, kwargs=kwargs, configure=configure,
+                check=ConnectionPool.check_connection, open=True, timeout=CONNECT_TIMEOUT_S,
+                name=f"rag-{collection}",
+            )  # fmt: skip
+            self.pool.wait(timeout=CONNECT_TIMEOUT_S)
+            self._locks = psycopg.connect(url, **kwargs)  # the session holding advisory locks
+        except Exception as exc:
+            if hasattr(self, "pool"):
+                self.pool.close()
+            raise BackendError(
+                f"cannot reach PostgreSQL at {self.where} ({_first_line(exc, url)}): start "
+                "it, or unset RAG_DATABASE_URL to keep the index in the data dir"
+            ) from None
+        self._claimed: set[str] = set()
+        self._writer: str | None = None  # 'shared' or 'exclusive' while held
+        try:
+            self._migrate(create)
+        except BaseException:
+            self.close()
+            raise
+
+    # -- connections ------------------------------------------------------------------------
+    def close(self) -> None:
+        if not self._locks.closed:
+            self._locks.close()  # releases every advisory lock of this session
+        self.pool.close()
+
+    def _retry(self, work: Callable[[psycopg.Connection], T]) -> T:
+        """Run `work` on a pooled connection; a transient error (connection lost, deadlock,
+        serialization) is retried RETRIES times with a growing pause."""
+        for attempt in range(RETRIES):
+            try:
+                with self.pool.connection() as conn:
+                    return work(conn)
+            except self._errors as exc:
+                if attempt == RETRIES - 1:
+                    raise BackendError(
+                        f"PostgreSQL at {self.where} failed: {_first_line(exc, self.url)}"
+                    ) from None
+                log.warning("PostgreSQL: %s; retrying", _first_line(exc, self.url))
+                time.sleep(0.2 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        return self._retry(lambda conn: conn.execute(sql, params).fetchall())
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+        return self._retry(lambda conn: conn.execute(sql, params).fetchone())
+
+    def _write(self, work: Callable[[psycopg.Connection], T]) -> T:
+        """`work` in one transaction (retried whole on a transient error)."""
+
+        def tx(conn: psycopg.Connection) -> T:
+            with conn.transaction():
+                return work(conn)
+
+        return self._retry(tx)
+
+    # -- schema -----------------------------------------------------------------------------
+    def _migrate(self, create: bool) -> None:
+        """Create the schema at SCHEMA_VERSION, or bring an older one forward, under a
+        transaction-scoped advisory lock (two machines opening a new index at once)."""
+        if self._version() == SCHEMA_VERSION:
+            return
+        if not create and self._version() is None:
+            from rag.errors import IndexMissingError
+
+            raise IndexMissingError(
+                f"no index {self.schema!r} in PostgreSQL at {self.where}: run `rag ingest "
+                "seeds/` (or your folder) first"
+            )
+
+        def migrate(conn: psycopg.Connection) -> None:
+            conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('rag-migrate'), hashtext(%s))",
+                (self.schema,),
+            )
+            version = self._version(conn)
+            if version is None:
+                version = SCHEMA_VERSION
+                conn.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+            if version > SCHEMA_VERSION:
+                raise IndexVersionError(
+                    f"the index {self.schema!r} in PostgreSQL at {self.where} was written by a "
+                    f"newer release of rag (schema {version} > {SCHEMA_VERSION}): upgrade rag"
+                )
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[step](conn)
+            conn.execute(_TABLES)
+            conn.execute(
+                "INSERT INTO meta VALUES ('schema_version', %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(SCHEMA_VERSION),),
+            )
+
+        self._write(migrate)
+
+    def _version(self, conn: psycopg.Connection | None = None) -> int | None:
+        exists = (
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s "
+            "AND table_name = 'meta'"
+        )
+
+        def read(c: psycopg.Connection) -> int | None:
+            if c.execute(exists, (self.schema,)).fetchone() is None:
+                return None
+            row = c.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            return int(row[0]) if row else None
+
+        return read(conn) if conn is not None else self._retry(read)
+
+    def drop(self) -> None:
+        """Remove this collection's schema and everything in it (eval's temporary index)."""
+        self._write(lambda conn: conn.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE"))
+
+    # -- coordination -----------------------------------------------------------------------
+    def writer_lock(self, exclusive: bool = False) -> bool:
+        """Take the writers' lock: shared for an ingest (several at once), exclusive for a
+        repair (no ingest running anywhere). False if it is held the other way."""
+        fn = "pg_try_advisory_lock" if exclusive else "pg_try_advisory_lock_shared"
+        row = self._locks.execute(
+            f"SELECT {fn}(hashtext('rag-writers'), hashtext(%s))", (self.schema,)
+        ).fetchone()
+        if row and row[0]:
+            self._writer = "exclusive" if exclusive else "shared"
+            return True
+        return False
+
+    def writer_unlock(self) -> None:
+        if self._writer is None or self._locks.closed:
+            return
+        fn = "pg_advisory_unlock" if self._writer == "exclusive" else "pg_advisory_unlock_shared"
+        self._locks.execute(f"SELECT {fn}(hashtext('rag-writers'), hashtext(%s))", (self.schema,))
+        self._writer = None
+
+    def claim(self, article_id: str, wait: bool = False) -> bool:
+        """Claim an article for this writer; False if another writer holds it (with `wait`,
+        wait for it to let go)."""
+        if article_id in self._claimed:
+            return True
+        row = self._locks.execute(
+            "SELECT true FROM pg_advisory_lock(hashtext(%s), hashtext(%s))" if wait else
+            "SELECT pg_try_advisory_lock(hashtext(%s), hashtext(%s))",
+            (self.schema, article_id),
+        ).fetchone()  # fmt: skip
+        if row and row[0]:
+            self._claimed.add(article_id)
+            return True
+        return False
+
+    def release(self, article_id: str) -> None:
+        if article_id in self._claimed and not self._locks.closed:
+            self._locks.execute(
+                "SELECT pg_advisory_unlock(hashtext(%s), hashtext(%s))", (self.schema, article_id)
+            )
+        self._claimed.discard(article_id)
+
+    # -- meta -------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self._one("SELECT value FROM meta WHERE key = %s", (key,))
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._write(
+            lambda conn: conn.execute(
+                "INSERT INTO meta VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+        )
+
+    # -- articles and sources ---------------------------------------------------------------
+    def article_for_source(self, source: str) -> tuple[str, str] | None:
+        row = self._one(
+            "SELECT a.id, a.state FROM sources s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.source = %s",
+            (source,),
+        )
+        return (row[0], row[1]) if row else None
+
+    def article_state(self, article_id: str) -> str | None:
+        row = self._one("SELECT state FROM articles WHERE id = %s", (article_id,))
+        return row[0] if row else None
+
+    def begin_article(
+        self, article: Article, story: str | None = None, signature: Signature | None = None
+    ) -> None:
+        values = (
+            article.id, article.title, article.date, article.time, article.source,
+            article.url, article.publisher, article.author, article.word_count, article.text,
+            story or article.id, signature.to_bytes() if signature else None,
+            signature.shingles if signature else None,
+        )  # fmt: skip
+
+        def begin(conn: psycopg.Connection) -> None:
+            self._delete_chunks(conn, article.id)
+            conn.execute(
+                "INSERT INTO articles(id, title, date, time, source, url, publisher, author, "
+                "word_count, text, state, story, minhash, shingles) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', %s, %s, %s) "
+                "ON CONFLICT (id) DO UPDATE SET title = excluded.title, date = excluded.date, "
+                "time = excluded.time, source = excluded.source, url = excluded.url, "
+                "publisher = excluded.publisher, author = excluded.author, "
+                "word_count = excluded.word_count, text = excluded.text, state = 'pending', "
+                "story = excluded.story, minhash = excluded.minhash, "
+                "shingles = excluded.shingles",
+                values,
+            )
+
+        self._write(begin)
+
+    def story_rows(self) -> list[tuple[str, bytes, int, str]]:
+        rows = self._all(
+            "SELECT id, minhash, shingles, story FROM articles "
+            "WHERE state = 'done' AND minhash IS NOT NULL"
+        )
+        return [(r[0], bytes(r[1]), r[2], r[3]) for r in rows]
+
+    def finish_article(self, article_id: str, chunks: Sequence[Chunk]) -> None:
+        """Chunks with their lexical terms, the document frequencies, then state 'done', in
+        one transaction."""
+        found = self._stems.positions([index_text(c.text) for c in chunks])
+        rows = [
+            (c.id, c.article_id, c.index, c.start, c.end, c.tokens, c.text, _tsvector(p),
+             sum(len(w) for w in p.values()))
+            for c, p in zip(chunks, found, strict=True)
+        ]  # fmt: skip
+
+        def finish(conn: psycopg.Connection) -> None:
+            self._delete_chunks(conn, article_id)
+            with conn.cursor() as cur:
+                cur.executemany(
+                    'INSERT INTO chunks(id, article_id, idx, start, "end", tokens, text, terms, '
+                    "length) VALUES (%s, %s, %s, %s, %s, %s, %s, %s::tsvector, %s)",
+                    rows,
+                )
+            self._count_terms(conn, found, +1)
+            conn.execute("UPDATE articles SET state = 'done' WHERE id = %s", (article_id,))
+
+        self._write(finish)
+
+    @staticmethod
+    def _count_terms(
+        conn: psycopg.Connection, found: list[dict[str, list[int]]], sign: int
+    ) -> None:
+        """Add (or take away) these chunks' terms to the document frequencies and the totals.
+        Rows are locked in term order, then the totals, so two writers cannot deadlock."""
+        df: dict[str, int] = {}
+        for positions in found:
+            for term in positions:
+                df[term] = df.get(term, 0) + 1
+        terms = sorted(df)
+        if terms:
+            conn.execute(
+                "INSERT INTO lexicon(term, df) SELECT t, %s * n FROM unnest(%s::text[], "
+                "%s::int[]) AS u(t, n) ORDER BY t "
+                "ON CONFLICT (term) DO UPDATE SET df = lexicon.df + excluded.df",
+                (sign, terms, [df[t] for t in terms]),
+            )
+        tokens = sum(len(w) for p in found for w in p.values())
+        conn.execute(
+            "UPDATE lexstats SET chunks = chunks + %s, tokens = tokens + %s",
+            (sign * len(found), sign * tokens),
+        )
+
+    def _delete_chunks(self, conn: psycopg.Connection, article_id: str) -> None:
+        rows = conn.execute(
+            "DELETE FROM chunks WHERE article_id = %s RETURNING terms::text", (article_id,)
+        ).fetchall()
+        if rows:
+            found = [_parse_tsvector(r[0]) for r in rows]
+            self._count_terms(conn, found, -1)
+
+    def map_source(self, source: str, article_id: str) -> str | None:
+        def map_(conn: psycopg.Connection) -> str | None:
+            previous = conn.execute(
+                "SELECT article_id FROM sources WHERE source = %s FOR UPDATE", (source,)
+            ).fetchone()
+            conn.execute(
+                "INSERT INTO sources VALUES (%s, %s) "
+                "ON CONFLICT (source) DO UPDATE SET article_id = excluded.article_id",
+                (source, article_id),
+            )
+            old = previous[0] if previous and previous[0] != article_id else None
+            if old is not None:
+                self._mark_deleting_if_unreferenced(conn, old)
+            return old
+
+        return self._write(map_)
+
+    def unmap_source(self, source: str) -> str | None:
+        def unmap(conn: psycopg.Connection) -> str | None:
+            row = conn.execute(
+                "DELETE FROM sources WHERE source = %s RETURNING article_id", (source,)
+            ).fetchone()
+            if row is None:
+                return None
+            self._mark_deleting_if_unreferenced(conn, row[0])
+            return str(row[0])
+
+        return self._write(unmap)
+
+    @staticmethod
+    def _mark_deleting_if_unreferenced(conn: psycopg.Connection, article_id: str) -> None:
+        conn.execute(
+            "UPDATE articles SET state = 'deleting' WHERE id = %s AND NOT EXISTS "
+            "(SELECT 1 FROM sources WHERE article_id = %s)",
+            (article_id, article_id),
+        )
+
+    def sources(self) -> list[tuple[str, str]]:
+        return [
+            (r[0], r[1])
+            for r in self._all("SELECT source, article_id FROM sources ORDER BY source")
+        ]
+
+    def unfinished(self, keep: bool = False) -> list[str]:
+        """Articles not 'done' (or with no source left) that no live writer has claimed: a
+        crashed writer's; another machine's work in progress is not listed. With `keep`,
+        they stay claimed by this writer (to purge them)."""
+        rows = self._all(
+            "SELECT id FROM articles WHERE state != 'done' OR NOT EXISTS "
+            "(SELECT 1 FROM sources s WHERE s.article_id = articles.id) ORDER BY id"
+        )
+        free = []
+        for (article_id,) in rows:
+            mine = article_id in self._claimed
+            if mine or self.claim(article_id):
+                free.append(article_id)
+                if not keep and not mine:
+                    self.release(article_id)
+        return free
+
+    def matching_ids(self, prefix: str) -> list[str]:
+        rows = self._all(
+            "SELECT id FROM articles WHERE id LIKE %s AND state = 'done' ORDER BY id LIMIT 6",
+            (prefix.replace("%", "").replace("_", "") + "%",),
+        )
+        return [r[0] for r in rows]
+
+    def forget(self, article_id: str) -> None:
+        def forget(conn: psycopg.Connection) -> None:
+            conn.execute("DELETE FROM sources WHERE article_id = %s", (article_id,))
+            conn.execute("UPDATE articles SET state = 'deleting' WHERE id = %s", (article_id,))
+
+        self._write(forget)
+
+    def delete_article(self, article_id: str) -> None:
+        def delete(conn: psycopg.Connection) -> None:
+            self._delete_chunks(conn, article_id)
+            conn.execute("DELETE FROM sources WHERE article_id = %s", (article_id,))
+            conn.execute("DELETE FROM articles WHERE id = %s", (article_id,))
+
+        self._write(delete)
+        self.release(article_id)
+
+    # -- reading ----------------------------------------------------------------------------
+    def articles(self) -> list[ArticleInfo]:
+        rows = self._all(
+            "SELECT a.id, a.title, a.date, a.source, a.word_count, "
+            "(SELECT COUNT(*) FROM chunks c WHERE c.article_id = a.id), a.story, "
+            "(SELECT COUNT(*) FROM articles b WHERE b.story = a.story AND b.state = 'done'), "
+            "a.time FROM articles a WHERE a.state = 'done' "
+            "ORDER BY a.date IS NULL, a.date, a.time, a.title"
+        )
+        return [
+            ArticleInfo(
+                id=r[0], title=r[1], date=r[2], source=r[3], word_count=r[4], chunks=r[5],
+                story=r[6] or r[0], copies=max(1, r[7]), time=r[8],
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    def article(self, article_id: str) -> Article | None:
+        rows = self._all(
+            "SELECT id, title, date, source, url, publisher, text, word_count, author, time "
+            "FROM articles WHERE id LIKE %s AND state = 'done' LIMIT 2",
+            (article_id.replace("%", "").replace("_", "") + "%",),
+        )
+        if len(rows) != 1:
+            return None
+        r = rows[0]
+        return Article(
+            id=r[0], title=r[1], date=r[2], source=r[3], url=r[4], publisher=r[5], text=r[6],
+            word_count=r[7], author=r[8], time=r[9],
+        )  # fmt: skip
+
+    def article_text(self, article_id: str) -> str | None:
+        row = self._one("SELECT text FROM articles WHERE id = %s", (article_id,))
+        return row[0] if row else None
+
+    def chunk_ids(self) -> set[str]:
+        return {r[0] for r in self._all("SELECT id FROM chunks")}
+
+    def counts(self) -> Counts:
+        row = self._one(
+            "SELECT (SELECT COUNT(*) FROM articles WHERE state = 'done'), "
+            "(SELECT COUNT(*) FROM sources), (SELECT COUNT(*) FROM chunks), "
+            "(SELECT COUNT(*) FROM chunks WHERE length(terms) > 0 OR length = 0), "
+            "(SELECT COALESCE(SUM(tokens), 0) FROM chunks)"
+        )
+        assert row is not None
+        return {
+            "articles": int(row[0]),
+            "sources": int(row[1]),
+            "chunks": int(row[2]),
+            "lexical_rows": int(row[3]),
+            "tokens": int(row[4]),
+        }
+
+    def hits_by_ids(self, ids: Iterable[str]) -> dict[str, HitRow]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = self._all(
+            f"SELECT {_HIT_COLUMNS} FROM chunks c JOIN articles a ON a.id = c.article_id "
+            "WHERE c.id = ANY(%s)",
+            (ids,),
+        )
+        return {r[0]: HitRow(*r) for r in rows}
+
+    def copies_of(self, article_id: str) -> list[tuple[str, str, str | None]]:
+        rows = self._all(
+            "SELECT id, title, date FROM articles WHERE state = 'done' AND id != %s "
+            "AND story = (SELECT story FROM articles WHERE id = %s) "
+            "ORDER BY date DESC NULLS LAST, id",
+            (article_id, article_id),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def chunk_at(self, article_id: str, offset: int) -> HitRow | None:
+        row = self._one(
+            f"SELECT {_HIT_COLUMNS} FROM chunks c JOIN articles a ON a.id = c.article_id "
+            'WHERE c.article_id = %s AND c.start <= %s AND c."end" > %s ORDER BY c.start LIMIT 1',
+            (article_id, offset, offset),
+        )
+        return HitRow(*row) if row else None
+
+    def filter_articles(
+        self,
+        article_ids: Sequence[str] | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        newest: int | None = None,
+    ) -> list[str]:
+        sql = ["SELECT id FROM articles WHERE state = 'done'"]
+        params: list[object] = []
+        if article_ids is not None:
+            sql.append("AND id = ANY(%s)")
+            params.append(list(article_ids))
+        if source is not None:
+            sql.append("AND (source LIKE %s OR url LIKE %s)")
+            escaped = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.extend([f"%{escaped}%"] * 2)
+        if since is not None:
+            sql.append("AND date >= %s")
+            params.append(since)
+        if until is not None:
+            sql.append("AND date <= %s")
+            params.append(until)
+        if newest is not None:
+            sql.append("ORDER BY date IS NULL, date DESC, time DESC NULLS LAST, id LIMIT %s")
+            params.append(newest)
+        return [r[0] for r in self._all(" ".join(sql), params)]
+
+    def newest_date(self) -> str | None:
+        row = self._one("SELECT MAX(date) FROM articles WHERE state = 'done'")
+        return row[0] if row else None
+
+    def chunk_total(self) -> int:
+        row = self._one("SELECT chunks FROM lexstats")
+        return int(row[0]) if row else 0
+
+    def chunk_ids_of(self, article_ids: Sequence[str], limit: int) -> list[str] | None:
+        rows = self._all(
+            "SELECT id FROM chunks WHERE article_id = ANY(%s) LIMIT %s",
+            (list(article_ids), limit + 1),
+        )
+        return None if len(rows) > limit else [r[0] for r in rows]
+
+    def _tokens(self, terms: list[str]) -> dict[str, list[str]]:
+        return dict(zip(terms, self._stems.of_terms(terms), strict=True))
+
+    def _doc_freqs(self, tokens: Iterable[str]) -> dict[str, int]:
+        wanted = sorted(set(tokens))
+        if not wanted:
+            return {}
+        rows = self._all("SELECT term, df FROM lexicon WHERE term = ANY(%s)", (wanted,))
+        found = {r[0]: int(r[1]) for r in rows}
+        return {t: found.get(t, 0) for t in wanted}
+
+    def doc_freq(self, term: str) -> int:
+        tokens = self._tokens([term])[term]
+        df = self._doc_freqs(tokens)
+        return min((df[t] for t in tokens), default=0)
+
+    def drop_common_terms(self, terms: list[str]) -> list[str]:
+        """As the SQLite catalog: the commonest terms dropped past POSTINGS_BUDGET."""
+        if len(terms) <= 1 or self.chunk_total() * len(terms) <= POSTINGS_BUDGET:
+            return terms
+        tokens = self._tokens(terms)
+        df = self._doc_freqs(t for group in tokens.values() for t in group)
+        freq = {t: min((df[s] for s in tokens[t]), default=0) for t in terms}
+        kept: set[str] = set()
+        postings = 0
+        for term in sorted(terms, key=lambda t: freq[t]):
+            if kept and postings + freq[term] > POSTINGS_BUDGET:
+                break
+            kept.add(term)
+            postings += freq[term]
+        return [t for t in terms if t in kept]
+
+    def lexical_search(
+        self,
+        terms: list[str],
+        n: int,
+        article_ids: Sequence[str] | None = None,
+        overfetch: int | None = None,
+    ) -> list[tuple[HitRow, float]]:
+        """Rows with their bm25 score (higher is better), ranked as FTS5 ranks them; with a
+        filter and `overfetch`, as the SQLite catalog: unfiltered first, filtered if short."""
+        tokens = sorted({t for group in self._tokens(terms).values() for t in group})
+        if not tokens:
+            return []
+        if article_ids is not None and overfetch:
+            found = self._ranked(tokens, overfetch, None)
+            allowed = set(article_ids)
+            kept = [pair for pair in found if pair[0].article_id in allowed]
+            if len(kept) >= n or len(found) < overfetch:
+                return kept[:n]
+        return self._ranked(tokens, n, article_ids)
+
+    def _ranked(
+        self, tokens: list[str], n: int, article_ids: Sequence[str] | None
+    ) -> list[tuple[HitRow, float]]:
+        stats = self._one("SELECT chunks, tokens FROM lexstats")
+        rows_total, tokens_total = (int(stats[0]), int(stats[1])) if stats else (0, 0)
+        if rows_total == 0:
+            return []
+        df = self._doc_freqs(tokens)
+        idf = []
+        for t in tokens:
+            value = math.log((rows_total - df[t] + 0.5) / (df[t] + 0.5))
+            idf.append(value if value > 0 else 1e-6)
+        avgdl = tokens_total / rows_total
+        where = "AND c.article_id = ANY(%(ids)s)" if article_ids is not None else ""
+        sql = f"""
+            WITH q(term, idf) AS (SELECT * FROM unnest(%(terms)s::text[], %(idf)s::float8[])),
+            best AS (
+                SELECT c.rowid, SUM(q.idf * (cardinality(u.positions) * (%(k1)s + 1.0))
+                    / (cardinality(u.positions) + %(k1)s * (1.0 - %(b)s
+                       + %(b)s * c.length / %(avgdl)s))) AS score
+                FROM chunks c CROSS JOIN LATERAL unnest(c.terms) AS u
+                JOIN q ON q.term = u.lexeme
+                WHERE c.terms @@ %(query)s::tsquery {where}
+                GROUP BY c.rowid ORDER BY score DESC, c.rowid LIMIT %(n)s
+            )
+            SELECT {_HIT_COLUMNS}, best.score FROM best JOIN chunks c ON c.rowid = best.rowid
+            JOIN articles a ON a.id = c.article_id WHERE a.state = 'done'
+            ORDER BY best.score DESC, c.rowid
+        """
+        params = {
+            "terms": tokens, "idf": idf, "k1": BM25_K1, "b": BM25_B, "avgdl": avgdl,
+            "query": _tsquery(tokens), "n": n,
+            "ids": list(article_ids) if article_ids is not None else None,
+        }  # fmt: skip
+        rows = self._all(sql, params)  # type: ignore[arg-type]
+        return [(HitRow(*r[:9]), float(r[9])) for r in rows]
+
+    def article_total(self) -> int:
+        row = self._one("SELECT COUNT(*) FROM articles WHERE state = 'done'")
+        return int(row[0]) if row else 0
+
+
+_LEXEME = re.compile(r"'((?:[^']|'')*)'(?::([\d,A-D]+))?")
+
+
+def _parse_tsvector(text: str) -> dict[str, list[int]]:
+    """A tsvector's text form back into token -> positions (to take its counts away)."""
+    found: dict[str, list[int]] = {}
+    for match in _LEXEME.finditer(text):
+        term = match.group(1).replace("''", "'").replace("\\\\", "\\")
+        where = match.group(2) or ""
+        found[term] = [int(re.sub(r"[A-D]$", "", p)) for p in where.split(",") if p]
+    return found
+
+
+def _first_line(exc: BaseException, url: str) -> str:
+    """An error's first line without the URL's password."""
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    password = urlsplit(url).password
+    return text.replace(password, "***") if password else text
