@@ -192,7 +192,12 @@ def cli(ctx: click.Context, verbose: int, **overrides: Any) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--prune", is_flag=True, help="Remove indexed articles whose files are gone.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Remove indexed articles whose files are gone (on a shared index: only files under "
+    "the given paths).",
+)
 @click.option("--chunk-tokens", type=int, help="Target tokens per chunk [256].")
 @click.option("--chunk-overlap", type=int, help="Overlap tokens between chunks [48].")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 # Embed this many chunks at once across articles: small articles still fill a batch.
 EMBED_BUFFER_CHUNKS = 256
+# A shared index's planner statistics are refreshed after a run that added this many chunks.
+ANALYZE_AFTER_CHUNKS = 500
 
 
 class IngestReport(BaseModel):
@@ -150,7 +152,11 @@ class _Ingestion:
         for article in self.late_duplicates:
             _point_source(self.store, article)
         if prune:
-            report.pruned = prune_missing(self.store)
+            # a shared index holds other machines' files: only those under these inputs
+            within = [Path(i).resolve() for i in inputs] if self.store.shared else None
+            report.pruned = prune_missing(self.store, within)
+        if (shared := self.store.shared) and report.chunks_added > ANALYZE_AFTER_CHUNKS:
+            shared.analyze()
         report.seconds = time.perf_counter() - started
         report.embeddings_cached = getattr(self.embedder, "hits", 0) - cache_hits_before
         report.model_load_seconds = min(report.seconds, getattr(self.embedder, "load_seconds", 0.0))
@@ -261,11 +267,14 @@ def _point_source(store: Store, article: Article) -> None:
         store.remove_article(old)
 
 
-def prune_missing(store: Store) -> int:
-    """Forget sources whose file is gone; remove articles left without a source."""
+def prune_missing(store: Store, within: list[Path] | None = None) -> int:
+    """Forget sources whose file is gone (only those under `within`, when given); remove
+    articles left without a source."""
     gone = 0
     for source, _article_id in store.catalog.sources():
         path = Path(source.split("#", 1)[0])
+        if within is not None and not any(path.is_relative_to(w) for w in within):
+            continue
         if not path.exists():
             store.catalog.unmap_source(source)
             gone += 1

@@ -290,3 +290,30 @@ def test_schema_versions_locks_and_redacted_secrets(
     assert code == 1 and "set RAG_CHROMA_URL" in err
     with pytest.raises(BackendError):
         PgCatalog(wrong, "articles")
+
+
+def test_prune_on_a_shared_index_touches_only_the_given_folders(
+    postgres_server, chroma_server, tmp_path, capsys, monkeypatch, seeds
+):
+    """Another machine's files are not on this one: `--prune` forgets only missing files
+    under the folders it was given."""
+    for key, value in shared_env(postgres_server, chroma_server, collection()).items():
+        monkeypatch.setenv(key, value)
+    other = corpus(tmp_path / "other", reader_names(2))
+    assert run(capsys, "--data-dir", str(tmp_path / "m1"), "ingest", str(seeds))[0] == 0
+    assert run(capsys, "--data-dir", str(tmp_path / "m2"), "ingest", str(other))[0] == 0
+    gone = sorted(other.iterdir())[0]
+    gone.unlink()
+    code, out, _ = run(
+        capsys, "--data-dir", str(tmp_path / "m1"), "ingest", str(seeds), "--prune", "--json"
+    )
+    assert code == 0 and json.loads(out)["pruned"] == 0
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path / "m1"), "stats", "--json")
+    assert json.loads(out)["articles"] == 4
+    code, out, err = run(
+        capsys, "--data-dir", str(tmp_path / "m2"), "ingest", str(other), "--prune", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["pruned"] == 1
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path / "m2"), "stats", "--json")
+    assert json.loads(out)["articles"] == 3
