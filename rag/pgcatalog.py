@@ -175,16 +175,18 @@ class PgCatalog:
             "options": options,
         }
         try:
+            # first the session that holds advisory locks: a refused login says why at once
+            self._locks = psycopg.connect(url, **kwargs)
             self.pool = ConnectionPool(
                 url, min_size=1, max_size=POOL_SIZE, kwargs=kwargs, configure=configure,
-                open=True, timeout=CONNECT_TIMEOUT_S,
-                name=f"rag-{collection}",
+                open=True, timeout=CONNECT_TIMEOUT_S, name=f"rag-{collection}",
             )  # fmt: skip
             self.pool.wait(timeout=CONNECT_TIMEOUT_S)
-            self._locks = psycopg.connect(url, **kwargs)  # the session holding advisory locks
         except Exception as exc:
             if hasattr(self, "pool"):
                 self.pool.close()
+            if hasattr(self, "_locks"):
+                self._locks.close()
             raise BackendError(
                 f"cannot reach PostgreSQL at {self.where} ({_first_line(exc, url)}): start "
                 "it, or unset RAG_DATABASE_URL to keep the index in the data dir"
@@ -307,9 +309,7 @@ class PgCatalog:
         """Take the writers' lock: shared for an ingest (several at once), exclusive for a
         repair (no ingest running anywhere). False if it is held the other way."""
         fn = "pg_try_advisory_lock" if exclusive else "pg_try_advisory_lock_shared"
-        row = self._locks.execute(
-            f"SELECT {fn}(hashtext('rag-writers'), hashtext(%s))", (self.schema,)
-        ).fetchone()
+        row = self._lock_query(f"SELECT {fn}(hashtext('rag-writers'), hashtext(%s))", ())
         if row and row[0]:
             self._writer = "exclusive" if exclusive else "shared"
             return True
@@ -319,19 +319,30 @@ class PgCatalog:
         if self._writer is None or self._locks.closed:
             return
         fn = "pg_advisory_unlock" if self._writer == "exclusive" else "pg_advisory_unlock_shared"
-        self._locks.execute(f"SELECT {fn}(hashtext('rag-writers'), hashtext(%s))", (self.schema,))
+        self._lock_query(f"SELECT {fn}(hashtext('rag-writers'), hashtext(%s))", ())
         self._writer = None
+
+    def _lock_query(self, sql: str, params: tuple[str, ...]) -> tuple | None:
+        """A lock function on the locking session, keyed by this index's schema first. Its
+        connection lost, the locks are lost too: said, never retried."""
+        try:
+            return self._locks.execute(sql, (self.schema, *params)).fetchone()
+        except self._psycopg.Error as exc:
+            raise BackendError(
+                f"lost the connection holding this writer's locks on PostgreSQL at "
+                f"{self.where} ({_first_line(exc, self.url)}): run the ingest again"
+            ) from None
 
     def claim(self, article_id: str, wait: bool = False) -> bool:
         """Claim an article for this writer; False if another writer holds it (with `wait`,
         wait for it to let go)."""
         if article_id in self._claimed:
             return True
-        row = self._locks.execute(
+        row = self._lock_query(
             "SELECT true FROM pg_advisory_lock(hashtext(%s), hashtext(%s))" if wait else
             "SELECT pg_try_advisory_lock(hashtext(%s), hashtext(%s))",
-            (self.schema, article_id),
-        ).fetchone()  # fmt: skip
+            (article_id,),
+        )  # fmt: skip
         if row and row[0]:
             self._claimed.add(article_id)
             return True
@@ -339,9 +350,7 @@ class PgCatalog:
 
     def release(self, article_id: str) -> None:
         if article_id in self._claimed and not self._locks.closed:
-            self._locks.execute(
-                "SELECT pg_advisory_unlock(hashtext(%s), hashtext(%s))", (self.schema, article_id)
-            )
+            self._lock_query("SELECT pg_advisory_unlock(hashtext(%s), hashtext(%s))", (article_id,))
         self._claimed.discard(article_id)
 
     # -- meta -------------------------------------------------------------------------------

@@ -245,6 +245,26 @@ def test_schema_versions_locks_and_redacted_secrets(
     name = collection()
     catalog = PgCatalog(postgres_server, name)
     assert catalog.get_meta("schema_version") == "1"
+    catalog.close()
+    # a later release's migration runs once, in order, and the version is recorded
+    import rag.pgcatalog as pg
+
+    ran = []
+
+    def add_column(conn) -> None:  # type: ignore[no-untyped-def]
+        ran.append(2)
+        conn.execute("ALTER TABLE articles ADD COLUMN section text")
+
+    monkeypatch.setattr(pg, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(pg.MIGRATIONS, 2, add_column)
+    for _ in range(2):
+        PgCatalog(postgres_server, name).close()
+    assert ran == [2]
+    monkeypatch.undo()  # this release again: the index is newer than it
+    with pytest.raises(IndexVersionError, match="schema 2 > 1"):
+        PgCatalog(postgres_server, name)
+    name = collection()
+    catalog = PgCatalog(postgres_server, name)
     catalog.set_meta("schema_version", "99")
     catalog.close()
     with pytest.raises(IndexVersionError, match="newer release"):
