@@ -236,6 +236,20 @@ def count_noun(question: str) -> str | None:
     return stem(m.group(1).split()[-1].lower())
 
 
+def _counted(question: str) -> set[str]:
+    """The first words after 'how many', by stem ('students attend' -> student, attend): the
+    answering sentence names at least one of them ('How many students attend Newcastle
+    University?' is not answered by the average age of its people)."""
+    m = re.search(r"\bhow many ([\w'-]+)(?: ([\w'-]+))?", question, re.I)
+    if not m:
+        return set()
+    words = {w.lower() for w in m.groups() if w} - _LOOSE_COUNTED
+    return {stem(w) for w in words if w not in STOPWORDS and w not in QUESTION_WORDS}
+
+
+_LOOSE_COUNTED = {"times", "more", "other", "people", "of", "different", "new", "total"}
+
+
 def _is_title(sentence: str, citation: Citation) -> bool:
     flat = " ".join(sentence.split())
     return flat == " ".join(citation.title.split()) or (
@@ -271,7 +285,7 @@ def typed_phrase(sentence: str, question: str, kind: Kind, asked: set[str]) -> P
         return _nearest(
             found,
             sentence,
-            asked,
+            _bound_year(question, sentence) or asked,
             prefer=lambda p: (
                 bool(_UNITFUL.search(p.text)) + fits(_with_next_word(sentence, p), question)
             ),
@@ -289,6 +303,18 @@ def typed_phrase(sentence: str, question: str, kind: Kind, asked: set[str]) -> P
     if kind == "reason":
         return reason(sentence)
     return None
+
+
+_YEARS = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+
+
+def _bound_year(question: str, sentence: str) -> set[str]:
+    """The question's year, when the sentence gives figures for several years ('31.8% in
+    2010, down from 69.6% in 1970'): the figure is the one bound to it, not the one nearest
+    the question's other words."""
+    named = set(_YEARS.findall(question))
+    here = set(_YEARS.findall(sentence))
+    return named & here if named & here and here - named else set()
 
 
 _YEAR_ONLY = re.compile(
@@ -606,6 +632,9 @@ def _answer_typed(
     if kind == "quantity":
         if phrase is None:
             return "the answering sentence gives no figure"
+        counted = _counted(question)
+        if counted and not counted & content_terms(_context(chosen, result.citations)):
+            return f"the answering sentence does not count {' '.join(sorted(counted))!r}"
         if not fits(_with_next_word(chosen.text, phrase), question):
             return f"the sentence's figure ({phrase.text}) is not the kind the question asks for"
     if phrase is not None:
@@ -711,11 +740,15 @@ _DURATION_OR_LENGTH = re.compile(
 _MONEY_WORDS_Q = re.compile(r"\bhow many (?:dollars|euros|pounds|yuan|yen|rupees)\b", re.I)
 
 
+_MONEY_NOUN_Q = re.compile(r"\b(?:prices?|salar(?:y|ies)|wages?|fees?|fares?)\b", re.I)
+
+
 def fits(figure: str, question: str) -> bool:
-    """A money question needs an amount of money, a share question a percentage or a
-    fraction, a 'how long' question a duration or a length, a 'how much' question a figure
-    with a unit; a 'how many' question is not answered by a percentage or money."""
-    if _MONEY_Q.search(question) and not _MONEY.search(figure):
+    """A money question (a price, a salary, a fee) needs an amount of money, a share
+    question a percentage or a fraction, a 'how long' question a duration or a length, a
+    'how much' question a figure with a unit; a 'how many' question is not answered by a
+    percentage or money."""
+    if (_MONEY_Q.search(question) or _MONEY_NOUN_Q.search(question)) and not _MONEY.search(figure):
         return False
     if _SHARE_Q.search(question) and not _FRACTION.search(figure):
         return False
@@ -809,6 +842,9 @@ def _span_problem(reply: str, sentence: str, question: str) -> str | None:
         return "not a phrase of the sentence"
     if content_terms(reply) and content_terms(reply) <= content_terms(question):
         return "it repeats the question"
+    first = re.match(r"(?:(?:the|a|an)\s+)?([A-Z][\w'’-]*)", reply)
+    if first and re.search(rf"(?<!\w){re.escape(first.group(1))}(?!\w)", question[1:]):
+        return "it starts with the question's own subject"
     if len(reply.split()) > MAX_SPAN_WORDS:
         return f"longer than {MAX_SPAN_WORDS} words"
     return None

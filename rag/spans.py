@@ -35,10 +35,13 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
         r"^(?:when\b|since when\b|by when\b|until when\b|(?:in |on |by )?(?:what|which) "
         r"(?:year|month|day|date|decade|century|time)\b|(?:in |from )?what year'?s?\b|"
         r"how far back\b)", re.I)),
-    ("person", re.compile(r"^(?:who\b|whom\b|whose\b|to whom\b|(?:which|what) (?:person|"
-                          r"people|man|woman|economist|analyst|footballer|pope|king|queen|"
+    ("person", re.compile(r"^(?:who\b|whom\b|whose\b|to whom\b|(?:which|what) "
+                          r"(?:person|people|man|woman)\b|(?:which|what) "
+                          r"(?:[\w'’-]+ ){0,2}?(?:economist|analyst|footballer|pope|king|queen|"
                           r"ceo|chief executive|president|chairman|founder|author|"
-                          r"archbishop|executive)\b)", re.I)),
+                          r"archbishop|executive|spokes(?:man|woman|person)|minister|"
+                          r"official|director|scientist|senator|governor|mayor|emperor|"
+                          r"general|coach|manager|lama)\b)", re.I)),
     ("yesno", re.compile(r"^(?:is|are|was|were|did|does|do|has|have|had|can|could|will|"
                          r"would|should)\b", re.I)),
 ]  # fmt: skip

@@ -210,3 +210,32 @@ def test_a_name_is_bound_to_the_question_word_not_across_a_comma():
     question = "Who is Tencent's chief executive?"
     phrase = typed_phrase(sentence, question, "person", content_terms(question))
     assert phrase is not None and phrase.text == "Pony Ma"
+
+
+def test_a_figure_is_bound_to_the_year_the_question_names():
+    from rag.answer import typed_phrase
+    from rag.text import content_terms
+
+    sentence = "Farm workers were 12.5% of the labour force in 2020, down from 41.0% in 1950."
+    for year, share in (("1950", "41.0%"), ("2020", "12.5%")):
+        question = f"What share of the labour force were farm workers in {year}?"
+        phrase = typed_phrase(sentence, question, "quantity", content_terms(question))
+        assert phrase is not None and phrase.text == share
+
+
+def test_a_how_many_question_needs_a_sentence_that_counts_that_thing():
+    from rag.answer import _counted
+
+    assert _counted("How many students attend the college?") == {"student", "attend"}
+    assert _counted("How many times did it rain?") == set()
+    assert _counted("What is the price?") == set()
+
+
+def test_a_model_span_that_restates_the_question_is_not_an_answer():
+    from rag.answer import _span_problem
+
+    sentence = "Curie moved to Paris in 1891 to study physics."
+    question = "What did Curie move to Paris to study?"
+    assert _span_problem("Curie moved to Paris", sentence, question) is not None
+    assert _span_problem("physics", sentence, question) is None
+    assert _span_problem("Paris", sentence, "Where did Curie move in 1891?") is None

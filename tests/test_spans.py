@@ -20,6 +20,8 @@ from rag.spans import dates, names, negated, quantities, question_kind, reason, 
         ("Did the funding convert most Muslims?", "yesno"),
         ("What is the main news about Alibaba?", "summary"),
         ("Which magazine announced the sequel?", "other"),
+        ("Which Goldman Sachs analyst cut the target?", "person"),
+        ("What carries people across the bridge?", "other"),
     ],
 )
 def test_question_kind(question, kind):
@@ -79,6 +81,9 @@ def test_a_figure_fits_the_question_only_with_the_unit_it_asks_for():
     assert fits("$53 billion", "How much did Alibaba pay?") and not fits(
         "53", "How much did it cost?"
     )
+    assert not fits("over 20%", "What is the average price of a flat in Leeds?")
+    assert fits("£310,000", "What is the average price of a flat in Leeds?")
+    assert not fits("12", "What is the starting salary of a teacher?")
 
 
 def test_verbs_of_a_price_moving_meet_as_one_term():
