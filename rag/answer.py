@@ -610,6 +610,20 @@ def _fitting(
     return fitting, None if fitting else str(reasons[0])
 
 
+def _figure_problem(
+    phrase: Phrase | None, cand: Candidate, question: str, citations: Sequence[Citation]
+) -> str | None:
+    """Why this sentence's figure does not answer a quantity question, or None."""
+    if phrase is None:
+        return "the answering sentence gives no figure"
+    counted = _counted(question)
+    if counted and not counted & content_terms(_context(cand, citations)):
+        return f"the answering sentence does not count {' '.join(sorted(counted))!r}"
+    if not fits(_with_next_word(cand.text, phrase), question):
+        return f"the sentence's figure ({phrase.text}) is not the kind the question asks for"
+    return None
+
+
 def _answer_typed(
     result: Answer,
     ranked: list[Candidate],
@@ -630,13 +644,17 @@ def _answer_typed(
     chosen = typed[0] if typed else fitting[0]
     phrase = typed_phrase(chosen.text, query, kind, content_terms(query))  # type: ignore[arg-type]
     if kind == "quantity":
-        if phrase is None:
-            return "the answering sentence gives no figure"
-        counted = _counted(question)
-        if counted and not counted & content_terms(_context(chosen, result.citations)):
-            return f"the answering sentence does not count {' '.join(sorted(counted))!r}"
-        if not fits(_with_next_word(chosen.text, phrase), question):
-            return f"the sentence's figure ({phrase.text}) is not the kind the question asks for"
+        # the first of the fitting sentences whose figure is of the kind asked
+        why_not = None
+        for cand in [c for i, c in enumerate([*typed, *fitting]) if c not in typed[:i]]:
+            phrase = typed_phrase(cand.text, query, kind, content_terms(query))  # type: ignore[arg-type]
+            why = _figure_problem(phrase, cand, question, result.citations)
+            if why is None:
+                chosen = cand
+                break
+            why_not = why_not or why
+        else:
+            return why_not
     if phrase is not None:
         text = phrase.text
         if kind == "quantity":
@@ -737,6 +755,17 @@ _DURATION_OR_LENGTH = re.compile(
 )
 
 
+_SIZE_Q = re.compile(r"\bhow (?:big|large|high|tall|deep|far|heavy)\b", re.I)
+_CHANGE_Q = re.compile(
+    r"\bhow much (?:did|does|do|has|have|had|will|would)\b.*\b(?:grow|grew|rise|rose|fall|"
+    r"fell|increase|decrease|drop|gain|jump|decline|climb|slip|surge|shrink)\w*\b",
+    re.I,
+)
+_CHANGE = re.compile(
+    r"%|percent|per cent|\bpoints?\b|\btimes\b|fold\b|[$€£¥₹]|\b(?:million|billion|"
+    r"trillion|thousand)\b|\b(?:yuan|reais|euros?|dollars|pounds|yen|rupees)\b",
+    re.I,
+)
 _MONEY_WORDS_Q = re.compile(r"\bhow many (?:dollars|euros|pounds|yuan|yen|rupees)\b", re.I)
 
 
@@ -756,6 +785,10 @@ def fits(figure: str, question: str) -> bool:
         return False
     if re.search(r"\bhow much\b(?! of\b)", question, re.I) and not _UNITFUL.search(figure):
         return False
+    if _SIZE_Q.search(question) and not _UNITFUL.search(figure):
+        return False  # 'how big is the purse?' is not answered by 'two'
+    if _CHANGE_Q.search(question) and not _CHANGE.search(figure):
+        return False  # 'how much did advertising grow?' is not answered by '152 magazines'
     if re.search(r"\bhow many\b", question, re.I) and not _MONEY_WORDS_Q.search(question):
         return "%" not in figure and not _MONEY.search(figure)  # 40 jets, not $3.6 billion
     return True

@@ -84,6 +84,11 @@ def test_a_figure_fits_the_question_only_with_the_unit_it_asks_for():
     assert not fits("over 20%", "What is the average price of a flat in Leeds?")
     assert fits("£310,000", "What is the average price of a flat in Leeds?")
     assert not fits("12", "What is the starting salary of a teacher?")
+    assert not fits("two", "How big is the prize fund?") and fits(
+        "$2 million", "How big is the prize fund?"
+    )
+    assert not fits("152 magazines", "How much did radio advertising grow from 1990 to 2000?")
+    assert fits("58 percent", "How much did radio advertising grow from 1990 to 2000?")
 
 
 def test_verbs_of_a_price_moving_meet_as_one_term():
