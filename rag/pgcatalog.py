@@ -173,10 +173,11 @@ class PgCatalog:
             "autocommit": True,
             "connect_timeout": CONNECT_TIMEOUT_S,
             "options": options,
+            "application_name": "rag",
         }
         try:
             # first the session that holds advisory locks: a refused login says why at once
-            self._locks = psycopg.connect(url, **kwargs)
+            self._locks = psycopg.connect(url, **{**kwargs, "application_name": "rag-locks"})
             self.pool = ConnectionPool(
                 url, min_size=1, max_size=POOL_SIZE, kwargs=kwargs, configure=configure,
                 open=True, timeout=CONNECT_TIMEOUT_S, name=f"rag-{collection}",
@@ -219,6 +220,7 @@ class PgCatalog:
                     ) from None
                 log.warning("PostgreSQL: %s; retrying", _first_line(exc, self.url))
                 time.sleep(0.2 * 2**attempt)
+                self.pool.check()  # drop the pooled connections the server has closed
             except self._psycopg.Error as exc:  # not transient: said once, no traceback
                 raise BackendError(
                     f"PostgreSQL at {self.where} refused a query of the index {self.schema!r} "
