@@ -610,6 +610,12 @@ def _fitting(
     return fitting, None if fitting else str(reasons[0])
 
 
+def _named(question: str) -> set[str]:
+    """The question's names, by stem: capitalised words past the first ('Nvidia')."""
+    words = re.findall(r"[\w'’-]+", question)[1:]
+    return {stem(w.lower().removesuffix("'s").removesuffix("’s")) for w in words if w[:1].isupper()}
+
+
 def _figure_problem(
     phrase: Phrase | None, cand: Candidate, question: str, citations: Sequence[Citation]
 ) -> str | None:
@@ -646,9 +652,16 @@ def _answer_typed(
     if kind == "quantity":
         # the first of the fitting sentences whose figure is of the kind asked
         why_not = None
-        for cand in [c for i, c in enumerate([*typed, *fitting]) if c not in typed[:i]]:
+        order = [c for i, c in enumerate([*typed, *fitting]) if c not in typed[:i]]
+        # a later sentence stands in only if it names what the first names of the question
+        first = content_terms(_context(order[0], result.citations))
+        named = {n for n in _named(query) if any(t.startswith(n) for t in first)}
+        for cand in order:
             phrase = typed_phrase(cand.text, query, kind, content_terms(query))  # type: ignore[arg-type]
             why = _figure_problem(phrase, cand, question, result.citations)
+            here = content_terms(_context(cand, result.citations))
+            if why is None and not all(any(t.startswith(n) for t in here) for n in named):
+                why = "a sentence with a figure of that kind is about something else"
             if why is None:
                 chosen = cand
                 break
