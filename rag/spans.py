@@ -119,6 +119,12 @@ _NEGATION = re.compile(
 )
 
 
+def _glued(sentence: str, start: int) -> bool:
+    """A number glued to a name or code is part of it, no figure: 'H20', 'A100', 'COVID-19'
+    ('US$5' is money: the currency sign starts the match)."""
+    return sentence[start : start + 1] in "0123456789-+−" and sentence[start - 1 : start].isalpha()
+
+
 @dataclass(frozen=True)
 class Phrase:
     text: str
@@ -132,7 +138,7 @@ def quantities(sentence: str) -> list[Phrase]:
     out: list[Phrase] = []
     for m in QUANTITY.finditer(sentence):
         text = m.group().strip(" ,;")
-        if not text or not _HAS_DIGIT_OR_WORD.search(text):
+        if not text or not _HAS_DIGIT_OR_WORD.search(text) or _glued(sentence, m.start()):
             continue
         out.append(Phrase(text, m.start(), m.start() + len(text)))
     return out

@@ -239,3 +239,20 @@ def test_a_model_span_that_restates_the_question_is_not_an_answer():
     assert _span_problem("Curie moved to Paris", sentence, question) is not None
     assert _span_problem("physics", sentence, question) is None
     assert _span_problem("Paris", sentence, "Where did Curie move in 1891?") is None
+
+
+def test_another_sentence_stands_in_for_a_figure_only_if_it_names_the_same_thing():
+    from rag.answer import _named
+
+    assert _named("What percentage is shown next to Nvidia's ticker?") == {"nvidia"}
+    assert _named("How long is Estonia's border with Russia?") == {"estonia", "russia"}
+
+
+def test_a_figure_next_to_the_named_ticker_is_not_taken_from_another_sentence(retriever):
+    # the sentence naming Nvidia gives its ticker's move; a later sentence's percentage (about
+    # Alibaba) must not stand in for it
+    question = "What percentage is shown next to Nvidia's ticker?"
+    answer, _ = ask(retriever, ["-0.23%"], question=question)
+    assert not answer.abstained
+    assert "Nvidia" in answer.evidence
+    assert "0.23%" in answer.text

@@ -39,6 +39,18 @@ def test_figures_keep_their_unit_currency_and_qualifier():
         "267 kilometers", "between 200,000 and 300,000 tonnes"]  # fmt: skip
 
 
+
+def test_a_number_glued_to_a_name_or_code_is_no_figure():
+    def figures(text):
+        return [p.text for p in quantities(text)]
+
+    assert figures("Nvidia (NVDA -0.23%) may ship its H20 chips again") == ["-0.23%"]
+    assert figures("COVID-19 killed 5 million people") == ["5 million people"]
+    assert figures("The A100 costs $10,000; Hong Kong raised US$5 billion") == [
+        "$10,000",
+        "US$5 billion",
+    ]
+
 def test_dates_names_causes_and_negation():
     assert [p.text for p in dates("Established on 24 February 1918, in 1883–84 and in the 16th "
                                   "century; late on Monday it said")] == [
