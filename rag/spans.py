@@ -159,19 +159,24 @@ def names(sentence: str, skip: set[str]) -> list[Phrase]:
         titles = list(re.finditer(rf"\b(?:{_TITLE})\s", text))
         if titles and titles[-1].end() < len(text):
             text, start = text[titles[-1].end() :], start + titles[-1].end()
+        lead = re.match(r"([A-Z][a-z]*)\s", text)
+        if lead and lead.group(1).lower() in _FUNCTION_WORDS - {"the", "a", "an"}:
+            text, start = text[lead.end() :], start + lead.end()  # 'After Prussia' -> 'Prussia'
         words = [w for w in re.findall(r"[\w'’-]+", text.lower()) if w not in _PARTICLE_SET]
         if not words or any(w in skip for w in words) or _NOT_PERSON.search(text):
             continue
         if start == 0 and " " not in text:
             continue  # a capitalised first word ('Starting', 'One') is no name
-        if re.match(r"[A-Z][a-z]+(?:an|ese|ish|ic|i)$", text):
-            continue  # a nationality, as in: Pakistani economist Mahbub ul Haq
+        if re.match(r"[A-Z][a-z]+(?:an|ese|ish|ic|i|ern)$", text):
+            continue  # a nationality or a quarter: Pakistani economist, the Eastern world
         if m.start() == 0 and " " not in text and text.lower() in _FUNCTION_WORDS:
             continue
         if re.fullmatch(_TITLE, text):
             continue  # a title alone ('Chancellor') names no one
-        if " " not in text and _PLACE_BEFORE.search(sentence[:start]):
-            continue  # 'in Brasília', 'in the Philippines': a place, not a person
+        if " " not in text and (
+            _PLACE_BEFORE.search(sentence[:start]) or _IN_CITY_BEFORE.search(sentence[:start])
+        ):
+            continue  # 'in Brasília', 'in the Philippines', 'in Brasília, Brazil': a place
         out.append(Phrase(text, start, start + len(text)))
     return out
 
@@ -193,6 +198,7 @@ _NOT_PERSON = re.compile(
     r"German|Spanish|Japanese|Russian|American|British)\b"
 )
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|across|throughout|into)\s(?:the\s)?$", re.I)
+_IN_CITY_BEFORE = re.compile(r"\b(?i:in|at|from|near)\s[A-Z][\w'’.-]+,\s$")
 _PARTICLE_SET = set(_PARTICLE.strip("(?:)").split("|"))
 _FUNCTION_WORDS = {
     "the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "this", "that", "these",

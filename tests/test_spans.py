@@ -39,7 +39,6 @@ def test_figures_keep_their_unit_currency_and_qualifier():
         "267 kilometers", "between 200,000 and 300,000 tonnes"]  # fmt: skip
 
 
-
 def test_a_number_glued_to_a_name_or_code_is_no_figure():
     def figures(text):
         return [p.text for p in quantities(text)]
@@ -50,6 +49,7 @@ def test_a_number_glued_to_a_name_or_code_is_no_figure():
         "$10,000",
         "US$5 billion",
     ]
+
 
 def test_dates_names_causes_and_negation():
     assert [p.text for p in dates("Established on 24 February 1918, in 1883–84 and in the 16th "
@@ -109,3 +109,16 @@ def test_verbs_of_a_price_moving_meet_as_one_term():
     assert content_terms("Why did the shares rise?") & content_terms("Shares rallied 8.1%.")
     assert content_terms("Why did it fall?") & content_terms("The stock tumbled.")
     assert not content_terms("Why did it fall?") & content_terms("The stock soared.")
+
+
+def test_a_name_run_is_not_led_by_a_preposition_nor_is_a_place_or_quarter_a_person():
+    def people(text):
+        return [p.text for p in names(text, set())]
+
+    assert people("After Prussia unified the states, Otto von Bismarck objected.") == [
+        "Prussia",
+        "Otto von Bismarck",
+    ]
+    assert people("The New York Times ran it.") == ["The New York Times"]
+    assert people("It was launched in Brasília, Brazil, by Kevin Watkins.") == ["Kevin Watkins"]
+    assert people("between the Eastern and Western worlds") == []
