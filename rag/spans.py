@@ -107,10 +107,16 @@ _PARTICLE = r"(?:ben|bin|ibn|de|da|del|della|di|van|von|der|den|la|le|al|el|ul|y
 _CAP = r"(?:[A-Z][\w'’.-]*[\w]|[A-Z]\.|[IVX]+\b)"
 NAME = re.compile(rf"{_CAP}(?:\s(?:{_PARTICLE}\s)?{_CAP})*")
 
+# Words that always give a cause, and words that may ('after', a bare 'to'): a sentence's
+# cause clause is the first of the first kind, else the first of the second.
 _CAUSE = re.compile(
-    r"\b(?:because(?: of)?|due to|owing to|thanks to|as a result of|in an attempt to|"
-    r"in order to|so as to|so that|after|amid|following|for reasons of|since|"
-    r"(?<=\w )to (?=[a-z]+ )|as (?=[a-z]+ (?:was|were|is|are|had|has)\b))",
+    r"\b(?:[Bb]ecause(?: of)?|[Dd]ue to|[Oo]wing to|[Tt]hanks to|[Aa]s a result of|"
+    r"in an attempt to|in order to|so as to|so that|for reasons of)\b"
+)
+_MAYBE_CAUSE = re.compile(
+    r"\b(?:after|amid|following|since|"
+    r"(?<=\w )to (?!(?:the|a|an|this|that|these|those|his|her|its|their|our|all|some)\b)"
+    r"(?=[a-z]+ )|as (?=[a-z]+ (?:was|were|is|are|had|has)\b))",
 )
 _NEGATION = re.compile(
     r"\b(?:not|no|never|none|neither|nor|without|cannot|failed to|rejected|denied|"
@@ -210,12 +216,14 @@ _FUNCTION_WORDS = {
 
 def reason(sentence: str) -> Phrase | None:
     """The cause clause of a sentence ('due to its support for Hezbollah'), if it has one."""
-    m = _CAUSE.search(sentence)
+    m = _CAUSE.search(sentence) or _MAYBE_CAUSE.search(sentence)
     if not m:
         return None
     tail = sentence[m.start() :]
     end = len(tail)
-    for stop in re.finditer(r"[;:]|,\s(?:and|but|while|which|who)\b|\.\s|\.$", tail):
+    # 'Because X, Y': a cause that opens the sentence ends at its first comma
+    stops = r"[;:,]" if m.start() == 0 else r"[;:]|,\s(?:and|but|while|which|who)\b"
+    for stop in re.finditer(rf"{stops}|\.\s|\.$", tail):
         end = stop.start()
         break
     text = tail[:end].strip(" ,.")

@@ -122,3 +122,20 @@ def test_a_name_run_is_not_led_by_a_preposition_nor_is_a_place_or_quarter_a_pers
     assert people("The New York Times ran it.") == ["The New York Times"]
     assert people("It was launched in Brasília, Brazil, by Kevin Watkins.") == ["Kevin Watkins"]
     assert people("between the Eastern and Western worlds") == []
+
+
+def test_a_cause_that_opens_the_sentence_ends_at_its_comma():
+    sentence = "Because its methane is like that of Uranus, some constituent is thought to add."
+    found = reason(sentence)
+    assert found is not None and found.text == "Because its methane is like that of Uranus"
+    found = reason("Shares fell because of weak sales, and the CEO resigned.")
+    assert found is not None and found.text == "because of weak sales"
+
+
+def test_to_before_a_determiner_is_no_purpose():
+    found = reason("The protest to the event ended when he pulled out in order to avoid a row.")
+    assert found is not None and found.text == "in order to avoid a row"
+    found = reason("He had agreed to open the relay but pulled out in an attempt to avoid a row.")
+    assert found is not None and found.text == "in an attempt to avoid a row"
+    found = reason("They bought conglomerates to emulate its success.")
+    assert found is not None and found.text == "to emulate its success"
