@@ -411,7 +411,10 @@ def _with_count_noun(phrase: Phrase, sentence: str, question: str) -> str:
     return " ".join([phrase.text, *words])
 
 
-_NOT_COUNTED = {"according", "per", "each", "a", "an", "of", "to", "from", "since", "ago"}
+_NOT_COUNTED = {
+    "according", "per", "each", "a", "an", "of", "to", "from", "since", "ago",
+    "now", "then", "still", "already", "also", "later", "again", "together", "so", "far",
+}  # fmt: skip
 _NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred"
 
 
@@ -475,7 +478,10 @@ def answer_question(
     if kind == "summary":
         _answer_summary(result, ranked)
     elif kind == "yesno":
-        _answer_yes_no(result, best, question)
+        why_not = _answer_yes_no(result, fitting, question)
+        if why_not:
+            result.flags.append(why_not)
+            return _done(result, started, retrieved)
     elif kind in ("quantity", "date", "person", "reason"):
         why_not = _answer_typed(result, ranked, fitting, weights, ask)
         if why_not:
@@ -642,10 +648,15 @@ def _answer_typed(
     or None."""
     query, question, kind = result.query, result.question, result.kind
     # a sentence of the asked kind may stand in for the best, if it passes the same check
+    # and itself says some of the question (not only the sentence before it)
     typed = [
         c
         for c in ranked[:3]
-        if c.typed and (c in fitting or _unanswered(query, weights, c, result.citations) is None)
+        if c.typed
+        and (
+            c in fitting
+            or (c.lexical > 0 and _unanswered(query, weights, c, result.citations) is None)
+        )
     ]
     chosen = typed[0] if typed else fitting[0]
     phrase = typed_phrase(chosen.text, query, kind, content_terms(query))  # type: ignore[arg-type]
@@ -803,6 +814,8 @@ def fits(figure: str, question: str) -> bool:
     if _CHANGE_Q.search(question) and not _CHANGE.search(figure):
         return False  # 'how much did advertising grow?' is not answered by '152 magazines'
     if re.search(r"\bhow many\b", question, re.I) and not _MONEY_WORDS_Q.search(question):
+        if re.fullmatch(r"[-+]?[\d,]*\.\d+", figure.strip()):
+            return False  # a count is whole: 37.8 (an average age) counts no students
         return "%" not in figure and not _MONEY.search(figure)  # 40 jets, not $3.6 billion
     return True
 
@@ -838,11 +851,20 @@ def _answer_summary(result: Answer, ranked: list[Candidate]) -> None:
     result.abstained = False
 
 
-def _answer_yes_no(result: Answer, best: Candidate, question: str) -> None:
-    """Yes or No from the sentence that answers: No when it negates what is asked (and the
-    question itself does not)."""
+# A yes or a no is read from one sentence: it must itself say at least this share of the
+# question (by term weight), not leave the rest to the sentence before it.
+YESNO_SUPPORT = 0.5
+
+
+def _answer_yes_no(result: Answer, fitting: list[Candidate], question: str) -> str | None:
+    """Yes or No from the best sentence that says most of what is asked: No when it negates
+    it (and the question itself does not). Why it cannot answer, or None."""
+    best = next((c for c in fitting if c.lexical >= YESNO_SUPPORT), None)
+    if best is None:
+        return "no sentence says enough of the question to read a yes or a no from it"
     says_no = negated(best.text) != negated(question)
     _set(result, "No" if says_no else "Yes", best, "span")
+    return None
 
 
 def _ask_model(

@@ -256,3 +256,31 @@ def test_a_figure_next_to_the_named_ticker_is_not_taken_from_another_sentence(re
     assert not answer.abstained
     assert "Nvidia" in answer.evidence
     assert "0.23%" in answer.text
+
+
+def test_a_count_is_whole_and_takes_no_adverb_for_its_noun():
+    from rag.answer import _with_count_noun, fits
+    from rag.spans import quantities
+
+    question = "How many students attend Newcastle University?"
+    assert not fits("37.8", question) and fits("21,000", question)
+    sentence = "It will replace the three now retired carriers at a cost of two torpedo bombers."
+    three, two = quantities(sentence)
+    assert _with_count_noun(three, sentence, "What will it replace?") == "three"
+    assert _with_count_noun(two, sentence, "What did it cost?") == "two torpedo bombers"
+
+
+def test_yes_or_no_is_read_only_from_a_sentence_that_says_what_is_asked():
+    from rag.answer import Candidate, _answer_yes_no
+
+    question = "Was thalidomide ever approved in the USA?"
+    said = Candidate(
+        1, "Over 20,000 Americans received thalidomide in a study.", 0, 0, lexical=0.33
+    )
+    result = Answer(question=question, query=question, text=ABSTAIN, abstained=True,
+                    method="abstain", kind="yesno", citations=[], model="none")  # fmt: skip
+    assert "yes or a no" in (_answer_yes_no(result, [said], question) or "")
+    assert result.abstained and result.text == ABSTAIN
+    never = Candidate(2, "Thalidomide was never approved in the USA.", 0, 1, lexical=0.9)
+    assert _answer_yes_no(result, [said, never], question) is None
+    assert result.text == "No [2]" and result.evidence == never.text
