@@ -188,8 +188,14 @@ class PgCatalog:
                 self.pool.close()
             if hasattr(self, "_locks"):
                 self._locks.close()
+            why = _first_line(exc, url)
+            if _REFUSED_LOGIN.search(why):
+                raise BackendError(
+                    f"PostgreSQL at {self.where} refused the login ({why}): check the user, "
+                    "password and database name in RAG_DATABASE_URL"
+                ) from None
             raise BackendError(
-                f"cannot reach PostgreSQL at {self.where} ({_first_line(exc, url)}): start "
+                f"cannot reach PostgreSQL at {self.where} ({why}): start "
                 "it, or unset RAG_DATABASE_URL to keep the index in the data dir"
             ) from None
         self._claimed: set[str] = set()
@@ -804,6 +810,13 @@ def _parse_tsvector(text: str) -> dict[str, list[int]]:
         where = match.group(2) or ""
         found[term] = [int(re.sub(r"[A-D]$", "", p)) for p in where.split(",") if p]
     return found
+
+
+# What the server says when it is up but will not let this user in.
+_REFUSED_LOGIN = re.compile(
+    r"password authentication failed|role \S+ does not exist|database \S+ does not exist|"
+    r"no pg_hba\.conf entry|permission denied for database"
+)
 
 
 def _first_line(exc: BaseException, url: str) -> str:

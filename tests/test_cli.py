@@ -40,9 +40,9 @@ def test_ingest_json_report_and_exit_codes(capsys, tmp_path, seeds):
     assert len([line for line in err.splitlines() if line.startswith("error:")]) == 1
 
     code, out, err = run(capsys, "ingest", str(tmp_path / "bad"), str(seeds), "--json")
-    assert code == 0  # good files in the same batch were ingested
+    assert code == 1  # one file failed: the exit code says so ...
     report = json.loads(out)
-    assert (report["new"], report["failed"]) == (2, 1)
+    assert (report["new"], report["failed"]) == (2, 1)  # ... and the good ones were ingested
 
     code, _, err = run(capsys, "ingest", "missing-folder")
     assert code == 1 and "no such file or folder" in err

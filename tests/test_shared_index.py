@@ -313,6 +313,11 @@ def test_schema_versions_locks_and_redacted_secrets(
     assert code == 1 and "wrong-pw" not in out + err
     assert "cannot reach PostgreSQL at postgresql://rag:***@127.0.0.1:1/rag" in err
     assert len(err.strip().splitlines()) == 1
+    # a server that is up but refuses the login says so, and what to check
+    monkeypatch.setenv("RAG_DATABASE_URL", postgres_server.replace("s3cret-pw", "wrong-pw"))
+    code, out, err = run(capsys, "stats")
+    assert code == 1 and "wrong-pw" not in out + err and len(err.strip().splitlines()) == 1
+    assert "refused the login" in err and "check the user, password" in err
     monkeypatch.delenv("RAG_CHROMA_URL")
     monkeypatch.setenv("RAG_DATABASE_URL", postgres_server)
     code, _, err = run(capsys, "stats")
