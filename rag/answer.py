@@ -299,10 +299,24 @@ def typed_phrase(sentence: str, question: str, kind: Kind, asked: set[str]) -> P
         return _nearest(found, sentence, asked, prefer=lambda p: bool(re.search(r"\d", p.text)))
     if kind == "person":
         found = names(sentence, skip=asked | _words(question))
+        if not _EXAMPLES_Q.search(question):
+            # 'Haq formed a group including Paul Streeten, ...': the examples are not the doer
+            found = [p for p in found if not _in_examples(sentence, p)] or found
         return _nearest(found, sentence, asked, prefer=lambda p: " " in p.text)
     if kind == "reason":
         return reason(sentence)
     return None
+
+
+_EXAMPLES_Q = re.compile(r"\b(?:includ\w*|members?|among|such as|examples?)\b", re.I)
+_EXAMPLES = re.compile(r"\b(?:including|such as|among them|notably)\s")
+_LISTED = re.compile(r"(?:[A-Z][\w'’.-]*(?:\s(?:[a-z]{1,3}\s)?[A-Z][\w'’.-]*)*,?\s(?:and\s)?)*")
+
+
+def _in_examples(sentence: str, p: Phrase) -> bool:
+    """The name is one of a list that 'including' or 'such as' opens."""
+    opened = list(_EXAMPLES.finditer(sentence[: p.start]))
+    return bool(opened) and _LISTED.fullmatch(sentence[opened[-1].end() : p.start]) is not None
 
 
 _YEARS = re.compile(r"\b(?:1[5-9]|20)\d\d\b")

@@ -284,3 +284,19 @@ def test_yes_or_no_is_read_only_from_a_sentence_that_says_what_is_asked():
     never = Candidate(2, "Thalidomide was never approved in the USA.", 0, 1, lexical=0.9)
     assert _answer_yes_no(result, [said, never], question) is None
     assert result.text == "No [2]" and result.evidence == never.text
+
+
+def test_the_names_a_sentence_gives_as_examples_are_not_the_doer():
+    from rag.answer import typed_phrase
+    from rag.text import content_terms
+
+    sentence = (
+        "To produce the reports, Mahbub ul Haq formed a group of economists including "
+        "Paul Streeten, Frances Stewart and Meghnad Desai."
+    )
+    for question, name in (
+        ("Who launched the reports?", "Mahbub ul Haq"),
+        ("Which economists were among the group?", "Paul Streeten"),
+    ):
+        phrase = typed_phrase(sentence, question, "person", content_terms(question))
+        assert phrase is not None and phrase.text == name
