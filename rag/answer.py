@@ -36,6 +36,7 @@ from rag.spans import (
     Kind,
     Phrase,
     dates,
+    in_brackets,
     names,
     negated,
     quantities,
@@ -281,7 +282,7 @@ def typed_phrase(sentence: str, question: str, kind: Kind, asked: set[str]) -> P
         if not _asks_year(question):
             found = [p for p in found if not _YEAR_ONLY.match(p.text)]
         # a figure in brackets is a quote box or an aside: '(BABA -1.71%) rallied 8.1%'
-        found = [p for p in found if not _in_brackets(sentence, p)] or found
+        found = [p for p in found if not in_brackets(sentence, p.start)] or found
         return _nearest(
             found,
             sentence,
@@ -293,7 +294,7 @@ def typed_phrase(sentence: str, question: str, kind: Kind, asked: set[str]) -> P
     if kind == "date":
         found = [p for p in dates(sentence) if not _in_question(p.text, question)]
         if not re.search(r"\b(?:live|lived|life|born|die|died|death)\b", question, re.I):
-            found = [p for p in found if not _in_brackets(sentence, p)] or found
+            found = [p for p in found if not in_brackets(sentence, p.start)] or found
         if not re.search(r"\bcentury\b", question, re.I):
             found = [p for p in found if "century" not in p.text] or found
         return _nearest(found, sentence, asked, prefer=lambda p: bool(re.search(r"\d", p.text)))
@@ -341,12 +342,6 @@ def _with_next_word(sentence: str, p: Phrase) -> str:
     """The figure and the word after it ('290 kilometres', 'ten years'): what it counts."""
     after = re.match(r"\s*[\w-]+", sentence[p.end :])
     return p.text + (after.group() if after else "")
-
-
-def _in_brackets(sentence: str, p: Phrase) -> bool:
-    """Inside an open bracket: '(1235–1280)', '(BABA -1.71%)'."""
-    before = sentence[: p.start]
-    return before.rfind("(") > before.rfind(")")
 
 
 _UNITFUL = re.compile(r"[%$€£¥]|\d\s?[a-zA-Z]|\b(?:of the|percent|million|billion)\b")
@@ -631,9 +626,13 @@ def _fitting(
 
 
 def _named(question: str) -> set[str]:
-    """The question's names, by stem: capitalised words past the first ('Nvidia')."""
-    words = re.findall(r"[\w'’-]+", question)[1:]
-    return {stem(w.lower().removesuffix("'s").removesuffix("’s")) for w in words if w[:1].isupper()}
+    """The question's names, by stem ('Nvidia'): the named part of specific_terms."""
+    return {stem(word.lower()) for i, word in _question_words(question) if _is_name(i, word)}
+
+
+def _names_all(named: set[str], terms: set[str]) -> bool:
+    """Every name (a stem) starts one of the terms."""
+    return all(any(t.startswith(n) for t in terms) for n in named)
 
 
 def _figure_problem(
@@ -680,12 +679,14 @@ def _answer_typed(
         order = [c for i, c in enumerate([*typed, *fitting]) if c not in typed[:i]]
         # a later sentence stands in only if it names what the first names of the question
         first = content_terms(_context(order[0], result.citations))
-        named = {n for n in _named(query) if any(t.startswith(n) for t in first)}
+        named = {n for n in _named(query) if _names_all({n}, first)}
+        asked = content_terms(query)
         for cand in order:
-            phrase = typed_phrase(cand.text, query, kind, content_terms(query))  # type: ignore[arg-type]
+            phrase = typed_phrase(cand.text, query, kind, asked)  # type: ignore[arg-type]
             why = _figure_problem(phrase, cand, question, result.citations)
-            here = content_terms(_context(cand, result.citations))
-            if why is None and not all(any(t.startswith(n) for t in here) for n in named):
+            if why is None and not _names_all(
+                named, content_terms(_context(cand, result.citations))
+            ):
                 why = "a sentence with a figure of that kind is about something else"
             if why is None:
                 chosen = cand
@@ -748,16 +749,29 @@ def specific_terms(question: str) -> set[str]:
     mean the articles do not say; 'Kimi', 'Newcastle', 'revenue' or 'parameters' does."""
     enc = get_encoding()
     out = set()
-    for i, m in enumerate(re.finditer(r"[\w'’-]+", question)):
-        word = m.group().removesuffix("'s").removesuffix("’s")
+    for i, word in _question_words(question):
         lower = word.lower()
-        if lower in QUESTION_WORDS or lower in STOPWORDS:
-            continue
-        named = (i > 0 and word[:1].isupper()) or any(c.isupper() for c in word[1:])
         rare = len(lower) >= SPECIFIC_LEN or len(enc.encode_ordinary(" " + lower)) > 1
-        if named or rare or any(c.isdigit() for c in word):
+        if _is_name(i, word) or rare or any(c.isdigit() for c in word):
             out.add(stem(lower))
     return out
+
+
+def _question_words(question: str) -> list[tuple[int, str]]:
+    """(position, word without its "'s") of the question's words past question words and
+    stopwords."""
+    words = (
+        m.group().removesuffix("'s").removesuffix("’s") for m in re.finditer(r"[\w'’-]+", question)
+    )
+    return [(i, w) for i, w in enumerate(words) if w.lower() not in _NOT_SPECIFIC]
+
+
+_NOT_SPECIFIC = QUESTION_WORDS | STOPWORDS
+
+
+def _is_name(i: int, word: str) -> bool:
+    """Capitalised past the question's first word, or in mixed case anywhere ('iPhone')."""
+    return (i > 0 and word[:1].isupper()) or any(c.isupper() for c in word[1:])
 
 
 def _context(cand: Candidate, citations: Sequence[Citation]) -> str:

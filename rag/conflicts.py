@@ -26,7 +26,7 @@ from typing import Protocol
 
 from rag.lexical import STOPWORDS
 from rag.numbers import NUMBER, canonical
-from rag.spans import unit_of
+from rag.spans import glued, in_brackets, unit_of
 from rag.text import content_terms, split_sentences
 from rag.when import WEEKDAYS, weekdays_in
 
@@ -102,9 +102,9 @@ def figures(sentence: str) -> tuple[Figure, ...]:
             continue
         if _DAY_OF_MONTH.search(sentence[: m.start()]) or _MONTH_AFTER.match(sentence[m.end() :]):
             continue  # 'July 16', '16 July': a date, not a figure
-        if _in_brackets(sentence, m.start()):
+        if in_brackets(sentence, m.start()):
             continue  # an aside: the quote in '(BABA -1.71%)' is not what the sentence says
-        if re.search(r"[A-Za-z]-$", sentence[: m.start()]):
+        if glued(sentence, m.start()):
             continue  # part of a name or code: 'ZEBRA-7731', 'F-35'
         counted = not unit[0] and not unit[2]  # no currency, no %: what does it count?
         after = re.match(
@@ -143,11 +143,6 @@ def _subject(sentence: str, start: int, end: int) -> str:
         return before[-1]
     after = names(sentence[end:], end)
     return after[0] if after else ""
-
-
-def _in_brackets(sentence: str, at: int) -> bool:
-    before = sentence[:at]
-    return before.rfind("(") > before.rfind(")")
 
 
 def _context(sentence: str, m: re.Match[str]) -> frozenset[str]:

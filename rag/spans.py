@@ -125,10 +125,19 @@ _NEGATION = re.compile(
 )
 
 
-def _glued(sentence: str, start: int) -> bool:
-    """A number glued to a name or code is part of it, no figure: 'H20', 'A100', 'COVID-19'
-    ('US$5' is money: the currency sign starts the match)."""
-    return sentence[start : start + 1] in "0123456789-+−" and sentence[start - 1 : start].isalpha()
+def glued(sentence: str, at: int) -> bool:
+    """The number starting at `at` is part of a name or code, no figure: 'H20', 'A100',
+    'COVID-19', 'ZEBRA-7731' ('US$5' is money: the currency sign starts the match)."""
+    return sentence[at : at + 1] in "0123456789-+−" and bool(_CODE_BEFORE.search(sentence[:at]))
+
+
+_CODE_BEFORE = re.compile(r"[A-Za-z]-?$")
+
+
+def in_brackets(sentence: str, at: int) -> bool:
+    """Inside an open bracket: '(1235–1280)', '(BABA -1.71%)'."""
+    before = sentence[:at]
+    return before.rfind("(") > before.rfind(")")
 
 
 @dataclass(frozen=True)
@@ -144,7 +153,7 @@ def quantities(sentence: str) -> list[Phrase]:
     out: list[Phrase] = []
     for m in QUANTITY.finditer(sentence):
         text = m.group().strip(" ,;")
-        if not text or not _HAS_DIGIT_OR_WORD.search(text) or _glued(sentence, m.start()):
+        if not text or not _HAS_DIGIT_OR_WORD.search(text) or glued(sentence, m.start()):
             continue
         out.append(Phrase(text, m.start(), m.start() + len(text)))
     return out
@@ -179,9 +188,7 @@ def names(sentence: str, skip: set[str]) -> list[Phrase]:
             continue
         if re.fullmatch(_TITLE, text):
             continue  # a title alone ('Chancellor') names no one
-        if " " not in text and (
-            _PLACE_BEFORE.search(sentence[:start]) or _IN_CITY_BEFORE.search(sentence[:start])
-        ):
+        if " " not in text and _PLACE_BEFORE.search(sentence[:start]):
             continue  # 'in Brasília', 'in the Philippines', 'in Brasília, Brazil': a place
         out.append(Phrase(text, start, start + len(text)))
     return out
@@ -203,8 +210,11 @@ _NOT_PERSON = re.compile(
     r"Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mongol|Chinese|English|French|"
     r"German|Spanish|Japanese|Russian|American|British)\b"
 )
-_PLACE_BEFORE = re.compile(r"\b(?:in|at|from|near|across|throughout|into)\s(?:the\s)?$", re.I)
-_IN_CITY_BEFORE = re.compile(r"\b(?i:in|at|from|near)\s[A-Z][\w'’.-]+,\s$")
+# 'in the ', and 'in Brasília, ' (the country after its city)
+_PLACE_BEFORE = re.compile(
+    r"\b(?i:in|at|from|near|across|throughout|into)\s(?i:the\s)?$"
+    r"|\b(?i:in|at|from|near)\s[A-Z][\w'’.-]+,\s$"
+)
 _PARTICLE_SET = set(_PARTICLE.strip("(?:)").split("|"))
 _FUNCTION_WORDS = {
     "the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "this", "that", "these",
