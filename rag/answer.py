@@ -43,6 +43,7 @@ from rag.spans import (
     question_kind,
     reason,
     unit_mismatches,
+    whole_name,
 )
 from rag.store import Store
 from rag.text import MARKER, QUESTION_WORDS, content_terms, initials, split_sentences, stem
@@ -248,7 +249,10 @@ def _counted(question: str) -> set[str]:
     return {stem(w) for w in words if w not in STOPWORDS and w not in QUESTION_WORDS}
 
 
-_LOOSE_COUNTED = {"times", "more", "other", "people", "of", "different", "new", "total"}
+_LOOSE_COUNTED = {
+    "times", "more", "other", "people", "of", "different", "new", "total", "main", "major",
+    "kinds", "types", "sorts", "forms", "categories", "basic", "key", "distinct",
+}  # fmt: skip
 
 
 def _is_title(sentence: str, citation: Citation) -> bool:
@@ -303,7 +307,8 @@ def typed_phrase(sentence: str, question: str, kind: Kind, asked: set[str]) -> P
         if not _EXAMPLES_Q.search(question):
             # 'Haq formed a group including Paul Streeten, ...': the examples are not the doer
             found = [p for p in found if not _in_examples(sentence, p)] or found
-        return _nearest(found, sentence, asked, prefer=lambda p: " " in p.text)
+        chosen = _nearest(found, sentence, asked, prefer=lambda p: " " in p.text)
+        return whole_name(chosen, sentence) if chosen else None
     if kind == "reason":
         return reason(sentence)
     return None
@@ -700,9 +705,31 @@ def _answer_typed(
             text = _with_count_noun(phrase, chosen.text, question)
         _set(result, text, chosen, "span")
     elif kind == "reason":
-        _set(result, chosen.text, chosen, "extractive")
+        said_next = _cause_said_next(chosen, ranked, query)
+        if said_next is not None:
+            cause = reason(said_next.text)
+            assert cause is not None
+            _set(result, cause.text, said_next, "span")
+        else:
+            _set(result, chosen.text, chosen, "extractive")
     else:
         ask(chosen)
+    return None
+
+
+CAUSE_WITHIN = 3  # sentences after the answering one where its cause may be given
+
+
+def _cause_said_next(chosen: Candidate, ranked: list[Candidate], query: str) -> Candidate | None:
+    """A sentence just after the answering one, about the same names, that gives a cause:
+    'Alibaba rallied 8.1% on Tuesday. [...] Alibaba rose today after Nvidia said ...'."""
+    named = {n for n in _named(query) if not re.fullmatch(_WHEN_WORDS, n, re.I)}  # 'today'
+    after = sorted(
+        (c for c in ranked if c.n == chosen.n and c.start > chosen.start), key=lambda c: c.start
+    )[:CAUSE_WITHIN]
+    for cand in after:
+        if reason(cand.text) is not None and _names_all(named, content_terms(cand.text)):
+            return cand
     return None
 
 
@@ -749,8 +776,13 @@ def specific_terms(question: str) -> set[str]:
     mean the articles do not say; 'Kimi', 'Newcastle', 'revenue' or 'parameters' does."""
     enc = get_encoding()
     out = set()
+    # 'Which organization ...': the noun after which/what is what the answer is, not a word
+    # the answering sentence must hold ('Transparency International has identified ...')
+    answer_noun = re.match(r"\s*which\s+([a-z]+)\b(?<!ed)", question, re.I)
     for i, word in _question_words(question):
         lower = word.lower()
+        if answer_noun and lower == answer_noun.group(1).lower():
+            continue
         rare = len(lower) >= SPECIFIC_LEN or len(enc.encode_ordinary(" " + lower)) > 1
         if _is_name(i, word) or rare or any(c.isdigit() for c in word):
             out.add(stem(lower))
@@ -923,6 +955,11 @@ def _ask_model(
     reply = MARKER.sub("", result.model_text).strip().strip("\"'“”‘’").rstrip(".,;").strip()
     problem = _span_problem(reply, cand.text, question)
     if problem is None:
+        at = cand.text.find(reply)
+        if at >= 0 and reply[:1].isupper():  # 'Rousseau' -> 'Jean-Jacques Rousseau'
+            whole = whole_name(Phrase(reply, at, at + len(reply)), cand.text).text
+            if not _words(whole.replace(reply, " ")) & _words(question):  # not 'Kimi K2 AI'
+                reply = whole
         _set(result, reply, cand, "model")
         return
     result.flags.append(f"model reply not used: {problem}")

@@ -48,12 +48,25 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
 
 
 def question_kind(question: str) -> Kind:
-    """The kind of answer a question asks for (leading 'and', 'so' of follow-ups ignored)."""
+    """The kind of answer a question asks for (leading 'and', 'so' of follow-ups ignored). A
+    question that opens with a phrase of time or place ('In the early 1900s, were ...',
+    'In what share of ...') is read from where it asks."""
     text = re.sub(r"^\s*(?:and|but|so|also|ok(?:ay)?|then)[, ]+", "", question.strip(), flags=re.I)
-    for kind, pattern in _KINDS:
-        if pattern.search(text):
-            return kind
+    opened = _OPENING.sub("", text, count=1)
+    for candidate in (text, opened) if opened != text else (text,):
+        for kind, pattern in _KINDS:
+            if pattern.search(candidate):
+                return kind
     return "other"
+
+
+# 'Around the year 2000, ', 'In the early 1900s, ', or a leading preposition ('In what share')
+_OPENING = re.compile(
+    r"^(?:(?:in|on|at|around|during|after|before|since|by|for|from|under|with|according to|"
+    r"as of|back in|over)\b[^,?]{1,60},\s*|"
+    r"(?:in|on|at|for|to|from|by|with|of)\s+(?=(?:what|which)\b))",
+    re.I,
+)
 
 
 # --- numbers with their unit ---------------------------------------------------------------
@@ -93,11 +106,14 @@ _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 )
+_ERA = r"(?:BCE|BC|AD|CE|B\.C\.E|B\.C|A\.D|C\.E)(?![\w])"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 DATE = re.compile(
     rf"\b(?:\d{{1,2}} {_MONTH},? \d{{4}}|{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|"
     rf"{_MONTH} \d{{4}}|(?:early |late |mid-?)?{_MONTH}(?: \d{{1,2}}(?:st|nd|rd|th)?)?|"
     rf"(?:the )?(?:early |late |mid-?)?\d{{1,2}}(?:st|nd|rd|th) century|"
+    rf"(?:from )?\d{{3,4}}\s?(?:to|[–-])\s?\d{{3,4}}\s?{_ERA}|"
+    rf"(?:c\. |ca\. |circa |around |about )?\d{{1,3}}(?:,?\d{{3}})?\s?{_ERA}|"
     rf"(?:the )?\d{{4}}s|\d{{4}}\s?[–-]\s?\d{{2,4}}|\d{{4}}|"
     rf"(?:(?:early |late )?on |last |next )?{_WEEKDAY}|yesterday|today|last (?:week|month|year)|"
     rf"Q[1-4] \d{{4}})\b"
@@ -182,7 +198,7 @@ def names(sentence: str, skip: set[str]) -> list[Phrase]:
             continue
         if start == 0 and " " not in text:
             continue  # a capitalised first word ('Starting', 'One') is no name
-        if re.match(r"[A-Z][a-z]+(?:an|ese|ish|ic|i|ern)$", text):
+        if _DEMONYM.match(text):
             continue  # a nationality or a quarter: Pakistani economist, the Eastern world
         if m.start() == 0 and " " not in text and text.lower() in _FUNCTION_WORDS:
             continue
@@ -194,6 +210,29 @@ def names(sentence: str, skip: set[str]) -> list[Phrase]:
     return out
 
 
+def whole_name(phrase: Phrase, sentence: str) -> Phrase:
+    """The whole name a phrase is part of ('Rousseau' in 'philosopher Jean-Jacques
+    Rousseau'), and a name joined to it by 'and' ('led by Subutai and Jebe'); else the
+    phrase."""
+    found = [p for p in names(sentence, skip=set()) if not (p.start == 0 and " of " in p.text)]
+    around = [p for p in found if p.start <= phrase.start < p.end and p.end >= phrase.end]
+    if around:
+        text = re.sub(r"['’]s$", "", around[0].text)  # "Alibaba's" names Alibaba
+        phrase = Phrase(text, around[0].start, around[0].start + len(text))
+    for other in found:
+        if re.fullmatch(r"\s(?:and|&)\s", sentence[phrase.end : other.start]):
+            return Phrase(sentence[phrase.start : other.end], phrase.start, other.end)
+        if re.fullmatch(r"\s(?:and|&)\s", sentence[other.end : phrase.start]):
+            return Phrase(sentence[other.start : phrase.end], other.start, phrase.end)
+    return phrase
+
+
+# 'Korean', 'Japanese', 'Eastern', 'Pakistani' (but not 'Khan', 'Subutai', 'Gandhi')
+_DEMONYM = re.compile(
+    r"(?:[A-Z][a-z]+(?:ian|ean|can|ese|ish|ic|ern)|(?:Pakistan|Bangladesh|Israel|Iraq|Kuwait|"
+    r"Saud|Somal|Yemen|Oman|Qatar|Emirat|Afghan|Nepal|Th|Bahrain|Azerbaijan|Uzbek|Punjab|"
+    r"Bengal|Hind|Swahil|Azer|Kashmir|Sindh|Gujarat|Marath|Malaw)i)$"
+)
 _TITLE = (
     r"CEO|CFO|COO|Chairman|Chairwoman|President|Chancellor|Minister|Secretary|Governor|"
     r"Senator|Director|Analyst|Founder|Cofounder|Co-founder|Chief|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|"

@@ -24,6 +24,7 @@ _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "inc", "corp", "co", "ltd", "jr", "sr", "st", "vs",
     "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "no", "jan", "feb", "mar", "apr", "jun", "jul",
     "aug", "sep", "sept", "oct", "nov", "dec", "gov", "gen", "sen", "rep", "fig", "approx",
+    "c", "ca", "al", "cf", "vol", "pp",  # 'c. 8000 BC', 'Sanchez et al. (2005)'
 }  # fmt: skip
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
 

@@ -75,6 +75,14 @@ def test_yes_no_and_why_questions(retriever):
     assert "Nvidia" in answer.text and "H20" in answer.text
 
 
+def test_a_bare_why_follow_up_gets_the_cause_given_after_the_answering_sentence(retriever):
+    # the README's chat: the cause is two sentences after the rally, with no 'rally' in it
+    answer, model = ask(retriever, [], question="And why?", history=[TUESDAY_Q])
+    assert model.calls == [] and answer.kind == "reason" and answer.method == "span"
+    assert answer.text.startswith("after AI chip giant Nvidia") and "H20" in answer.text
+    assert answer.evidence.startswith("Therefore, Alibaba rose today after")
+
+
 def test_a_figure_of_the_wrong_kind_or_day_is_not_an_answer(retriever):
     answer, model = ask(retriever, [], question="What price did Nvidia set for the H20?")
     assert answer.abstained and answer.text == ABSTAIN and model.calls == []
@@ -191,6 +199,9 @@ def test_specific_terms_are_names_figures_and_long_or_rare_words():
     assert {"appl", "iphon", "2024", "newcastl"} <= terms
     assert not {"rival", "most", "sold", "unit"} & terms  # loose words may be said otherwise
     assert "revenu" in specific_terms("What was the revenue?")  # long words count
+    # the noun after 'which' is what the answer is, not a word the sentence must hold
+    assert "organ" not in specific_terms("Which organization flagged corruption?")
+    assert "replac" in specific_terms("What replaced Hounslow Heath Aerodrome in 1920?")
 
 
 def test_spellings_and_initials_meet():
@@ -228,6 +239,7 @@ def test_a_how_many_question_needs_a_sentence_that_counts_that_thing():
 
     assert _counted("How many students attend the college?") == {"student", "attend"}
     assert _counted("How many times did it rain?") == set()
+    assert _counted("How many main kinds of rock are there?") == set()  # 'three major types'
     assert _counted("What is the price?") == set()
 
 

@@ -82,3 +82,12 @@ def test_property_offsets_and_coverage(text, max_tokens):
         return  # nothing left after cleaning is a LoadFailure, tested elsewhere
     chunks = chunk_article(article, ENC, max_tokens, max_tokens // 4)
     _check_invariants(article, chunks, max_tokens)
+
+
+def test_circa_and_et_al_do_not_end_a_sentence():
+    text = "Sanchez et al. (2005) found it. Animals were tamed (c. 8000 BC) there. Next."
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        "Sanchez et al. (2005) found it.",
+        "Animals were tamed (c. 8000 BC) there.",
+        "Next.",
+    ]

@@ -2,7 +2,17 @@
 
 import pytest
 
-from rag.spans import dates, names, negated, quantities, question_kind, reason, unit_mismatches
+from rag.spans import (
+    Phrase,
+    dates,
+    names,
+    negated,
+    quantities,
+    question_kind,
+    reason,
+    unit_mismatches,
+    whole_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -22,6 +32,11 @@ from rag.spans import dates, names, negated, quantities, question_kind, reason, 
         ("Which magazine announced the sequel?", "other"),
         ("Which Goldman Sachs analyst cut the target?", "person"),
         ("What carries people across the bridge?", "other"),
+        # a question may open with a phrase of time, or a preposition, before it asks
+        ("In the early 1900s, were Sunday strips printed in colour?", "yesno"),
+        ("In what share of the samples was it found?", "quantity"),
+        ("Around the year 2000, what share of the print was comics?", "quantity"),
+        ("In 2014, who won the cup?", "person"),
     ],
 )
 def test_question_kind(question, kind):
@@ -139,3 +154,29 @@ def test_to_before_a_determiner_is_no_purpose():
     assert found is not None and found.text == "in an attempt to avoid a row"
     found = reason("They bought conglomerates to emulate its success.")
     assert found is not None and found.text == "to emulate its success"
+
+
+def test_dates_before_the_common_era_and_ranges_of_years():
+    assert [p.text for p in dates("The domestication of large animals (c. 8000 BC) began")] == [
+        "c. 8000 BC"
+    ]
+    assert [p.text for p in dates("it occurred from 500 to 1200 C.E. when")] == [
+        "from 500 to 1200 C.E"
+    ]
+
+
+def test_a_name_is_taken_whole_with_the_name_joined_to_it():
+    def whole(part, sentence):
+        at = sentence.index(part)
+        return whole_name(Phrase(part, at, at + len(part)), sentence).text
+
+    sentence = "He attacked the late French philosopher Jean-Jacques Rousseau, as being vain."
+    assert whole("Rousseau", sentence) == "Jean-Jacques Rousseau"
+    sentence = "The famous cavalry expedition led by Subutai and Jebe remains unparalleled."
+    assert whole("Jebe", sentence) == whole("Subutai", sentence) == "Subutai and Jebe"
+    assert whole("Alibaba", "Shares of Alibaba's rival rose.") == "Alibaba"
+
+
+def test_a_name_ending_like_a_nationality_is_still_a_name():
+    people = [p.text for p in names("Genghis Khan sent Subutai, a Pakistani envoy, home.", set())]
+    assert people == ["Genghis Khan", "Subutai"]
