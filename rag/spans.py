@@ -219,7 +219,7 @@ def whole_name(phrase: Phrase, sentence: str) -> Phrase:
     if around:
         text = re.sub(r"['’]s$", "", around[0].text)  # "Alibaba's" names Alibaba
         phrase = Phrase(text, around[0].start, around[0].start + len(text))
-    for other in found:
+    for other in (p for p in found if " of " not in p.text):  # not 'the Rights of Men'
         if re.fullmatch(r"\s(?:and|&)\s", sentence[phrase.end : other.start]):
             return Phrase(sentence[phrase.start : other.end], phrase.start, other.end)
         if re.fullmatch(r"\s(?:and|&)\s", sentence[other.end : phrase.start]):

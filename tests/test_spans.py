@@ -175,6 +175,8 @@ def test_a_name_is_taken_whole_with_the_name_joined_to_it():
     sentence = "The famous cavalry expedition led by Subutai and Jebe remains unparalleled."
     assert whole("Jebe", sentence) == whole("Subutai", sentence) == "Subutai and Jebe"
     assert whole("Alibaba", "Shares of Alibaba's rival rose.") == "Alibaba"
+    sentence = "She published A Vindication of the Rights of Men and James Mackintosh wrote it."
+    assert whole("James Mackintosh", sentence) == "James Mackintosh"  # a work is no co-author
 
 
 def test_a_name_ending_like_a_nationality_is_still_a_name():
