@@ -208,7 +208,7 @@ def candidates(
                 continue
             here = content_terms(sentence)
             around = here | content_terms(previous)  # 'This operation ...' names it before
-            phrase = typed_phrase(sentence, question, kind, asked)
+            phrase = typed_phrase(sentence, question, kind, asked, weights)
             out.append(
                 Candidate(
                     n=c.n,
@@ -277,9 +277,16 @@ def add_dense(cands: list[Candidate], query: str, embedder: Any) -> None:
         cand.dense = float(sim)
 
 
-def typed_phrase(sentence: str, question: str, kind: Kind, asked: set[str]) -> Phrase | None:
-    """The phrase of the asked kind in the sentence, nearest the question's own words, that
-    the question does not already state. None when the sentence has none (or the kind is
+def typed_phrase(
+    sentence: str,
+    question: str,
+    kind: Kind,
+    asked: set[str],
+    weights: Mapping[str, float] | None = None,
+) -> Phrase | None:
+    """The phrase of the asked kind in the sentence, nearest the question's own words (the
+    heavier of them by `weights`, the question's IDF weights), that the question does not
+    already state. None when the sentence has none (or the kind is
     one the model or the whole sentence answers)."""
     if kind == "quantity":
         found = [p for p in quantities(sentence) if not _in_question(p.text, question)]
@@ -294,6 +301,7 @@ def typed_phrase(sentence: str, question: str, kind: Kind, asked: set[str]) -> P
             prefer=lambda p: (
                 bool(_UNITFUL.search(p.text)) + fits(_with_next_word(sentence, p), question)
             ),
+            weights=weights,
         )
     if kind == "date":
         found = [p for p in dates(sentence) if not _in_question(p.text, question)]
@@ -301,13 +309,13 @@ def typed_phrase(sentence: str, question: str, kind: Kind, asked: set[str]) -> P
             found = [p for p in found if not in_brackets(sentence, p.start)] or found
         if not re.search(r"\bcentury\b", question, re.I):
             found = [p for p in found if "century" not in p.text] or found
-        return _nearest(found, sentence, asked, prefer=lambda p: bool(re.search(r"\d", p.text)))
+        return _nearest(found, sentence, asked, lambda p: bool(re.search(r"\d", p.text)), weights)
     if kind == "person":
         found = names(sentence, skip=asked | _words(question))
         if not _EXAMPLES_Q.search(question):
             # 'Haq formed a group including Paul Streeten, ...': the examples are not the doer
             found = [p for p in found if not _in_examples(sentence, p)] or found
-        chosen = _nearest(found, sentence, asked, prefer=lambda p: " " in p.text)
+        chosen = _nearest(found, sentence, asked, lambda p: " " in p.text, weights)
         return whole_name(chosen, sentence) if chosen else None
     if kind == "reason":
         return reason(sentence)
@@ -370,30 +378,41 @@ def _words(text: str) -> set[str]:
 # A comma or semicolon between a question word and a phrase puts them this many characters
 # further apart: 'Jack Ma, Tencent CEO Pony Ma' binds Tencent to Pony Ma.
 CLAUSE_GAP = 40
+# A question word of weight w (IDF, relative to the question's heaviest) is this many
+# characters times (1 - w) further from every phrase: 'wrote' anchors less than 'Burke'.
+LOOSE_ANCHOR_CHARS = 20
 
 
 def _nearest(
-    found: list[Phrase], sentence: str, asked: set[str], prefer: Callable[[Phrase], int]
+    found: list[Phrase],
+    sentence: str,
+    asked: set[str],
+    prefer: Callable[[Phrase], int],
+    weights: Mapping[str, float] | None = None,
 ) -> Phrase | None:
     """The phrase closest to where the question's terms occur in the sentence; each point
     `prefer` gives a phrase wins it ties of distance within ~2 words."""
     if not found:
         return None
+    weights = weights or {}
+    top = max(weights.values(), default=1.0) or 1.0
     anchors = [
-        (m.start(), m.end())
+        (m.start(), m.end(), weights.get(term, top) / top)
         for m in re.finditer(r"[\w'’-]+", sentence)
-        if stem(m.group().lower().removesuffix("'s").removesuffix("’s")) in asked
-    ] or [(0, 0)]
+        if (term := stem(m.group().lower().removesuffix("'s").removesuffix("’s"))) in asked
+    ] or [(0, 0, 1.0)]
 
-    def gap(anchor: tuple[int, int], p: Phrase) -> float:
+    def gap(anchor: tuple[int, int, float], p: Phrase) -> float:
         """Characters between a question word and the phrase; a phrase before the word
-        counts double ('Tencent CEO Pony Ma': the name follows what the question names)."""
-        start, end = anchor
+        counts double ('Tencent CEO Pony Ma': the name follows what the question names); a
+        loose word of the question (a low weight) holds the phrase less near."""
+        start, end, weight = anchor
         between = sentence[end : p.start] if p.start >= end else sentence[p.end : start]
         apart = CLAUSE_GAP if re.search(r"[,;:]", between) else 0  # another item or clause
+        loose = LOOSE_ANCHOR_CHARS * (1 - weight)
         if p.start >= end:
-            return max(0, p.start - end) + apart
-        return 2 * max(0, start - p.end) + apart
+            return max(0, p.start - end) + apart + loose
+        return 2 * max(0, start - p.end) + apart + loose
 
     def distance(p: Phrase) -> float:
         gap_chars = min(gap(a, p) for a in anchors)
@@ -677,7 +696,7 @@ def _answer_typed(
         )
     ]
     chosen = typed[0] if typed else fitting[0]
-    phrase = typed_phrase(chosen.text, query, kind, content_terms(query))  # type: ignore[arg-type]
+    phrase = typed_phrase(chosen.text, query, kind, content_terms(query), weights)  # type: ignore[arg-type]
     if kind == "quantity":
         # the first of the fitting sentences whose figure is of the kind asked
         why_not = None
@@ -687,7 +706,7 @@ def _answer_typed(
         named = {n for n in _named(query) if _names_all({n}, first)}
         asked = content_terms(query)
         for cand in order:
-            phrase = typed_phrase(cand.text, query, kind, asked)  # type: ignore[arg-type]
+            phrase = typed_phrase(cand.text, query, kind, asked, weights)  # type: ignore[arg-type]
             why = _figure_problem(phrase, cand, question, result.citations)
             if why is None and not _names_all(
                 named, content_terms(_context(cand, result.citations))

@@ -312,3 +312,19 @@ def test_the_names_a_sentence_gives_as_examples_are_not_the_doer():
     ):
         phrase = typed_phrase(sentence, question, "person", content_terms(question))
         assert phrase is not None and phrase.text == name
+
+
+def test_a_phrase_is_held_by_the_heavier_words_of_the_question():
+    from rag.answer import _nearest
+    from rag.spans import Phrase
+
+    sentence = "Lee said on Monday that Acme hired Wu."
+    found = [Phrase("Lee", 0, 3), Phrase("Wu", 35, 37)]
+    asked = {"said", "acm", "hire"}
+
+    def pick(weights):
+        chosen = _nearest(found, sentence, asked, lambda p: 0, weights)
+        return chosen.text if chosen else None
+
+    assert pick(None) == "Lee"  # every word of the question anchors alike: 'said' is nearest
+    assert pick({"said": 0.1, "acm": 1.0, "hire": 0.6}) == "Wu"  # 'said' is a loose word
