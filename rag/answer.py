@@ -798,7 +798,7 @@ def specific_terms(question: str) -> set[str]:
     # 'Which organization ...': the noun after which/what is what the answer is, not a word
     # the answering sentence must hold ('Transparency International has identified ...')
     answer_noun = re.match(r"\s*which\s+([a-z]+)\b(?<!ed)", question, re.I)
-    for i, word in _question_words(question):
+    for i, word in _question_words(initials(question)):  # 'chief executive' is 'CEO'
         lower = word.lower()
         if answer_noun and lower == answer_noun.group(1).lower():
             continue

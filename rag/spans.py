@@ -193,7 +193,11 @@ def names(sentence: str, skip: set[str]) -> list[Phrase]:
         lead = re.match(r"([A-Z][a-z]*)\s", text)
         if lead and lead.group(1).lower() in _FUNCTION_WORDS - {"the", "a", "an"}:
             text, start = text[lead.end() :], start + lead.end()  # 'After Prussia' -> 'Prussia'
-        words = [w for w in re.findall(r"[\w'’-]+", text.lower()) if w not in _PARTICLE_SET]
+        words = [
+            re.sub(r"['’]s$", "", w)  # "Xi's" is the question's Xi
+            for w in re.findall(r"[\w'’-]+", text.lower())
+            if w not in _PARTICLE_SET
+        ]
         if not words or any(w in skip for w in words) or _NOT_PERSON.search(text):
             continue
         if start == 0 and " " not in text:
@@ -202,6 +206,8 @@ def names(sentence: str, skip: set[str]) -> list[Phrase]:
             continue  # a nationality or a quarter: Pakistani economist, the Eastern world
         if m.start() == 0 and " " not in text and text.lower() in _FUNCTION_WORDS:
             continue
+        if any(c.isdigit() for c in text):
+            continue  # a model or a code ('H20', 'Kimi K2'), not a person
         if re.fullmatch(_TITLE, text):
             continue  # a title alone ('Chancellor') names no one
         if " " not in text and _PLACE_BEFORE.search(sentence[:start]):

@@ -112,6 +112,7 @@ def stem(term: str) -> str:
         term = term[:-2]
     elif term.endswith("s") and not term.endswith("ss"):
         term = term[:-1]
+    term = _DOER.get(term, term)  # 'founder' meets 'founded'
     term = term[:-1] if term.endswith("e") else term
     # British and American spellings meet: licence/license, organise/organize, labour/labor
     if len(term) > 5:
@@ -121,12 +122,33 @@ def stem(term: str) -> str:
     return term
 
 
+# Who does what: the noun meets its verb ('Who founded Alibaba?' - 'Alibaba founder Jack Ma')
+_DOER = {
+    "founder": "found", "cofounder": "cofound", "co-founder": "co-found", "owner": "own",
+    "investor": "invest", "creator": "create", "inventor": "invent", "developer": "develop",
+    "publisher": "publish", "producer": "produce", "manufacturer": "manufacture",
+    "buyer": "buy", "seller": "sell", "maker": "make", "builder": "build", "designer": "design",
+    "operator": "operate", "supplier": "supply", "acquirer": "acquire", "employer": "employ",
+    "lender": "lend", "organizer": "organize", "organiser": "organise",
+}  # fmt: skip
 _INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
 
 
 def initials(text: str) -> str:
-    """'U.S.' and 'U.K.' read as 'US' and 'UK'."""
-    return _INITIALS.sub(lambda m: m.group().replace(".", ""), text)
+    """'U.S.' and 'U.K.' read as 'US' and 'UK'; the titles news writes either way read as
+    their initials ('chief executive' as 'CEO')."""
+    text = _INITIALS.sub(lambda m: m.group().replace(".", ""), text)
+    return _SPELLED_OUT.sub(lambda m: _ACRONYM[m.group(1).lower()], text)
+
+
+_ACRONYM = {
+    "chief executive officer": "CEO", "chief executive": "CEO", "chief financial officer": "CFO",
+    "chief operating officer": "COO", "chief technology officer": "CTO",
+    "initial public offering": "IPO", "gross domestic product": "GDP",
+}  # fmt: skip
+_SPELLED_OUT = re.compile(
+    r"\b(" + "|".join(sorted(_ACRONYM, key=len, reverse=True)) + r")s?\b", re.I
+)
 
 
 def content_terms(text: str) -> set[str]:
