@@ -286,8 +286,8 @@ def typed_phrase(
 ) -> Phrase | None:
     """The phrase of the asked kind in the sentence, nearest the question's own words (the
     heavier of them by `weights`, the question's IDF weights), that the question does not
-    already state. None when the sentence has none (or the kind is
-    one the model or the whole sentence answers)."""
+    already state. None when the sentence has none (or the kind is one the model or the
+    whole sentence answers)."""
     if kind == "quantity":
         found = [p for p in quantities(sentence) if not _in_question(p.text, question)]
         if not _asks_year(question):
@@ -795,8 +795,8 @@ def specific_terms(question: str) -> set[str]:
     mean the articles do not say; 'Kimi', 'Newcastle', 'revenue' or 'parameters' does."""
     enc = get_encoding()
     out = set()
-    # 'Which organization ...': the noun after which/what is what the answer is, not a word
-    # the answering sentence must hold ('Transparency International has identified ...')
+    # 'Which organization ...': the noun after 'which' is what the answer is, not a word the
+    # answering sentence must hold ('Transparency International has identified ...')
     answer_noun = re.match(r"\s*which\s+([a-z]+)\b(?<!ed)", question, re.I)
     for i, word in _question_words(initials(question)):  # 'chief executive' is 'CEO'
         lower = word.lower()
