@@ -849,6 +849,8 @@ _MONEY = re.compile(
     r"[$€£¥₹]|\b(?:yuan|reais|euros?|dollars|pounds|yen|rupees|USD|drachmae?)\b", re.I
 )
 _FRACTION = re.compile(r"%|percent|per cent|half|third|quarter|fifth|of the", re.I)
+_SHARE_WORD = re.compile(r"\bper ?cent\b|half\b|\bthirds?\b|\bquarters?\b|\bfifths?\b", re.I)
+_COMPARED = re.compile(r"\bcompared\b|\bthan\b|\brelative to\b|\bas many as\b", re.I)
 
 
 _DURATION_OR_LENGTH = re.compile(
@@ -895,7 +897,9 @@ def fits(figure: str, question: str) -> bool:
     if re.search(r"\bhow many\b", question, re.I) and not _MONEY_WORDS_Q.search(question):
         if re.fullmatch(r"[-+]?[\d,]*\.\d+", figure.strip()):
             return False  # a count is whole: 37.8 (an average age) counts no students
-        return "%" not in figure and not _MONEY.search(figure)  # 40 jets, not $3.6 billion
+        if "%" in figure or (_SHARE_WORD.search(figure) and not _COMPARED.search(question)):
+            return False  # 'about one-half' (of the people) counts no one
+        return not _MONEY.search(figure)  # 40 jets, not $3.6 billion
     return True
 
 

@@ -21,7 +21,8 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
     ("reason", re.compile(r"^(?:why\b|what (?:caused|led to|drove|explains)\b|"
                           r"for what reason\b|how come\b)", re.I)),
     ("quantity", re.compile(
-        r"^(?:how (?:many|much|long|big|large|high|far(?! back)|old|tall|deep|often|fast)\b|"
+        r"^(?:how (?:many|much|long|big|large|high|far(?! back)|old|tall|deep|often|fast|"
+        r"strong|powerful|heavy|wide|expensive)\b|"
         r"(?:what|which) (?:was |is |were |are |will be )?(?:the |its |their )?(?:[\w'’-]+ ){0,2}"
         r"(?:percentage|share|proportion|"
         r"number|amount|price|value|rate|size|cost|total|figure|rank|sum|population|"

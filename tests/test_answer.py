@@ -292,6 +292,9 @@ def test_a_count_is_whole_and_takes_no_adverb_for_its_noun():
 
     question = "How many students attend Newcastle University?"
     assert not fits("37.8", question) and fits("21,000", question)
+    question = "How many people live in the Marshall Islands?"
+    assert not fits("About one-half", question) and not fits("50%", question)
+    assert fits("one-fifth", "How many parameters does QwQ-32B have compared with R1?")
     sentence = "It will replace the three now retired carriers at a cost of two torpedo bombers."
     three, two = quantities(sentence)
     assert _with_count_noun(three, sentence, "What will it replace?") == "three"

@@ -37,6 +37,7 @@ from rag.spans import (
         ("In what share of the samples was it found?", "quantity"),
         ("Around the year 2000, what share of the print was comics?", "quantity"),
         ("In 2014, who won the cup?", "person"),
+        ("How strong is Tactical Nuclear Penguin?", "quantity"),
     ],
 )
 def test_question_kind(question, kind):
