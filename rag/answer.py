@@ -726,9 +726,8 @@ def _answer_typed(
     elif kind == "reason":
         said_next = _cause_said_next(chosen, ranked, query)
         if said_next is not None:
-            cause = reason(said_next.text)
-            assert cause is not None
-            _set(result, cause.text, said_next, "span")
+            cause, where = said_next
+            _set(result, cause.text, where, "span")
         else:
             _set(result, chosen.text, chosen, "extractive")
     else:
@@ -739,16 +738,19 @@ def _answer_typed(
 CAUSE_WITHIN = 3  # sentences after the answering one where its cause may be given
 
 
-def _cause_said_next(chosen: Candidate, ranked: list[Candidate], query: str) -> Candidate | None:
-    """A sentence just after the answering one, about the same names, that gives a cause:
-    'Alibaba rallied 8.1% on Tuesday. [...] Alibaba rose today after Nvidia said ...'."""
+def _cause_said_next(
+    chosen: Candidate, ranked: list[Candidate], query: str
+) -> tuple[Phrase, Candidate] | None:
+    """The cause given in a sentence just after the answering one, about the same names, and
+    that sentence: 'Alibaba rallied 8.1% on Tuesday. [...] Alibaba rose today after ...'."""
     named = {n for n in _named(query) if not re.fullmatch(_WHEN_WORDS, n, re.I)}  # 'today'
     after = sorted(
         (c for c in ranked if c.n == chosen.n and c.start > chosen.start), key=lambda c: c.start
     )[:CAUSE_WITHIN]
     for cand in after:
-        if reason(cand.text) is not None and _names_all(named, content_terms(cand.text)):
-            return cand
+        cause = reason(cand.text)
+        if cause is not None and _names_all(named, content_terms(cand.text)):
+            return cause, cand
     return None
 
 

@@ -53,8 +53,7 @@ def question_kind(question: str) -> Kind:
     question that opens with a phrase of time or place ('In the early 1900s, were ...',
     'In what share of ...') is read from where it asks."""
     text = re.sub(r"^\s*(?:and|but|so|also|ok(?:ay)?|then)[, ]+", "", question.strip(), flags=re.I)
-    opened = _OPENING.sub("", text, count=1)
-    for candidate in (text, opened) if opened != text else (text,):
+    for candidate in (text, _OPENING.sub("", text, count=1)):
         for kind, pattern in _KINDS:
             if pattern.search(candidate):
                 return kind
