@@ -200,6 +200,7 @@ def candidates(
     total = sum(weights.values()) or 1.0
     asked = content_terms(question)
     counted = count_noun(question)
+    noun = asked_noun(question) if TYPED_NOUN else None
     for c in citations:
         previous = ""
         for span in split_sentences(c.text):
@@ -209,6 +210,7 @@ def candidates(
             here = content_terms(sentence)
             around = here | content_terms(previous)  # 'This operation ...' names it before
             phrase = typed_phrase(sentence, question, kind, asked, weights)
+            named_noun = kind == "other" and noun is not None and _names_noun(sentence, noun)
             out.append(
                 Candidate(
                     n=c.n,
@@ -217,7 +219,7 @@ def candidates(
                     rank=len(out),
                     lexical=sum(w for t, w in weights.items() if t in here) / total,
                     context=sum(w for t, w in weights.items() if t in around) / total,
-                    typed=phrase is not None,
+                    typed=phrase is not None or named_noun,
                     counted=phrase is not None
                     and counted is not None
                     and counted in content_terms(sentence[phrase.start : phrase.end + 40]),
@@ -226,6 +228,29 @@ def candidates(
             )
             previous = sentence
     return out
+
+
+TYPED_NOUN = 1
+
+
+def asked_noun(question: str) -> str | None:
+    """What a 'which <noun>' question asks for: 'Which gland sets off puberty?' -> 'gland'."""
+    m = re.match(r"\s*(?:which|what)\s+([a-z]{3,})\b", question, re.I)
+    word = m.group(1).lower() if m else ""
+    if not m or word in STOPWORDS or word in QUESTION_WORDS or word in _LOOSE_NOUNS:
+        return None
+    return m.group(1).lower()
+
+
+def _names_noun(sentence: str, noun: str) -> bool:
+    """The sentence names a thing of that noun: 'the pituitary gland', 'Waheguru is the name'."""
+    for m in re.finditer(rf"\b([\w'’-]+)\s+{re.escape(noun)}(?:s|es)?\b", sentence, re.I):
+        if m.group(1).lower() not in STOPWORDS and m.group(1).lower() not in _NOT_A_KIND:
+            return True
+    return False
+
+
+_NOT_A_KIND = {"which", "what", "this", "that", "these", "those", "each", "every", "any", "no"}
 
 
 def count_noun(question: str) -> str | None:
@@ -245,10 +270,19 @@ def _counted(question: str) -> set[str]:
     m = re.search(r"\bhow many ([\w'-]+)(?: ([\w'-]+))?", question, re.I)
     if not m:
         return set()
+    if m.group(1).lower() == "people":  # 'How many people lived ...': inhabitants, staff
+        return _PEOPLE_STEMS
+    if m.group(1).lower() in _LOOSE_NOUNS:
+        return set()  # 'How many kinds are ...': the noun is what the sentence lists
     words = {w.lower() for w in m.groups() if w} - _LOOSE_COUNTED
     return {stem(w) for w in words if w not in STOPWORDS and w not in QUESTION_WORDS}
 
 
+_LOOSE_NOUNS = {"times", "kinds", "types", "sorts", "forms", "categories"}
+_PEOPLE = """people persons inhabitants residents population citizens individuals employees
+staff workers members men women children adults students voters visitors"""
+_PEOPLE_STEMS = {stem(w) for w in _PEOPLE.split()}
+NEAR_FIGURE = 40  # characters either side of a figure where what it counts is said
 _LOOSE_COUNTED = {
     "times", "more", "other", "people", "of", "different", "new", "total", "main", "major",
     "kinds", "types", "sorts", "forms", "categories", "basic", "key", "distinct",
@@ -357,7 +391,7 @@ def _with_next_word(sentence: str, p: Phrase) -> str:
     return p.text + (after.group() if after else "")
 
 
-_UNITFUL = re.compile(r"[%$€£¥]|\d\s?[a-zA-Z]|\b(?:of the|percent|million|billion)\b")
+_UNITFUL = re.compile(r"[%$€£¥]|\d[\s-]?[a-zA-Z]|\b(?:of the|percent|million|billion)\b")
 
 
 def _asks_year(question: str) -> bool:
@@ -372,7 +406,8 @@ def _in_question(phrase: str, question: str) -> bool:
 
 
 def _words(text: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[\w'’-]+", text)}
+    """The text's words, lower case, without a possessive "'s" ("Gilmore's" is Gilmore)."""
+    return {re.sub(r"['’]s$", "", w.lower()) for w in re.findall(r"[\w'’-]+", text)}
 
 
 # A comma or semicolon between a question word and a phrase puts them this many characters
@@ -381,6 +416,7 @@ CLAUSE_GAP = 40
 # A question word of weight w (IDF, relative to the question's heaviest) is this many
 # characters times (1 - w) further from every phrase: 'wrote' anchors less than 'Burke'.
 LOOSE_ANCHOR_CHARS = 20
+NEAR_ANCHORS = 1  # the phrase's distance is the mean of its gaps to this many question words
 
 
 def _nearest(
@@ -397,16 +433,16 @@ def _nearest(
     weights = weights or {}
     top = max(weights.values(), default=1.0) or 1.0
     anchors = [
-        (m.start(), m.end(), weights.get(term, top) / top)
+        (m.start(), m.end(), weights.get(term, top) / top, term)
         for m in re.finditer(r"[\w'’-]+", sentence)
         if (term := stem(m.group().lower().removesuffix("'s").removesuffix("’s"))) in asked
-    ] or [(0, 0, 1.0)]
+    ] or [(0, 0, 1.0, "")]
 
-    def gap(anchor: tuple[int, int, float], p: Phrase) -> float:
+    def gap(anchor: tuple[int, int, float, str], p: Phrase) -> float:
         """Characters between a question word and the phrase; a phrase before the word
         counts double ('Tencent CEO Pony Ma': the name follows what the question names); a
         loose word of the question (a low weight) holds the phrase less near."""
-        start, end, weight = anchor
+        start, end, weight, _ = anchor
         between = sentence[end : p.start] if p.start >= end else sentence[p.end : start]
         apart = CLAUSE_GAP if re.search(r"[,;:]", between) else 0  # another item or clause
         loose = LOOSE_ANCHOR_CHARS * (1 - weight)
@@ -415,7 +451,11 @@ def _nearest(
         return 2 * max(0, start - p.end) + apart + loose
 
     def distance(p: Phrase) -> float:
-        gap_chars = min(gap(a, p) for a in anchors)
+        nearest: dict[str, float] = {}
+        for a in anchors:
+            nearest[a[3]] = min(nearest.get(a[3], math.inf), gap(a, p))
+        closest = sorted(nearest.values())[:NEAR_ANCHORS]
+        gap_chars = sum(closest) / len(closest)
         agent = 0.5 if sentence[max(0, p.start - 3) : p.start] == "by " else 0.0
         return gap_chars / 40 - 0.3 * prefer(p) - agent
 
@@ -666,7 +706,11 @@ def _figure_problem(
     if phrase is None:
         return "the answering sentence gives no figure"
     counted = _counted(question)
-    if counted and not counted & content_terms(_context(cand, citations)):
+    if counted == _PEOPLE_STEMS:  # who is counted is said next to the figure
+        near = cand.text[max(0, phrase.start - NEAR_FIGURE) : phrase.end + NEAR_FIGURE]
+        if not counted & content_terms(near):
+            return "the answering sentence does not count people"
+    elif counted and not counted & content_terms(_context(cand, citations)):
         return f"the answering sentence does not count {' '.join(sorted(counted))!r}"
     if not fits(_with_next_word(cand.text, phrase), question):
         return f"the sentence's figure ({phrase.text}) is not the kind the question asks for"
@@ -862,6 +906,10 @@ _DURATION_OR_LENGTH = re.compile(
 )
 
 
+_MEASURE = re.compile(
+    r"\b(?:km|kilomet(?:er|re)s?|miles?|mi|met(?:er|re)s?|feet|ft|inches|tonnes|tons|kg|"
+    r"kilograms|grams|mg|lbs?|acres?|hectares?|ha|[kMG]?Hz|degrees)\b|°[CF]"
+)
 _SIZE_Q = re.compile(r"\bhow (?:big|large|high|tall|deep|far|heavy)\b", re.I)
 _CHANGE_Q = re.compile(
     r"\bhow much (?:did|does|do|has|have|had|will|would)\b.*\b(?:grow|grew|rise|rose|fall|"
@@ -901,6 +949,9 @@ def fits(figure: str, question: str) -> bool:
             return False  # a count is whole: 37.8 (an average age) counts no students
         if "%" in figure or (_SHARE_WORD.search(figure) and not _COMPARED.search(question)):
             return False  # 'about one-half' (of the people) counts no one
+        measure = _MEASURE.search(figure)
+        if measure and measure.group().lower() not in question.lower():
+            return False  # 'how many people' is not answered by '17,000 km'
         return not _MONEY.search(figure)  # 40 jets, not $3.6 billion
     return True
 
@@ -965,7 +1016,7 @@ def _ask_model(
     """The model copies the phrase that answers from the chosen sentence; a reply that is
     not a span of the sentence gives way to the sentence itself, quoted."""
     prompt = prompt or load_prompt("answer")
-    sentence = " ".join(redact(cand.text)[0].split())
+    sentence = " ".join(redact(_focus(cand.text, question))[0].split())
     rendered = prompt.render(sentence=sentence, question=question, abstain=ABSTAIN)
     stream = model.stream(
         [Message(role="user", content=rendered)], max_tokens=max_tokens, stop=list(prompt.stop)
@@ -989,6 +1040,30 @@ def _ask_model(
         return
     result.flags.append(f"model reply not used: {problem}")
     _set(result, cand.text, cand, "extractive")
+
+
+FOCUS_CLAUSE = 1
+_JOINED_CLAUSE = re.compile(r";\s|,\s(?:and|but|while|whereas|whilst)\s")
+
+
+def _focus(sentence: str, question: str) -> str:
+    """The clause of a sentence of joined clauses that holds the most of the question's
+    words, when one holds more than every other ('The testes release testosterone, and the
+    ovaries dispense estrogen': the model copies from the clause the question is about)."""
+    if not FOCUS_CLAUSE:
+        return sentence
+    joins = list(_JOINED_CLAUSE.finditer(sentence))
+    if not joins:
+        return sentence
+    starts = [0, *(m.end() for m in joins)]
+    ends = [*(m.start() for m in joins), len(sentence)]
+    clauses = [sentence[a:b].strip(" ,;") for a, b in zip(starts, ends, strict=True)]
+    asked = content_terms(question)
+    held = [len(asked & content_terms(c)) for c in clauses]
+    best = max(held)
+    if best == 0 or held.count(best) > 1:
+        return sentence
+    return clauses[held.index(best)]
 
 
 def _span_problem(reply: str, sentence: str, question: str) -> str | None:

@@ -21,7 +21,7 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
     ("reason", re.compile(r"^(?:why\b|what (?:caused|led to|drove|explains)\b|"
                           r"for what reason\b|how come\b)", re.I)),
     ("quantity", re.compile(
-        r"^(?:how (?:many|much|long|big|large|high|far(?! back)|old|tall|deep|often|fast|"
+        r"^(?:how (?:many|much|long(?! ago)|big|large|high|far(?! back)|old|tall|deep|often|fast|"
         r"strong|powerful|heavy|wide|expensive)\b|"
         r"(?:what|which) (?:was |is |were |are |will be )?(?:the |its |their )?(?:[\w'’-]+ ){0,2}"
         r"(?:percentage|share|proportion|"
@@ -31,18 +31,23 @@ _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
         r"into how many\b|in how many\b|on how many\b|(?:what|which) .{0,40}\b(?:rank|"
         r"number)\b|where did .{0,60}\brank\b|what (?:does|did|do|will|would) .{0,40}\b(?:cost|"
         r"displace|weigh|earn|pay|spend|raise)\b|"
-        r"up to what\b)", re.I)),
+        r"up to what\b|(?:what|which) (?:was |is |were |are )?the (?:highest|lowest|peak|record) "
+        r"level\b)", re.I)),
     ("date", re.compile(
         r"^(?:when\b|since when\b|by when\b|until when\b|(?:in |on |by )?(?:what|which) "
         r"(?:year|month|day|date|decade|century|time)\b|(?:in |from )?what year'?s?\b|"
-        r"how far back\b)", re.I)),
+        r"how (?:far back|long ago)\b)", re.I)),
     ("person", re.compile(r"^(?:who\b|whom\b|whose\b|to whom\b|(?:which|what) "
                           r"(?:person|people|man|woman)\b|(?:which|what) "
                           r"(?:[\w'’-]+ ){0,2}?(?:economist|analyst|footballer|pope|king|queen|"
                           r"ceo|chief executive|president|chairman|founder|author|"
                           r"archbishop|executive|spokes(?:man|woman|person)|minister|"
                           r"official|director|scientist|senator|governor|mayor|emperor|"
-                          r"general|coach|manager|lama)\b)", re.I)),
+                          r"general|coach|manager|lama|historian|theologian|philosopher|artist|writer|poet|"
+                          r"composer|painter|architect|musician|singer|actor|actress|player|"
+                          r"explorer|inventor|engineer|physicist|chemist|professor|journalist|"
+                          r"editor|leader|politician|novelist|critic|saint|prophet|monarch)\b)",
+                          re.I)),
     ("yesno", re.compile(r"^(?:is|are|was|were|did|does|do|has|have|had|can|could|will|"
                          r"would|should)\b", re.I)),
 ]  # fmt: skip
@@ -77,13 +82,15 @@ _NUM_WORD = (  # longer phrases first: 'three quarters' before 'three'
     r"twenty|thirty|forty|fifty|hundred|one|two|three|four|five|six|seven|eight|nine|ten)"
 )
 _DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_WORD_NUMBER = rf"\b{_NUM_WORD}(?![a-z])"  # not the 'one' of 'alone' or the 'ten' of 'often'
 _SCALE = r"(?:thousand|million|billion|trillion|bn|mn|m\b|k\b)"
 _CURRENCY_BEFORE = r"(?:US\$|USD\s?\$?|[$€£¥₹]|Rs\.?\s?|R\$)"
 _UNIT = (
     r"(?:%|percent(?:age points?)?|per cent|percentage points?|points?|basis points|bps|"
     r"(?:[A-Z][a-z]+ )?(?:yuan|reais|real|euros?|dollars|pounds|yen|rupees|pesos|francs|"
     r"drachmae|won|rubles)|(?:square |sq )?(?:kilomet(?:er|re)s?|km|miles?|mi|met(?:er|re)s?|"
-    r"feet|ft|inches|tonnes|tons|kg|kilograms|grams|g\b|mg(?:/day)?|lbs?|pounds)|Hz|kHz|MHz|"
+    r"feet|ft|inches|tonnes|tons|kg|kilograms|grams|g\b|mg(?:/day)?|lbs?|pounds|acres?|"
+    r"hectares?|ha\b)|Hz|kHz|MHz|"
     r"GHz|°[CF]|degrees|years?|months?|weeks?|days?|hours?|minutes?|seconds?|people|"
     r"employees|staff|workers|households|families|residents|users|customers|shares|"
     r"votes|seats|stores|copies|units|vehicles|cars|ships|aircraft|countries|candidates|"
@@ -93,15 +100,19 @@ QUANTITY = re.compile(
     rf"(?:(?:about|around|approximately|roughly|nearly|almost|over|more than|less than|"
     rf"fewer than|at least|up to|just (?:above|below|over|under)|some|as much as|"
     rf"as many as|between)\s+)?"
-    rf"(?:{_CURRENCY_BEFORE}\s?)?(?:[-+−]\s?)?(?:{_DIGITS}|{_NUM_WORD})"
-    rf"(?:(?:\s?(?:-|–|to|and)\s?)(?:{_CURRENCY_BEFORE}\s?)?(?:{_DIGITS}|{_NUM_WORD}))?"
-    rf"(?:\s?{_SCALE})?(?:\s?(?:{_UNIT})(?![a-z]))?"
+    rf"(?:{_CURRENCY_BEFORE}\s?)?(?:[-+−]\s?)?(?:{_DIGITS}|{_WORD_NUMBER}(?:\s(?:hundred|thousand)\b)?)"
+    rf"(?:(?:\s?(?:-|–|to|and)\s?)(?:{_CURRENCY_BEFORE}\s?)?(?:{_DIGITS}|{_WORD_NUMBER}))?"
+    rf"(?:\s?{_SCALE})?(?:(?:\s?|-)(?:{_UNIT})(?![a-z]))?"
     rf"(?:\s(?:of the|of)\s(?:{_DIGITS}|{_NUM_WORD}))?",
     re.I,
 )
 _HAS_DIGIT_OR_WORD = re.compile(rf"\d|\b{_NUM_WORD}\b", re.I)
 _YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
 
+_MONTH_NAMES = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
+)
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
@@ -171,8 +182,16 @@ def quantities(sentence: str) -> list[Phrase]:
         text = m.group().strip(" ,;")
         if not text or not _HAS_DIGIT_OR_WORD.search(text) or glued(sentence, m.start()):
             continue
+        if re.fullmatch(r"\d+[A-Z]", text) and not sentence[m.end() : m.end() + 1].isalpha():
+            continue  # '3G', '4K': a name, no figure
+        if re.fullmatch(r"\d{1,3}", text) and _NAMED_BEFORE.search(sentence[: m.start()]):
+            continue  # 'The Neolithic 2 (PPNB)', 'Apollo 11': part of a name
         out.append(Phrase(text, m.start(), m.start() + len(text)))
     return out
+
+
+# a capitalised word, not the sentence's first, nor a month: 'the Neolithic 2', 'Apollo 11'
+_NAMED_BEFORE = re.compile(rf"\S\s+(?!{_MONTH_NAMES}\s$)[A-Z][a-z]+\s$")
 
 
 def dates(sentence: str) -> list[Phrase]:
@@ -208,10 +227,13 @@ def names(sentence: str, skip: set[str]) -> list[Phrase]:
             continue
         if any(c.isdigit() for c in text):
             continue  # a model or a code ('H20', 'Kimi K2'), not a person
+        if _CONTRACTION.match(text):
+            continue  # 'said, "We've seen ...': a pronoun opening a quote
         if re.fullmatch(_TITLE, text):
             continue  # a title alone ('Chancellor') names no one
-        if " " not in text and _PLACE_BEFORE.search(sentence[:start]):
-            continue  # 'in Brasília', 'in the Philippines', 'in Brasília, Brazil': a place
+        owner = re.match(r"['’]s\b", sentence[start + len(text) :])  # 'in Xi's speech'
+        if _PLACE_BEFORE.search(sentence[:start]) and not owner:
+            continue  # 'in Brasília', 'in the Philippines', 'in South Dakota': a place
         out.append(Phrase(text, start, start + len(text)))
     return out
 
@@ -259,6 +281,10 @@ _NOT_PERSON = re.compile(
 _PLACE_BEFORE = re.compile(
     r"\b(?i:in|at|from|near|across|throughout|into)\s(?i:the\s)?$"
     r"|\b(?i:in|at|from|near)\s[A-Z][\w'’.-]+,\s$"
+)
+_CONTRACTION = re.compile(
+    r"(?:I|You|We|They|He|She|It|That|There|What|Who|Let|Don|Can|Won|Isn|Didn|Doesn)['’]"
+    r"(?:ve|re|ll|m|d|s|t)\b"
 )
 _PARTICLE_SET = set(_PARTICLE.strip("(?:)").split("|"))
 _FUNCTION_WORDS = {

@@ -339,11 +339,57 @@ def test_a_phrase_is_held_by_the_heavier_words_of_the_question():
 
     sentence = "Lee said on Monday that Acme hired Wu."
     found = [Phrase("Lee", 0, 3), Phrase("Wu", 35, 37)]
-    asked = {"said", "acm", "hire"}
+    asked = {"say", "acm", "hire"}  # stems: 'said' is a form of 'say'
 
     def pick(weights):
         chosen = _nearest(found, sentence, asked, lambda p: 0, weights)
         return chosen.text if chosen else None
 
     assert pick(None) == "Lee"  # every word of the question anchors alike: 'said' is nearest
-    assert pick({"said": 0.1, "acm": 1.0, "hire": 0.6}) == "Wu"  # 'said' is a loose word
+    assert pick({"say": 0.1, "acm": 1.0, "hire": 0.6}) == "Wu"  # 'said' is a loose word
+
+
+def test_forms_of_a_word_meet_and_a_hyphenated_word_meets_its_joined_form():
+    from rag.text import content_terms
+
+    assert content_terms("When was he born?") & content_terms("His birthday (14 December 1895)")
+    assert content_terms("Who wrote it?") & content_terms("It was written by Burke.")
+    assert content_terms("Where did mosaic begin?") >= {"start"} <= content_terms("starting in")
+    assert "relaunch" in content_terms("The station was officially re-launched in 2011.")
+
+
+def test_a_count_of_people_is_said_next_to_its_figure():
+    from rag.answer import Candidate, Citation, _figure_problem
+    from rag.spans import quantities
+
+    def problem(sentence, question):
+        cand = Candidate(n=1, text=sentence, start=0, rank=0)
+        cites = [Citation(n=1, chunk_id="c", article_id="a", title="t", date=None, source="s",
+                          start=0, end=1,
+                          text=sentence)]  # fmt: skip
+        return _figure_problem(quantities(sentence)[0], cand, question, cites)
+
+    question = "How many people lived in the city in 2013?"
+    assert problem("In 2013, the city proper had 275,718 inhabitants.", question) is None
+    assert problem("People say the Neolithic began in the Levant about 8,800 years ago.", question)
+    assert problem("Its cables run 17,000 km to the people.", "How many people work there?")
+
+
+def test_the_model_reads_the_clause_the_question_is_about():
+    from rag.answer import _focus
+
+    sentence = "The testes primarily release testosterone, and the ovaries dispense estrogen."
+    assert _focus(sentence, "Which hormone do the testes mainly release?") == (
+        "The testes primarily release testosterone"
+    )
+    # no clause holds more of the question than another: the whole sentence
+    assert _focus(sentence, "Which hormones are there?") == sentence
+
+
+def test_a_which_question_prefers_a_sentence_naming_a_thing_of_its_noun():
+    from rag.answer import _names_noun, asked_noun
+
+    assert asked_noun("Which gland sets off puberty?") == "gland"
+    assert asked_noun("What kinds of music are left out?") is None
+    assert _names_noun("This is triggered by the pituitary gland.", "gland")
+    assert not _names_noun("Puberty changes which gland grows.", "gland")

@@ -38,6 +38,10 @@ from rag.spans import (
         ("Around the year 2000, what share of the print was comics?", "quantity"),
         ("In 2014, who won the cup?", "person"),
         ("How strong is Tactical Nuclear Penguin?", "quantity"),
+        ("How long ago did mosaic begin?", "date"),
+        ("How long did the siege last?", "quantity"),
+        ("What is the highest level of support ever recorded?", "quantity"),
+        ("Which theologian shaped the church most?", "person"),
     ],
 )
 def test_question_kind(question, kind):
@@ -191,3 +195,25 @@ def test_a_code_or_the_question_s_own_name_is_not_the_person_asked_for():
 def test_a_name_ending_like_a_nationality_is_still_a_name():
     people = [p.text for p in names("Genghis Khan sent Subutai, a Pakistani envoy, home.", set())]
     assert people == ["Genghis Khan", "Subutai"]
+
+
+def test_number_words_are_whole_words_and_a_unit_may_be_hyphenated():
+    def figures(text):
+        return [p.text for p in quantities(text)]
+
+    assert figures("Hormuud alone grosses about $40 million; it often did.") == [
+        "about $40 million"
+    ]
+    assert figures("One hundred and ten scenes were copied.") == ["One hundred and ten"]
+    assert figures("The campus is a 240-acre (97 ha) parcel.") == ["240-acre", "97 ha"]
+    # a name's number or a network's generation is no figure
+    assert figures("The Neolithic 2 (PPNB) began; Hormuud launched 3G for 5 people.") == [
+        "5 people"
+    ]
+
+
+def test_a_pronoun_opening_a_quote_is_no_name_and_a_place_may_have_two_words():
+    said = 'Adrian Moreira, of RCA, said, "We\'ve seen a tidal shift".'
+    assert [p.text for p in names(said, skip=set())] == ["Adrian Moreira", "RCA"]
+    bills = "Bills to abolish it in Kansas and in South Dakota were rejected."
+    assert [p.text for p in names(bills, skip=set())] == []
