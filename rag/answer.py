@@ -41,6 +41,7 @@ from rag.spans import (
     negated,
     quantities,
     question_kind,
+    rates,
     reason,
     unit_mismatches,
     whole_name,
@@ -324,6 +325,8 @@ def typed_phrase(
     whole sentence answers)."""
     if kind == "quantity":
         found = [p for p in quantities(sentence) if not _in_question(p.text, question)]
+        if re.search(r"\bhow often\b", question, re.I):
+            found = rates(sentence) or found  # '1 in 12 million', 'twice a year'
         if not _asks_year(question):
             found = [p for p in found if not _YEAR_ONLY.match(p.text)]
         # a figure in brackets is a quote box or an aside: '(BABA -1.71%) rallied 8.1%'
@@ -341,8 +344,8 @@ def typed_phrase(
         found = [p for p in dates(sentence) if not _in_question(p.text, question)]
         if not re.search(r"\b(?:live|lived|life|born|die|died|death)\b", question, re.I):
             found = [p for p in found if not in_brackets(sentence, p.start)] or found
-        if not re.search(r"\bcentury\b", question, re.I):
-            found = [p for p in found if "century" not in p.text] or found
+        if not re.search(r"\b(?:century|millennium)\b", question, re.I):
+            found = [p for p in found if not re.search(r"century|millennium", p.text)] or found
         return _nearest(found, sentence, asked, lambda p: bool(re.search(r"\d", p.text)), weights)
     if kind == "person":
         found = names(sentence, skip=asked | _words(question))
@@ -1043,7 +1046,11 @@ def _ask_model(
 
 
 FOCUS_CLAUSE = 1
-_JOINED_CLAUSE = re.compile(r";\s|,\s(?:and|but|while|whereas|whilst)\s")
+# a clause joined on: not one that goes on about the same subject ('..., but it was closed')
+_JOINED_CLAUSE = re.compile(
+    r"(?:;\s|,\s(?:and|but|while|whereas|whilst)\s)(?!(?:it|he|she|they|this|its|his|her|their)\b)",
+    re.I,
+)
 
 
 def _focus(sentence: str, question: str) -> str:

@@ -122,7 +122,8 @@ _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 DATE = re.compile(
     rf"\b(?:\d{{1,2}} {_MONTH},? \d{{4}}|{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|"
     rf"{_MONTH} \d{{4}}|(?:early |late |mid-?)?{_MONTH}(?: \d{{1,2}}(?:st|nd|rd|th)?)?|"
-    rf"(?:the )?(?:early |late |mid-?)?\d{{1,2}}(?:st|nd|rd|th) century|"
+    rf"(?:the )?(?:early |late |mid-?)?\d{{1,2}}(?:st|nd|rd|th) (?:century|millennium)"
+    rf"(?:\s{_ERA})?|"
     rf"(?:from )?\d{{3,4}}\s?(?:to|[–-])\s?\d{{3,4}}\s?{_ERA}|"
     rf"(?:c\. |ca\. |circa |around |about )?\d{{1,3}}(?:,?\d{{3}})?\s?{_ERA}|"
     rf"(?:the )?\d{{4}}s|\d{{4}}\s?[–-]\s?\d{{2,4}}|\d{{4}}|"
@@ -194,6 +195,22 @@ def quantities(sentence: str) -> list[Phrase]:
 _NAMED_BEFORE = re.compile(rf"\S\s+(?!{_MONTH_NAMES}\s$)[A-Z][a-z]+\s$")
 
 
+_RATE = re.compile(
+    rf"\b(?:\d[\d,.]*|one|a) in (?:every )?(?:\d[\d,.]*|{_NUM_WORD})(?:\s?{_SCALE})?\b|"
+    rf"\b(?:once|twice|{_NUM_WORD} times|\d+ times) (?:a|an|per|every|each) \w+|"
+    rf"\b(?:every|each) (?:\d+ |{_NUM_WORD} |other |few )?(?:days?|weeks?|months?|years?|"
+    r"decades?)\b|"
+    r"\b(?:daily|weekly|monthly|yearly|annually|hourly)\b",
+    re.I,
+)
+
+
+def rates(sentence: str) -> list[Phrase]:
+    """How often, as the sentence says it: '1 in 12 million', 'twice a year', 'every four
+    years', 'annually'."""
+    return [Phrase(m.group(), m.start(), m.end()) for m in _RATE.finditer(sentence)]
+
+
 def dates(sentence: str) -> list[Phrase]:
     return [Phrase(m.group(), m.start(), m.end()) for m in DATE.finditer(sentence)]
 
@@ -231,9 +248,8 @@ def names(sentence: str, skip: set[str]) -> list[Phrase]:
             continue  # 'said, "We've seen ...': a pronoun opening a quote
         if re.fullmatch(_TITLE, text):
             continue  # a title alone ('Chancellor') names no one
-        owner = re.match(r"['’]s\b", sentence[start + len(text) :])  # 'in Xi's speech'
-        if _PLACE_BEFORE.search(sentence[:start]) and not owner:
-            continue  # 'in Brasília', 'in the Philippines', 'in South Dakota': a place
+        if " " not in text and _PLACE_BEFORE.search(sentence[:start]):
+            continue  # 'in Brasília', 'in the Philippines', 'in Brasília, Brazil': a place
         out.append(Phrase(text, start, start + len(text)))
     return out
 

@@ -382,6 +382,11 @@ def test_the_model_reads_the_clause_the_question_is_about():
     assert _focus(sentence, "Which hormone do the testes mainly release?") == (
         "The testes primarily release testosterone"
     )
+    # a clause that goes on about the same subject is read with it
+    closed = (
+        "The first was Hounslow Heath Aerodrome in 1919, but it was closed for Croydon Airport."
+    )
+    assert _focus(closed, "What replaced Hounslow Heath Aerodrome?") == closed
     # no clause holds more of the question than another: the whole sentence
     assert _focus(sentence, "Which hormones are there?") == sentence
 

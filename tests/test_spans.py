@@ -212,8 +212,22 @@ def test_number_words_are_whole_words_and_a_unit_may_be_hyphenated():
     ]
 
 
-def test_a_pronoun_opening_a_quote_is_no_name_and_a_place_may_have_two_words():
+def test_a_pronoun_opening_a_quote_is_no_name():
     said = 'Adrian Moreira, of RCA, said, "We\'ve seen a tidal shift".'
     assert [p.text for p in names(said, skip=set())] == ["Adrian Moreira", "RCA"]
-    bills = "Bills to abolish it in Kansas and in South Dakota were rejected."
-    assert [p.text for p in names(bills, skip=set())] == []
+
+
+def test_how_often_is_read_as_the_sentence_says_it():
+    from rag.spans import rates
+
+    sentence = "Some 1 in 12 million rides fail; inspections come twice a year, every four years."
+    assert [p.text for p in rates(sentence)] == [
+        "1 in 12 million",
+        "twice a year",
+        "every four years",
+    ]
+
+
+def test_a_millennium_is_a_date():
+    sentence = "Mosaic began in Mesopotamia in the 3rd millennium BC."
+    assert [p.text for p in dates(sentence)] == ["the 3rd millennium BC"]
