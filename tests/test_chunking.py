@@ -91,3 +91,14 @@ def test_circa_and_et_al_do_not_end_a_sentence():
         "Animals were tamed (c. 8000 BC) there.",
         "Next.",
     ]
+
+
+def test_an_initial_in_a_name_ends_no_sentence():
+    from rag.text import sentences
+
+    text = "The explorer Richard F. Burton wrote it. John F. Kennedy spoke. It was U.S. policy."
+    assert sentences(text) == [
+        "The explorer Richard F. Burton wrote it.",
+        "John F. Kennedy spoke.",
+        "It was U.S. policy.",
+    ]
