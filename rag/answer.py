@@ -281,7 +281,9 @@ def _counted(question: str) -> set[str]:
 
 _LOOSE_NOUNS = {"times", "kinds", "types", "sorts", "forms", "categories"}
 _PEOPLE = """people persons inhabitants residents population citizens individuals employees
-staff workers members men women children adults students voters visitors"""
+staff workers members men women children adults students voters visitors dead killed deaths
+died victims injured wounded missing casualties fatalities survivors refugees displaced
+evacuated arrested passengers soldiers troops fans spectators patients tourists migrants"""
 _PEOPLE_STEMS = {stem(w) for w in _PEOPLE.split()}
 NEAR_FIGURE = 40  # characters either side of a figure where what it counts is said
 _LOOSE_COUNTED = {

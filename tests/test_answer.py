@@ -371,6 +371,8 @@ def test_a_count_of_people_is_said_next_to_its_figure():
 
     question = "How many people lived in the city in 2013?"
     assert problem("In 2013, the city proper had 275,718 inhabitants.", question) is None
+    dead = "Official figures stated that 69,197 were confirmed dead, and 374,176 injured."
+    assert problem(dead, "How many people were confirmed dead?") is None
     assert problem("People say the Neolithic began in the Levant about 8,800 years ago.", question)
     assert problem("Its cables run 17,000 km to the people.", "How many people work there?")
 
