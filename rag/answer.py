@@ -201,7 +201,7 @@ def candidates(
     total = sum(weights.values()) or 1.0
     asked = content_terms(question)
     counted = count_noun(question)
-    noun = asked_noun(question) if TYPED_NOUN else None
+    noun = asked_noun(question)
     for c in citations:
         previous = ""
         for span in split_sentences(c.text):
@@ -231,16 +231,13 @@ def candidates(
     return out
 
 
-TYPED_NOUN = 1
-
-
 def asked_noun(question: str) -> str | None:
     """What a 'which <noun>' question asks for: 'Which gland sets off puberty?' -> 'gland'."""
     m = re.match(r"\s*(?:which|what)\s+([a-z]{3,})\b", question, re.I)
     word = m.group(1).lower() if m else ""
     if not m or word in STOPWORDS or word in QUESTION_WORDS or word in _LOOSE_NOUNS:
         return None
-    return m.group(1).lower()
+    return word
 
 
 def _names_noun(sentence: str, noun: str) -> bool:
@@ -421,7 +418,6 @@ CLAUSE_GAP = 40
 # A question word of weight w (IDF, relative to the question's heaviest) is this many
 # characters times (1 - w) further from every phrase: 'wrote' anchors less than 'Burke'.
 LOOSE_ANCHOR_CHARS = 20
-NEAR_ANCHORS = 1  # the phrase's distance is the mean of its gaps to this many question words
 
 
 def _nearest(
@@ -438,16 +434,16 @@ def _nearest(
     weights = weights or {}
     top = max(weights.values(), default=1.0) or 1.0
     anchors = [
-        (m.start(), m.end(), weights.get(term, top) / top, term)
+        (m.start(), m.end(), weights.get(term, top) / top)
         for m in re.finditer(r"[\w'’-]+", sentence)
         if (term := stem(m.group().lower().removesuffix("'s").removesuffix("’s"))) in asked
-    ] or [(0, 0, 1.0, "")]
+    ] or [(0, 0, 1.0)]
 
-    def gap(anchor: tuple[int, int, float, str], p: Phrase) -> float:
+    def gap(anchor: tuple[int, int, float], p: Phrase) -> float:
         """Characters between a question word and the phrase; a phrase before the word
         counts double ('Tencent CEO Pony Ma': the name follows what the question names); a
         loose word of the question (a low weight) holds the phrase less near."""
-        start, end, weight, _ = anchor
+        start, end, weight = anchor
         between = sentence[end : p.start] if p.start >= end else sentence[p.end : start]
         apart = CLAUSE_GAP if re.search(r"[,;:]", between) else 0  # another item or clause
         loose = LOOSE_ANCHOR_CHARS * (1 - weight)
@@ -456,11 +452,7 @@ def _nearest(
         return 2 * max(0, start - p.end) + apart + loose
 
     def distance(p: Phrase) -> float:
-        nearest: dict[str, float] = {}
-        for a in anchors:
-            nearest[a[3]] = min(nearest.get(a[3], math.inf), gap(a, p))
-        closest = sorted(nearest.values())[:NEAR_ANCHORS]
-        gap_chars = sum(closest) / len(closest)
+        gap_chars = min(gap(a, p) for a in anchors)
         agent = 0.5 if sentence[max(0, p.start - 3) : p.start] == "by " else 0.0
         return gap_chars / 40 - 0.3 * prefer(p) - agent
 
@@ -1047,7 +1039,6 @@ def _ask_model(
     _set(result, cand.text, cand, "extractive")
 
 
-FOCUS_CLAUSE = 1
 # a clause joined on: not one that goes on about the same subject ('..., but it was closed')
 _JOINED_CLAUSE = re.compile(
     r"(?:;\s|,\s(?:and|but|while|whereas|whilst)\s)(?!(?:it|he|she|they|this|its|his|her|their)\b)",
@@ -1059,8 +1050,6 @@ def _focus(sentence: str, question: str) -> str:
     """The clause of a sentence of joined clauses that holds the most of the question's
     words, when one holds more than every other ('The testes release testosterone, and the
     ovaries dispense estrogen': the model copies from the clause the question is about)."""
-    if not FOCUS_CLAUSE:
-        return sentence
     joins = list(_JOINED_CLAUSE.finditer(sentence))
     if not joins:
         return sentence
