@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -33,6 +33,7 @@ from rag.numbers import numbers_in, unsupported_numbers
 from rag.prompts import ABSTAIN, Prompt, load_prompt
 from rag.retrieve import Filters, Retriever
 from rag.spans import (
+    MEASURE,
     Kind,
     Phrase,
     dates,
@@ -261,31 +262,42 @@ def count_noun(question: str) -> str | None:
     return stem(m.group(1).split()[-1].lower())
 
 
-def _counted(question: str) -> set[str]:
+class Counted(NamedTuple):
+    """What a 'how many' question counts: stems the answering sentence must say, and whether
+    they are people (said next to the figure: 'inhabitants', 'were confirmed dead')."""
+
+    stems: frozenset[str]
+    people: bool = False
+
+
+def _counted(question: str) -> Counted:
     """The first words after 'how many', by stem ('students attend' -> student, attend): the
     answering sentence names at least one of them ('How many students attend Newcastle
     University?' is not answered by the average age of its people)."""
     m = re.search(r"\bhow many ([\w'-]+)(?: ([\w'-]+))?", question, re.I)
     if not m:
-        return set()
+        return Counted(frozenset())
     if m.group(1).lower() == "people":  # 'How many people lived ...': inhabitants, staff
-        return _PEOPLE_STEMS
+        return Counted(_PEOPLE_STEMS, people=True)
     if m.group(1).lower() in _LOOSE_NOUNS:
-        return set()  # 'How many kinds are ...': the noun is what the sentence lists
+        return Counted(frozenset())  # 'How many kinds are ...': the noun is what it lists
     words = {w.lower() for w in m.groups() if w} - _LOOSE_COUNTED
-    return {stem(w) for w in words if w not in STOPWORDS and w not in QUESTION_WORDS}
+    return Counted(
+        frozenset(stem(w) for w in words if w not in STOPWORDS and w not in QUESTION_WORDS)
+    )
 
 
-_LOOSE_NOUNS = {"times", "kinds", "types", "sorts", "forms", "categories"}
+# nouns that say how something is counted, not what: 'How many kinds of rock ...'
+_LOOSE_NOUNS = frozenset({"times", "kinds", "types", "sorts", "forms", "categories"})
 _PEOPLE = """people persons inhabitants residents population citizens individuals employees
 staff workers members men women children adults students voters visitors dead killed deaths
 died victims injured wounded missing casualties fatalities survivors refugees displaced
 evacuated arrested passengers soldiers troops fans spectators patients tourists migrants"""
-_PEOPLE_STEMS = {stem(w) for w in _PEOPLE.split()}
+_PEOPLE_STEMS = frozenset(stem(w) for w in _PEOPLE.split())
 NEAR_FIGURE = 40  # characters either side of a figure where what it counts is said
-_LOOSE_COUNTED = {
-    "times", "more", "other", "people", "of", "different", "new", "total", "main", "major",
-    "kinds", "types", "sorts", "forms", "categories", "basic", "key", "distinct",
+_LOOSE_COUNTED = _LOOSE_NOUNS | {
+    "more", "other", "people", "of", "different", "new", "total", "main", "major", "basic",
+    "key", "distinct",
 }  # fmt: skip
 
 
@@ -703,12 +715,12 @@ def _figure_problem(
     if phrase is None:
         return "the answering sentence gives no figure"
     counted = _counted(question)
-    if counted == _PEOPLE_STEMS:  # who is counted is said next to the figure
+    if counted.people:  # who is counted is said next to the figure
         near = cand.text[max(0, phrase.start - NEAR_FIGURE) : phrase.end + NEAR_FIGURE]
-        if not counted & content_terms(near):
+        if not counted.stems & content_terms(near):
             return "the answering sentence does not count people"
-    elif counted and not counted & content_terms(_context(cand, citations)):
-        return f"the answering sentence does not count {' '.join(sorted(counted))!r}"
+    elif counted.stems and not counted.stems & content_terms(_context(cand, citations)):
+        return f"the answering sentence does not count {' '.join(sorted(counted.stems))!r}"
     if not fits(_with_next_word(cand.text, phrase), question):
         return f"the sentence's figure ({phrase.text}) is not the kind the question asks for"
     return None
@@ -903,10 +915,6 @@ _DURATION_OR_LENGTH = re.compile(
 )
 
 
-_MEASURE = re.compile(
-    r"\b(?:km|kilomet(?:er|re)s?|miles?|mi|met(?:er|re)s?|feet|ft|inches|tonnes|tons|kg|"
-    r"kilograms|grams|mg|lbs?|acres?|hectares?|ha|[kMG]?Hz|degrees)\b|°[CF]"
-)
 _SIZE_Q = re.compile(r"\bhow (?:big|large|high|tall|deep|far|heavy)\b", re.I)
 _CHANGE_Q = re.compile(
     r"\bhow much (?:did|does|do|has|have|had|will|would)\b.*\b(?:grow|grew|rise|rose|fall|"
@@ -946,7 +954,7 @@ def fits(figure: str, question: str) -> bool:
             return False  # a count is whole: 37.8 (an average age) counts no students
         if "%" in figure or (_SHARE_WORD.search(figure) and not _COMPARED.search(question)):
             return False  # 'about one-half' (of the people) counts no one
-        measure = _MEASURE.search(figure)
+        measure = MEASURE.search(figure)
         if measure and measure.group().lower() not in question.lower():
             return False  # 'how many people' is not answered by '17,000 km'
         return not _MONEY.search(figure)  # 40 jets, not $3.6 billion

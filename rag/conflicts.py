@@ -26,7 +26,7 @@ from typing import Protocol
 
 from rag.lexical import STOPWORDS
 from rag.numbers import NUMBER, canonical
-from rag.spans import glued, in_brackets, unit_of
+from rag.spans import MONTH_NAMES, glued, in_brackets, unit_of
 from rag.text import content_terms, split_sentences
 from rag.when import WEEKDAYS, weekdays_in
 
@@ -43,10 +43,7 @@ _YEAR = re.compile(r"^(?:1\d{3}|20\d{2})$")
 REPORT_DAYS = 2  # articles of different stories this far apart may report the same event
 MAX_ALIKE = 2  # a sentence with more figures of one kind is a list: not compared
 MIN_SHARED = 3  # content terms two sentences must share, numbers aside, to be compared
-_MONTH = (
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|"
-    r"June|July|August|September|October|November|December)"
-)
+_MONTH = MONTH_NAMES
 _DAY_OF_MONTH = re.compile(rf"\b{_MONTH}\.?\s+$")
 _MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+{_MONTH}\b")
 

@@ -85,13 +85,19 @@ _DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _WORD_NUMBER = rf"\b{_NUM_WORD}(?![a-z])"  # not the 'one' of 'alone' or the 'ten' of 'often'
 _SCALE = r"(?:thousand|million|billion|trillion|bn|mn|m\b|k\b)"
 _CURRENCY_BEFORE = r"(?:US\$|USD\s?\$?|[$€£¥₹]|Rs\.?\s?|R\$)"
+# What a figure measures, other than money, time or a count: one fragment for the quantity
+# phrase below and for MEASURE ('how many people' is not answered by '17,000 km')
+_LENGTH_WEIGHT_AREA = (
+    r"kilomet(?:er|re)s?|km|miles?|mi|met(?:er|re)s?|feet|ft|inches|tonnes|tons|kg|kilograms|"
+    r"grams|g\b|mg(?:/day)?|lbs?|pounds|acres?|hectares?|ha\b"
+)
+_PHYSICAL_OTHER = r"[kMG]?Hz|°[CF]|degrees"
+MEASURE = re.compile(rf"\b(?:{_LENGTH_WEIGHT_AREA})(?![a-z])|(?:{_PHYSICAL_OTHER})\b")
 _UNIT = (
     r"(?:%|percent(?:age points?)?|per cent|percentage points?|points?|basis points|bps|"
     r"(?:[A-Z][a-z]+ )?(?:yuan|reais|real|euros?|dollars|pounds|yen|rupees|pesos|francs|"
-    r"drachmae|won|rubles)|(?:square |sq )?(?:kilomet(?:er|re)s?|km|miles?|mi|met(?:er|re)s?|"
-    r"feet|ft|inches|tonnes|tons|kg|kilograms|grams|g\b|mg(?:/day)?|lbs?|pounds|acres?|"
-    r"hectares?|ha\b)|Hz|kHz|MHz|"
-    r"GHz|°[CF]|degrees|years?|months?|weeks?|days?|hours?|minutes?|seconds?|people|"
+    rf"drachmae|won|rubles)|(?:square |sq )?(?:{_LENGTH_WEIGHT_AREA})|{_PHYSICAL_OTHER}|"
+    r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|people|"
     r"employees|staff|workers|households|families|residents|users|customers|shares|"
     r"votes|seats|stores|copies|units|vehicles|cars|ships|aircraft|countries|candidates|"
     r"games|times|parameters|cents|steps|districts|members|[a-z]+ (?:per|a|each) [a-z]+)"
@@ -109,11 +115,11 @@ QUANTITY = re.compile(
 _HAS_DIGIT_OR_WORD = re.compile(rf"\d|\b{_NUM_WORD}\b", re.I)
 _YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
 
-_MONTH_NAMES = (
+MONTH_NAMES = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
 )
-_MONTH = rf"{_MONTH_NAMES}\.?"
+_MONTH = rf"{MONTH_NAMES}\.?"
 _ERA = r"(?:BCE|BC|AD|CE|B\.C\.E|B\.C|A\.D|C\.E)(?![\w])"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 DATE = re.compile(
@@ -189,7 +195,7 @@ def quantities(sentence: str) -> list[Phrase]:
 
 
 # a capitalised word, not the sentence's first, nor a month: 'the Neolithic 2', 'Apollo 11'
-_NAMED_BEFORE = re.compile(rf"\S\s+(?!{_MONTH_NAMES}\s$)[A-Z][a-z]+\s$")
+_NAMED_BEFORE = re.compile(rf"\S\s+(?!{MONTH_NAMES}\s$)[A-Z][a-z]+\s$")
 
 
 _RATE = re.compile(
