@@ -28,57 +28,6 @@ STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 FTS_TOKENIZE = "porter unicode61 tokenchars '.%$-'"
 
 
-# Irregular forms meet their word ('Who wrote X?' - 'X was written by'), and the words of
-# being born, dying and beginning meet one another ('When was X born?' - 'his birthday')
-_FORMS_TABLE = """
-birth born birthday birthdays
-death die died dies dying dead deaths
-start begin begins began begun beginning
-buy bought
-sell sold
-win won
-lead led
-pay paid
-make made
-take took taken
-give gave given
-build built
-write wrote written
-hold held
-tell told
-say said
-become became
-meet met
-grow grew grown
-know knew known
-fight fought
-teach taught
-bring brought
-think thought
-choose chose chosen
-drive drove driven
-spend spent
-send sent
-lose lost
-keep kept
-strike struck
-shoot shot
-fly flew flown
-see saw seen
-speak spoke spoken
-break broke broken
-steal stole stolen
-"""
-_FORM_LINES = [line.split() for line in _FORMS_TABLE.strip().splitlines()]
-LEMMA = {form: forms[0] for forms in _FORM_LINES for form in forms}  # form -> its word
-# a form -> the other forms of its word, for a query ('born' also looks for 'birthday')
-OTHER_FORMS = {
-    form: [f for f in forms if f != form and f not in STOPWORDS]
-    for forms in _FORM_LINES
-    for form in forms
-}
-
-
 def terms(text: str) -> list[str]:
     """Lower-cased terms; compounds are followed by their parts ("qwq-32b", "qwq", "32b")."""
     out: list[str] = []
@@ -108,11 +57,8 @@ def index_text(text: str) -> str:
 
 
 def query_terms(text: str) -> list[str]:
-    """The distinct terms of a query, in order, each followed by its word's other forms
-    ('born' by 'birth', 'birthday'; 'wrote' by 'write', 'written'): the index holds the text's
-    words as written, and a reader asks in other forms of them."""
-    found = terms(text)
-    return list(dict.fromkeys(t for term in found for t in (term, *OTHER_FORMS.get(term, ()))))
+    """The distinct terms of a query, in order."""
+    return list(dict.fromkeys(terms(text)))
 
 
 def or_match(unique: list[str]) -> str | None:

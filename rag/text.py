@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rag.lexical import LEMMA, terms
+from rag.lexical import terms
 
 # A sentence ends at . ! ? (plus closing quotes/brackets) before whitespace and a capital,
 # digit, quote or bullet; or at a line break. Abbreviations below never end a sentence.
@@ -109,7 +109,7 @@ def stem(term: str) -> str:
     verbs of a price moving up (or down) meet as one term."""
     if term in _MOVE_OF:
         return _MOVE_OF[term]
-    term = LEMMA.get(term, term)  # 'bought' meets 'buy', 'born' meets 'birth'
+    term = _LEMMA.get(term, term)  # 'bought' meets 'buy', 'born' meets 'birth'
     if len(term) <= 3 or not term.isalpha():
         return term
     if term.endswith(("ies", "ied")):
@@ -130,6 +130,50 @@ def stem(term: str) -> str:
     return term
 
 
+# Irregular forms meet their word ('Who wrote X?' - 'X was written by'), and the words of
+# being born, dying and beginning meet one another ('When was X born?' - 'his birthday')
+_LEMMA_TABLE = """
+birth born birthday birthdays
+death die died dies dying dead deaths
+start begin begins began begun beginning
+buy bought
+sell sold
+win won
+lead led
+pay paid
+make made
+take took taken
+give gave given
+build built
+write wrote written
+hold held
+tell told
+say said
+become became
+meet met
+grow grew grown
+know knew known
+fight fought
+teach taught
+bring brought
+think thought
+choose chose chosen
+drive drove driven
+spend spent
+send sent
+lose lost
+keep kept
+strike struck
+shoot shot
+fly flew flown
+see saw seen
+speak spoke spoken
+break broke broken
+steal stole stolen
+"""
+_LEMMA = {
+    form: line.split()[0] for line in _LEMMA_TABLE.strip().splitlines() for form in line.split()
+}
 # Who does what: the noun meets its verb ('Who founded Alibaba?' - 'Alibaba founder Jack Ma')
 _DOER = {
     "founder": "found", "cofounder": "cofound", "co-founder": "co-found", "owner": "own",

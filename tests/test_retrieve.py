@@ -192,22 +192,3 @@ def test_common_terms_are_left_out_when_their_postings_pass_the_budget(
         monkeypatch.setattr(catalog_module, "POSTINGS_BUDGET", 0)
         rarest = sorted(terms, key=freq.__getitem__)[0]
         assert catalog.drop_common_terms(terms) == [rarest]  # the rarest always stays
-
-
-def test_a_question_finds_the_other_forms_of_its_words(tmp_path, local_embedder):
-    """'born' finds a chunk that says 'birthday', 'wrote' one that says 'written': the index
-    holds the words as the article wrote them, so the query carries the other forms."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "king.txt").write_text(
-        "The king\nHis birthday, 14 December 1895, was the anniversary of his grandfather's death."
-    )
-    (docs / "novel.txt").write_text("The novel\nThe novel was written by a young clerk in 1851.")
-    (docs / "other.txt").write_text("Markets\nShares of the bank rose on Tuesday after results.")
-    with Store.open(tmp_path / "idx", "articles", local_embedder.name, create=True) as store:
-        ingest([str(docs)], store, local_embedder)
-        retriever = Retriever(store, local_embedder)
-        [born] = retriever.search("When was the monarch born?", k=1, mode="lexical")
-        assert "birthday" in born.text
-        [wrote] = retriever.search("Who wrote that one?", k=1, mode="lexical")
-        assert "written" in wrote.text
