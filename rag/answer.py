@@ -224,7 +224,7 @@ def candidates(
                     typed=phrase is not None or named_noun,
                     counted=phrase is not None
                     and counted is not None
-                    and counted in content_terms(sentence[phrase.start : phrase.end + 40]),
+                    and counted in content_terms(sentence[phrase.start : phrase.end + NEAR_FIGURE]),
                     title=_is_title(sentence, c),
                 )
             )

@@ -43,9 +43,8 @@ _YEAR = re.compile(r"^(?:1\d{3}|20\d{2})$")
 REPORT_DAYS = 2  # articles of different stories this far apart may report the same event
 MAX_ALIKE = 2  # a sentence with more figures of one kind is a list: not compared
 MIN_SHARED = 3  # content terms two sentences must share, numbers aside, to be compared
-_MONTH = MONTH_NAMES
-_DAY_OF_MONTH = re.compile(rf"\b{_MONTH}\.?\s+$")
-_MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+{_MONTH}\b")
+_DAY_OF_MONTH = re.compile(rf"\b{MONTH_NAMES}\.?\s+$")
+_MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+{MONTH_NAMES}\b")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ _ABBREVIATIONS = {
     "c", "ca", "al", "cf", "vol", "pp",  # 'c. 8000 BC', 'Sanchez et al. (2005)'
 }  # fmt: skip
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
+_INITIAL = re.compile(r"[A-HJ-Z]")  # not "I."
 _AFTER_INITIAL = re.compile(r"\s+[A-Z][a-z]")
 
 
@@ -46,11 +47,7 @@ def split_sentences(text: str) -> list[Span]:
             word = _LAST_WORD.search(text[start:end].rstrip("\"'”’)]"))
             if word and word.group(1).lower() in _ABBREVIATIONS:
                 continue
-            if (
-                word
-                and re.fullmatch(r"[A-HJ-Z]", word.group(1))
-                and _AFTER_INITIAL.match(text, end)
-            ):
+            if word and _INITIAL.fullmatch(word.group(1)) and _AFTER_INITIAL.match(text, end):
                 continue  # 'Richard F. Burton', 'John F. Kennedy': an initial ends no sentence
         add_trimmed(text, start, end, spans)
         start = end
