@@ -53,6 +53,7 @@ gate: install
 lint: install
 	$(BIN)/ruff check rag tests
 	$(BIN)/ruff format --check rag tests
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy rag

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 from rag.brief import make_brief
+from rag.ingest.loaders import load_path
 from rag.llm import Message
 from rag.llm.local import LocalChatModel
-from rag.loaders import load_path
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = {

@@ -29,11 +29,11 @@ from typing import Any
 
 import numpy as np
 
-from rag.chunking import chunk_article
-from rag.embed import LocalEmbedder
-from rag.evalset import load_gold
-from rag.loaders import load_path
-from rag.tokens import get_encoding
+from rag.core.tokens import get_encoding
+from rag.eval.gold import load_gold
+from rag.index.embed import LocalEmbedder
+from rag.ingest.chunking import chunk_article
+from rag.ingest.loaders import load_path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpora" / "wiki-articles"
@@ -60,10 +60,10 @@ class TorchInt8:
 
 
 class Onnx:
-    """rag.onnxembed's export (what questions run on), over batches of 64 sorted by length."""
+    """rag.index.onnxembed's export (what questions run on), over batches of 64 sorted by length."""
 
     def __init__(self, st_model: Any, workdir: Path, int8: bool) -> None:
-        from rag.onnxembed import OnnxMiniLM, export
+        from rag.index.onnxembed import OnnxMiniLM, export
 
         model_dir = LocalEmbedder._model_dir()
         path = workdir / "minilm.onnx"

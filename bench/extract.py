@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from rag.loaders import parse_html, parse_html_whole
+from rag.ingest.loaders import parse_html, parse_html_whole
 
 PAGES = Path(__file__).parents[1] / "evals" / "pages" / "html"
 

@@ -25,12 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.chunking import chunk_article
-from rag.embed import LocalEmbedder
-from rag.ingest import EMBED_BUFFER_CHUNKS
-from rag.loaders import discover, load_path
-from rag.tokens import get_encoding
-from rag.types import Article
+from rag.core.tokens import get_encoding
+from rag.core.types import Article
+from rag.index.embed import LocalEmbedder
+from rag.ingest.chunking import chunk_article
+from rag.ingest.loaders import discover, load_path
+from rag.ingest.run import EMBED_BUFFER_CHUNKS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "wiki-articles"

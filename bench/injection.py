@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/injection.py [--model gemma3-270m] [--json]
 
-"Without" turns rag.guard off in this process only (the baseline, measured in the same run).
+"Without" turns rag.core.guard off in this process only (the baseline, measured in the same run).
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import json
 from collections import Counter
 from unittest import mock
 
-from rag import answer, brief, guard
-from rag.embed import LocalEmbedder
+from rag.answer import pipeline as answer
+from rag.brief import draft as brief
+from rag.core import guard
+from rag.eval.redteam import run_attacks, success_rate
+from rag.index.embed import LocalEmbedder
 from rag.llm.local import LocalChatModel
-from rag.redteam import run_attacks, success_rate
 
 SECRET = "sk-canary-not-a-real-key-4242"
 

@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from rag.answer import Answer, Citation
-from rag.answerlog import AnswerLog
+from rag.answer.pipeline import Answer, Citation
+from rag.logs import AnswerLog
 
 WORDS = [
     "shares",

@@ -3,7 +3,7 @@
     python bench/retrieval.py --data-dir .rag evals/qa_seeds.jsonl [more gold files] [--json]
 
 Prints hit@1, hit@5, MRR@5 and latency p50/p95 (LLM excluded) for dense, lexical and hybrid,
-scored by the eval's own retrieval suite (rag.evalrun.retrieval_items).
+scored by the eval's own retrieval suite (rag.eval.run.retrieval_items).
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import json
 import statistics
 from pathlib import Path
 
-from rag.embed import LocalEmbedder
-from rag.evalrun import retrieval_items
-from rag.evalset import load_gold
-from rag.evaluate import percentile
-from rag.retrieve import Retriever
-from rag.store import Store
+from rag.eval.gold import load_gold
+from rag.eval.metrics import percentile
+from rag.eval.run import retrieval_items
+from rag.index.embed import LocalEmbedder
+from rag.index.retrieve import Retriever
+from rag.index.store import Store
 
 
 def scores(rows: list) -> dict:  # type: ignore[type-arg]

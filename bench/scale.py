@@ -35,7 +35,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from rag.retrieve import Filters
+from rag.index.retrieve import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpora" / "wiki-articles"
@@ -53,9 +53,9 @@ def edition(text: str, stem: str, number: int, index: int) -> str:
 
 
 def chunks_per_article(files: list[Path]) -> list[int]:
-    from rag.chunking import chunk_article
-    from rag.loaders import load_path
-    from rag.tokens import get_encoding
+    from rag.core.tokens import get_encoding
+    from rag.ingest.chunking import chunk_article
+    from rag.ingest.loaders import load_path
 
     enc = get_encoding("cl100k_base")
     counts = []
@@ -164,7 +164,7 @@ def before_after(
     retriever: Any, torch_embedder: Any, questions: list[str], rows: list, chunks: int
 ) -> None:
     """This session's changes undone one at a time, in interleaved rounds of the same run."""
-    from rag.retrieve import Retriever, diversify, fuse
+    from rag.index.retrieve import Retriever, diversify, fuse
 
     catalog = retriever.store.catalog
     budget = catalog.drop_common_terms
@@ -183,7 +183,7 @@ def before_after(
         return call
 
     def in_search(q: str) -> Any:
-        from rag import retrieve
+        from rag.index import retrieve
 
         saved = retrieve.EXACT_MAX_CHUNKS
         retrieve.EXACT_MAX_CHUNKS = 0
@@ -246,10 +246,10 @@ def before_after(
 
 
 def query(work: Path, as_json: bool) -> None:
-    from rag.embed import LocalEmbedder
-    from rag.evalset import load_gold
-    from rag.retrieve import Retriever
-    from rag.store import Store
+    from rag.eval.gold import load_gold
+    from rag.index.embed import LocalEmbedder
+    from rag.index.retrieve import Retriever
+    from rag.index.store import Store
 
     items = load_gold(GOLD)
     questions = [item.question for item in items] + [

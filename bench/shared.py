@@ -38,9 +38,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale import CORPUS, GOLD, SEED_GOLD, edition, pct  # noqa: E402
 
-from rag.ingest import ingest  # noqa: E402
-from rag.retrieve import Filters, Retriever  # noqa: E402
-from rag.store import Store, chroma_client  # noqa: E402
+from rag.index.retrieve import Filters, Retriever  # noqa: E402
+from rag.index.store import Store, chroma_client  # noqa: E402
+from rag.ingest.run import ingest  # noqa: E402
 
 DIMENSION = 384
 ROUNDS = 3

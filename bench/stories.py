@@ -19,7 +19,7 @@ import json
 import time
 from pathlib import Path
 
-from rag.stories import Signature, StoryIndex, overlap
+from rag.index.stories import Signature, StoryIndex, overlap
 
 ROOT = Path(__file__).parents[1]
 NEWSROOM = ROOT / "evals" / "newsroom"
@@ -75,10 +75,10 @@ def main() -> None:
 
 
 def _ingest_share(texts: dict[str, str], sign_s: float) -> None:
-    from rag.chunking import chunk_article
-    from rag.embed import LocalEmbedder
-    from rag.loaders import make_article
-    from rag.tokens import get_encoding
+    from rag.core.tokens import get_encoding
+    from rag.index.embed import LocalEmbedder
+    from rag.ingest.chunking import chunk_article
+    from rag.ingest.loaders import make_article
 
     enc = get_encoding()
     chunks = [

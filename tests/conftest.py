@@ -65,7 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """`rag ARGV...` in this process: (exit code, stdout, stderr)."""
-    from rag.cli import main
+    from rag.cli.main import main
 
     code = main(list(argv))
     captured = capsys.readouterr()
@@ -81,7 +81,7 @@ def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 # --- real components ---------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def local_embedder():  # type: ignore[no-untyped-def]
-    from rag.embed import LocalEmbedder
+    from rag.index.embed import LocalEmbedder
 
     return LocalEmbedder()
 

@@ -12,7 +12,7 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from rag.embed import LocalEmbedder
+from rag.index.embed import LocalEmbedder
 
 app = FastAPI()
 embedder = LocalEmbedder()

@@ -5,13 +5,15 @@ import re
 import pytest
 from fakes import ScriptedChatModel
 
-from rag.answer import Answer, answer_question, content_terms, specific_terms, standalone_query
-from rag.cli import main
-from rag.ingest import ingest
+from rag.answer import Answer, answer_question, standalone_query
+from rag.answer.kinds import specific_terms
+from rag.cli.main import main
+from rag.core.prompts import ABSTAIN, load_prompt
+from rag.core.text import content_terms
+from rag.index.retrieve import Retriever
+from rag.index.store import Store
+from rag.ingest.run import ingest
 from rag.llm.local import LocalChatModel
-from rag.prompts import ABSTAIN, load_prompt
-from rag.retrieve import Retriever
-from rag.store import Store
 
 TUESDAY_Q = "By how much did Alibaba shares rally on Tuesday?"
 
@@ -105,7 +107,7 @@ def test_follow_up_is_rewritten_with_the_question_before_it():
 
 
 def test_prompt_placeholders_are_checked_at_load(tmp_path):
-    from rag.errors import ConfigError
+    from rag.core.errors import ConfigError
 
     (tmp_path / "answer.txt").write_text("version: 1\n---\n{sentence} {question}\n")
     with pytest.raises(ConfigError, match="missing \\['abstain'\\]"):
@@ -227,8 +229,8 @@ def test_the_readme_questions_about_people_are_answered(retriever):
 
 
 def test_a_name_is_bound_to_the_question_word_not_across_a_comma():
-    from rag.answer import typed_phrase
-    from rag.text import content_terms
+    from rag.answer.phrases import typed_phrase
+    from rag.core.text import content_terms
 
     sentence = (
         "Investors saw Xi's meeting with tech leaders, including Alibaba founder Jack Ma, "
@@ -240,8 +242,8 @@ def test_a_name_is_bound_to_the_question_word_not_across_a_comma():
 
 
 def test_a_figure_is_bound_to_the_year_the_question_names():
-    from rag.answer import typed_phrase
-    from rag.text import content_terms
+    from rag.answer.phrases import typed_phrase
+    from rag.core.text import content_terms
 
     sentence = "Farm workers were 12.5% of the labour force in 2020, down from 41.0% in 1950."
     for year, share in (("1950", "41.0%"), ("2020", "12.5%")):
@@ -251,31 +253,33 @@ def test_a_figure_is_bound_to_the_year_the_question_names():
 
 
 def test_a_how_many_question_needs_a_sentence_that_counts_that_thing():
-    from rag.answer import _counted
+    from rag.answer.kinds import counted_by
 
-    assert _counted("How many students attend the college?").stems == {"student", "attend"}
-    assert _counted("How many times did it rain?").stems == set()
-    assert _counted("How many main kinds of rock are there?").stems == set()  # 'three major types'
-    assert _counted("What is the price?").stems == set()
-    people = _counted("How many people live in Strasbourg?")
+    assert counted_by("How many students attend the college?").stems == {"student", "attend"}
+    assert counted_by("How many times did it rain?").stems == set()
+    assert (
+        counted_by("How many main kinds of rock are there?").stems == set()
+    )  # 'three major types'
+    assert counted_by("What is the price?").stems == set()
+    people = counted_by("How many people live in Strasbourg?")
     assert people.people and "inhabitant" in people.stems
 
 
 def test_a_model_span_that_restates_the_question_is_not_an_answer():
-    from rag.answer import _span_problem
+    from rag.answer.checks import span_problem
 
     sentence = "Curie moved to Paris in 1891 to study physics."
     question = "What did Curie move to Paris to study?"
-    assert _span_problem("Curie moved to Paris", sentence, question) is not None
-    assert _span_problem("physics", sentence, question) is None
-    assert _span_problem("Paris", sentence, "Where did Curie move in 1891?") is None
+    assert span_problem("Curie moved to Paris", sentence, question) is not None
+    assert span_problem("physics", sentence, question) is None
+    assert span_problem("Paris", sentence, "Where did Curie move in 1891?") is None
 
 
 def test_another_sentence_stands_in_for_a_figure_only_if_it_names_the_same_thing():
-    from rag.answer import _named
+    from rag.answer.kinds import named_in
 
-    assert _named("What percentage is shown next to Nvidia's ticker?") == {"nvidia"}
-    assert _named("How long is Estonia's border with Russia?") == {"estonia", "russia"}
+    assert named_in("What percentage is shown next to Nvidia's ticker?") == {"nvidia"}
+    assert named_in("How long is Estonia's border with Russia?") == {"estonia", "russia"}
 
 
 def test_a_figure_next_to_the_named_ticker_is_not_taken_from_another_sentence(retriever):
@@ -289,8 +293,9 @@ def test_a_figure_next_to_the_named_ticker_is_not_taken_from_another_sentence(re
 
 
 def test_a_count_is_whole_and_takes_no_adverb_for_its_noun():
-    from rag.answer import _with_count_noun, fits
-    from rag.spans import quantities
+    from rag.answer.kinds import fits
+    from rag.answer.phrases import with_count_noun
+    from rag.answer.spans import quantities
 
     question = "How many students attend Newcastle University?"
     assert not fits("37.8", question) and fits("21,000", question)
@@ -299,12 +304,13 @@ def test_a_count_is_whole_and_takes_no_adverb_for_its_noun():
     assert fits("one-fifth", "How many parameters does QwQ-32B have compared with R1?")
     sentence = "It will replace the three now retired carriers at a cost of two torpedo bombers."
     three, two = quantities(sentence)
-    assert _with_count_noun(three, sentence, "What will it replace?") == "three"
-    assert _with_count_noun(two, sentence, "What did it cost?") == "two torpedo bombers"
+    assert with_count_noun(three, sentence, "What will it replace?") == "three"
+    assert with_count_noun(two, sentence, "What did it cost?") == "two torpedo bombers"
 
 
 def test_yes_or_no_is_read_only_from_a_sentence_that_says_what_is_asked():
-    from rag.answer import Candidate, _answer_yes_no
+    from rag.answer.choose import Candidate
+    from rag.answer.pipeline import _answer_yes_no
 
     question = "Was thalidomide ever approved in the USA?"
     said = Candidate(
@@ -320,8 +326,8 @@ def test_yes_or_no_is_read_only_from_a_sentence_that_says_what_is_asked():
 
 
 def test_the_names_a_sentence_gives_as_examples_are_not_the_doer():
-    from rag.answer import typed_phrase
-    from rag.text import content_terms
+    from rag.answer.phrases import typed_phrase
+    from rag.core.text import content_terms
 
     sentence = (
         "To produce the reports, Mahbub ul Haq formed a group of economists including "
@@ -336,8 +342,8 @@ def test_the_names_a_sentence_gives_as_examples_are_not_the_doer():
 
 
 def test_a_phrase_is_held_by_the_heavier_words_of_the_question():
-    from rag.answer import _nearest
-    from rag.spans import Phrase
+    from rag.answer.phrases import _nearest
+    from rag.answer.spans import Phrase
 
     sentence = "Lee said on Monday that Acme hired Wu."
     found = [Phrase("Lee", 0, 3), Phrase("Wu", 35, 37)]
@@ -352,7 +358,7 @@ def test_a_phrase_is_held_by_the_heavier_words_of_the_question():
 
 
 def test_forms_of_a_word_meet_and_a_hyphenated_word_meets_its_joined_form():
-    from rag.text import content_terms
+    from rag.core.text import content_terms
 
     assert content_terms("When was he born?") & content_terms("His birthday (14 December 1895)")
     assert content_terms("Who wrote it?") & content_terms("It was written by Burke.")
@@ -361,15 +367,17 @@ def test_forms_of_a_word_meet_and_a_hyphenated_word_meets_its_joined_form():
 
 
 def test_a_count_of_people_is_said_next_to_its_figure():
-    from rag.answer import Candidate, Citation, _figure_problem
-    from rag.spans import quantities
+    from rag.answer import Citation
+    from rag.answer.checks import figure_problem
+    from rag.answer.choose import Candidate
+    from rag.answer.spans import quantities
 
     def problem(sentence, question):
         cand = Candidate(n=1, text=sentence, start=0, rank=0)
         cites = [Citation(n=1, chunk_id="c", article_id="a", title="t", date=None, source="s",
                           start=0, end=1,
                           text=sentence)]  # fmt: skip
-        return _figure_problem(quantities(sentence)[0], cand, question, cites)
+        return figure_problem(quantities(sentence)[0], cand, question, cites)
 
     question = "How many people lived in the city in 2013?"
     assert problem("In 2013, the city proper had 275,718 inhabitants.", question) is None
@@ -380,7 +388,7 @@ def test_a_count_of_people_is_said_next_to_its_figure():
 
 
 def test_the_model_reads_the_clause_the_question_is_about():
-    from rag.answer import _focus
+    from rag.answer.pipeline import _focus
 
     sentence = "The testes primarily release testosterone, and the ovaries dispense estrogen."
     assert _focus(sentence, "Which hormone do the testes mainly release?") == (
@@ -396,9 +404,9 @@ def test_the_model_reads_the_clause_the_question_is_about():
 
 
 def test_a_which_question_prefers_a_sentence_naming_a_thing_of_its_noun():
-    from rag.answer import _names_noun, asked_noun
+    from rag.answer.kinds import asked_noun, names_noun
 
     assert asked_noun("Which gland sets off puberty?") == "gland"
     assert asked_noun("What kinds of music are left out?") is None
-    assert _names_noun("This is triggered by the pituitary gland.", "gland")
-    assert not _names_noun("Puberty changes which gland grows.", "gland")
+    assert names_noun("This is triggered by the pituitary gland.", "gland")
+    assert not names_noun("Puberty changes which gland grows.", "gland")

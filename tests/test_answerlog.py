@@ -12,10 +12,10 @@ import pytest
 from conftest import ROOT, run
 
 from rag.answer import Answer, Citation
-from rag.answerlog import LOG_FILE, SCHEMA_VERSION, AnswerLog, LogError, migrate
-from rag.errors import register_secret
-from rag.evalset import GoldFileError, load_gold
-from rag.loaders import load_path
+from rag.core.errors import register_secret
+from rag.eval.gold import GoldFileError, load_gold
+from rag.ingest.loaders import load_path
+from rag.logs import LOG_FILE, SCHEMA_VERSION, AnswerLog, LogError, migrate
 
 TUESDAY_Q = "By how much did Alibaba shares rally on Tuesday?"
 TUESDAY_FILE = "000_c88aad9c334f0d3b.txt"
@@ -150,7 +150,7 @@ FULL_MID_WRITE = textwrap.dedent(
     sys.path.insert(0, {tests!r})
     from pathlib import Path
     from test_answerlog import make_answer
-    from rag.answerlog import AnswerLog
+    from rag.logs import AnswerLog
     warnings = []
     log = AnswerLog.open_for_writing(Path(sys.argv[1]), on_warning=warnings.append)
     assert log.record(make_answer(1), command="ask") == 1
@@ -186,7 +186,7 @@ WRITER = textwrap.dedent(
     import sys
     sys.path.insert(0, {tests!r})
     from test_answerlog import make_answer
-    from rag.answerlog import AnswerLog
+    from rag.logs import AnswerLog
     from pathlib import Path
     start = int(sys.argv[1])
     with AnswerLog.open_for_writing(Path(sys.argv[2])) as log:

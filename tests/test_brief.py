@@ -8,26 +8,19 @@ from pathlib import Path
 import pytest
 from fakes import ScriptedChatModel
 
-from rag import extract
-from rag.brief import (
-    MAP_CHUNK_TOKENS,
-    SINGLE_PASS_TOKENS,
-    Brief,
-    Draft,
-    KeyPoint,
-    Sentiment,
-    make_brief,
-    verify,
-)
-from rag.briefing import to_markdown
-from rag.chunking import chunk_article
-from rag.cli import main
+from rag.brief import Brief, extract, make_brief
+from rag.brief.briefing import to_markdown
+from rag.brief.draft import MAP_CHUNK_TOKENS, SINGLE_PASS_TOKENS
+from rag.brief.schema import Draft, KeyPoint, Sentiment
+from rag.brief.verify import verify
+from rag.cli.main import main
+from rag.core.numbers import NUMBER, canonical, numbers_in
+from rag.core.prompts import load_prompt
+from rag.core.text import sentences as text_sentences
+from rag.core.tokens import count_tokens, get_encoding
+from rag.ingest.chunking import chunk_article
+from rag.ingest.loaders import load_path, make_article
 from rag.llm.local import LocalChatModel
-from rag.loaders import load_path, make_article
-from rag.numbers import NUMBER, canonical, numbers_in
-from rag.prompts import load_prompt
-from rag.text import sentences as text_sentences
-from rag.tokens import count_tokens, get_encoding
 
 TUESDAY = "000_c88aad9c334f0d3b.txt"
 THURSDAY = "004_6f3f07893199474a.txt"
@@ -257,12 +250,12 @@ def test_sentences_too_long_to_quote_are_not_key_points():
 
 
 def test_key_points_drop_connectives_and_repeated_facts():
-    from rag.brief import _as_point, same_fact
+    from rag.brief.sentences import as_point, same_fact
 
-    assert _as_point("Therefore, Alibaba rose today after Nvidia spoke.") == (
+    assert as_point("Therefore, Alibaba rose today after Nvidia spoke.") == (
         "Alibaba rose today after Nvidia spoke."
     )
-    assert _as_point("In addition to Qwen, Alibaba invested in Moonshot.").startswith("In addition")
+    assert as_point("In addition to Qwen, Alibaba invested in Moonshot.").startswith("In addition")
     caption = (
         "Alibaba's stock jumped 7% on Thursday after it made one of its AI models open source."
     )
@@ -272,9 +265,9 @@ def test_key_points_drop_connectives_and_repeated_facts():
 
 
 def test_entities_merge_variants_and_keep_roles(seeds):
-    from rag.brief import _entities_and_moves
+    from rag.brief.entities import entities_and_moves
 
-    entities, _ = _entities_and_moves(load(seeds / THURSDAY).text)
+    entities, _ = entities_and_moves(load(seeds / THURSDAY).text)
     names = {e.name: e for e in entities}
     assert "DeepSeek-R1" in names and not {"R1", "R-1", "QwQ"} & set(names)
     assert "DeepSeek" in names  # used alone in the text: a company, not a variant
@@ -283,9 +276,9 @@ def test_entities_merge_variants_and_keep_roles(seeds):
 
 
 def test_what_to_watch_holds_no_past_event():
-    from rag.brief import _watch_items
+    from rag.brief.sentences import watch_items
 
-    items = _watch_items(
+    items = watch_items(
         [
             "Early last week, Alibaba announced plans to invest $53 billion over three years.",
             "Nvidia hopes to start deliveries soon.",
@@ -299,13 +292,13 @@ def test_what_to_watch_holds_no_past_event():
 
 
 def test_what_a_figure_measures_never_cuts_a_number():
-    from rag.brief import _measures
+    from rag.brief.entities import measures_of
 
     sentence = (
         "The relay, also called the Journey of Harmony by its organisers, lasted 129 days and "
         "carried the torch 137,000 km (85,000 mi), the longest distance of any relay."
     )
-    measures = _measures(sentence, "129 days")
+    measures = measures_of(sentence, "129 days")
     assert "137,000 km" in measures
     for value in ("137,000 km", "85,000 mi"):
-        assert all(n in sentence for n in re.findall(r"[\d,.]*\d", _measures(sentence, value)))
+        assert all(n in sentence for n in re.findall(r"[\d,.]*\d", measures_of(sentence, value)))

@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from rag.cli import main
-from rag.errors import BackendError
-from rag.ingest import ingest
-from rag.retrieve import Retriever
-from rag.store import Store
+from rag.cli.main import main
+from rag.core.errors import BackendError
+from rag.index.retrieve import Retriever
+from rag.index.store import Store
+from rag.ingest.run import ingest
 
 
 def test_ingest_and_search_through_a_chroma_server(chroma_server, tmp_path, embedder, seeds):

@@ -2,10 +2,10 @@ from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.chunking import chunk_article
-from rag.loaders import make_article
-from rag.text import split_sentences
-from rag.tokens import get_encoding
+from rag.core.text import split_sentences
+from rag.core.tokens import get_encoding
+from rag.ingest.chunking import chunk_article
+from rag.ingest.loaders import make_article
 
 ENC = get_encoding("cl100k_base")
 
@@ -94,7 +94,7 @@ def test_circa_and_et_al_do_not_end_a_sentence():
 
 
 def test_an_initial_in_a_name_ends_no_sentence():
-    from rag.text import sentences
+    from rag.core.text import sentences
 
     text = "The explorer Richard F. Burton wrote it. John F. Kennedy spoke. It was U.S. policy."
     assert sentences(text) == [

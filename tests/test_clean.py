@@ -1,7 +1,7 @@
 from conftest import ALIBABA_THURSDAY, ALIBABA_TUESDAY, SEEDS
 
-from rag.clean import clean_text
-from rag.text import split_sentences
+from rag.core.clean import clean_text
+from rag.core.text import split_sentences
 
 BOILERPLATE = [
     "Unlock stock picks and a broker-level newsfeed that powers Wall Street. Upgrade Now",

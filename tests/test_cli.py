@@ -5,8 +5,8 @@ import re
 
 from conftest import ROOT, run
 
-from rag.cli import cli, main
-from rag.types import ArticleInfo, Hit
+from rag.cli.main import cli, main
+from rag.core.types import ArticleInfo, Hit
 
 
 def test_ingest_search_articles_stats(capsys, seeds):
@@ -101,9 +101,9 @@ def test_help_and_readme_agree():
 def test_rm_removes_an_article_from_both_indexes_and_leaves_no_orphan(capsys, seeds):
     import sqlite3
 
-    from rag.config import load_settings
-    from rag.embed import make_embedder
-    from rag.store import Store
+    from rag.core.config import load_settings
+    from rag.index.embed import make_embedder
+    from rag.index.store import Store
 
     (seeds / "paper.pdf").write_bytes(b"%PDF-1.4")
     assert main(["ingest", str(seeds)]) == 0

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from conftest import free_port
 
-from rag.config import load_settings
-from rag.embed import OpenAIEmbedder, make_embedder
-from rag.errors import BackendError, ConfigError, EmbedderMismatchError
-from rag.ingest import ingest
-from rag.retrieve import Retriever
-from rag.store import Store
+from rag.core.config import load_settings
+from rag.core.errors import BackendError, ConfigError, EmbedderMismatchError
+from rag.index.embed import OpenAIEmbedder, make_embedder
+from rag.index.retrieve import Retriever
+from rag.index.store import Store
+from rag.ingest.run import ingest
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ SEED_QUESTIONS = [
 
 
 def test_questions_on_onnxruntime_get_the_torch_vectors(tmp_path):
-    from rag.embed import LocalEmbedder
+    from rag.index.embed import LocalEmbedder
 
     onnx = LocalEmbedder(cache_dir=tmp_path / "cache")
     torch = LocalEmbedder(onnx=False)
@@ -126,7 +126,7 @@ def test_searching_an_index_never_imports_torch(tmp_path, local_embedder, seeds)
         ingest([str(seeds)], store, local_embedder)
     local_embedder.embed(["exported by now"])
     script = (
-        "import sys\nfrom rag.cli import main\n"
+        "import sys\nfrom rag.cli.main import main\n"
         f"sys.argv = ['rag', '--data-dir', {str(tmp_path / 'idx')!r}, 'search', "
         "'What did Nvidia say about H20 chips?', '--json']\n"
         "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
@@ -142,7 +142,7 @@ def test_searching_an_index_never_imports_torch(tmp_path, local_embedder, seeds)
 
 
 def test_without_an_onnx_export_questions_fall_back_to_torch(tmp_path, caplog):
-    from rag.embed import LocalEmbedder
+    from rag.index.embed import LocalEmbedder
 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder should be")
@@ -155,8 +155,8 @@ def test_without_an_onnx_export_questions_fall_back_to_torch(tmp_path, caplog):
 
 
 def test_an_ingest_leaves_the_question_embedder_ready(tmp_path, seeds, monkeypatch, capsys):
-    from rag.cli import main
-    from rag.onnxembed import export_name
+    from rag.cli.main import main
+    from rag.index.onnxembed import export_name
 
     monkeypatch.setenv("RAG_CACHE_DIR", str(tmp_path / "cache"))
     assert main(["--data-dir", str(tmp_path / "idx"), "ingest", str(seeds)]) == 0

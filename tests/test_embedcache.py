@@ -6,7 +6,7 @@ import sqlite3
 import numpy as np
 from test_cli import run
 
-from rag.embedcache import CACHE_FILE, CachedEmbedder
+from rag.index.embedcache import CACHE_FILE, CachedEmbedder
 
 
 def test_cached_vectors_equal_the_model_and_only_misses_are_embedded(tmp_path, embedder):

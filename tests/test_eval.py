@@ -9,11 +9,12 @@ import pytest
 from conftest import ROOT, SEEDS
 
 from rag.answer import Answer, Citation
-from rag.brief import Brief, Check, Entity, Figure, KeyPoint, MarketMove, Sentiment
-from rag.cli import main
-from rag.evalrun import gate, load_run, load_thresholds
-from rag.evalset import GoldBrief, GoldQA, load_brief_gold
-from rag.evaluate import (
+from rag.brief import Brief
+from rag.brief.schema import Check, Entity, Figure, KeyPoint, MarketMove, Sentiment
+from rag.cli.main import main
+from rag.core.prompts import ABSTAIN
+from rag.eval.gold import GoldBrief, GoldQA, load_brief_gold
+from rag.eval.metrics import (
     abstention_pr,
     answer_scores,
     brief_scores,
@@ -21,8 +22,8 @@ from rag.evaluate import (
     token_f1,
     wilson_bounds,
 )
-from rag.loaders import load_path
-from rag.prompts import ABSTAIN
+from rag.eval.run import gate, load_run, load_thresholds
+from rag.ingest.loaders import load_path
 
 TUESDAY = "000_c88aad9c334f0d3b.txt"
 RALLY = "Shares of Chinese tech giant Alibaba (BABA -1.71%) rallied 8.1% on Tuesday."

@@ -3,9 +3,9 @@
 import pytest
 from conftest import ROOT, SEEDS
 
-from rag.evalset import GoldFileError, load_brief_gold, load_gold
-from rag.evaluate import normalise
-from rag.loaders import load_path
+from rag.eval.gold import GoldFileError, load_brief_gold, load_gold
+from rag.eval.metrics import normalise
+from rag.ingest.loaders import load_path
 
 EVALS = ROOT / "evals"
 

@@ -14,8 +14,8 @@ import pytest
 from conftest import free_port
 from pydantic import BaseModel
 
-from rag.cli import main
-from rag.errors import BackendError, RagError
+from rag.cli.main import main
+from rag.core.errors import BackendError, RagError
 from rag.llm import Message, structured
 from rag.llm.remote import OpenAIChatModel
 

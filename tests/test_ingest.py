@@ -3,10 +3,10 @@
 import pytest
 from conftest import ALIBABA_THURSDAY, ALIBABA_TUESDAY
 
-from rag.errors import EmbedderMismatchError, IndexMissingError, RagError
-from rag.ingest import ingest
-from rag.retrieve import Retriever
-from rag.store import Store
+from rag.core.errors import EmbedderMismatchError, IndexMissingError, RagError
+from rag.index.retrieve import Retriever
+from rag.index.store import Store
+from rag.ingest.run import ingest
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from conftest import free_port
 from fakes import ScriptedChatModel
 from pydantic import BaseModel, Field
 
-from rag.config import load_settings
-from rag.errors import BackendError, ConfigError
+from rag.core.config import load_settings
+from rag.core.errors import BackendError, ConfigError
 from rag.llm import Message, make_chat_model, structured
 from rag.llm.local import LocalChatModel
 from rag.llm.remote import OpenAIChatModel

@@ -2,8 +2,8 @@ import json
 
 from conftest import ALIBABA_THURSDAY, SEEDS
 
-from rag.loaders import LoadFailure, discover, load_path, parse_date
-from rag.types import Article
+from rag.core.types import Article
+from rag.ingest.loaders import LoadFailure, discover, load_path, parse_date
 
 
 def _load(path):

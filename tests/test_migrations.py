@@ -3,9 +3,9 @@
 import json
 import sqlite3
 
-from rag.catalog import SCHEMA_VERSION
-from rag.cli import main
-from rag.store import catalog_path
+from rag.cli.main import main
+from rag.index.catalog import SCHEMA_VERSION
+from rag.index.store import catalog_path
 
 
 def test_an_index_of_the_previous_schema_is_brought_forward(capsys, seeds, tmp_path):

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from conftest import ROOT, run
 
-from rag.conflicts import Said, disagreements
-from rag.when import annotate_weekdays, read_time, weekdays_in
+from rag.answer.conflicts import Said, disagreements
+from rag.answer.when import annotate_weekdays, read_time, weekdays_in
 
 NEWSROOM = ROOT / "evals" / "newsroom" / "articles"
 AS_OF = date(2025, 7, 16)  # a Wednesday

@@ -71,7 +71,7 @@ def test_a_wheel_install_ingests_and_answers_outside_the_checkout(wheel, tmp_pat
         )
 
     where = subprocess.run(
-        [str(python), "-c", "import rag, rag.prompts as p; print(rag.__file__); print(p.PROMPTS_DIR)"],
+        [str(python), "-c", "import rag, rag.core.prompts as p; print(rag.__file__); print(p.PROMPTS_DIR)"],
         cwd=work, env=env, capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
     assert all(path.startswith(str(venv)) for path in where), where

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.cli import main
-from rag.loaders import load_path, parse_html
+from rag.cli.main import main
+from rag.ingest.loaders import load_path, parse_html
 
 PAGES = Path(__file__).parents[1] / "evals" / "pages" / "html"
 EXPECTED = PAGES.parent / "expected"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.cli import main
+from rag.cli.main import main
 
 GOOD = "Alibaba shares rallied 8.1% on Tuesday after Nvidia said it would ship H20 chips again.\n"
 

@@ -6,9 +6,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rag.clean import INVISIBLE, clean_text
-from rag.loaders import LoadFailure, load_path
-from rag.textsafe import neutralise_links, safe
+from rag.core.clean import INVISIBLE, clean_text
+from rag.core.textsafe import neutralise_links, safe
+from rag.ingest.loaders import LoadFailure, load_path
 
 WORDS = st.text(
     alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FFF), min_size=1, max_size=12

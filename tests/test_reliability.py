@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from rag.cli import main
-from rag.evalrun import ItemResult, RunResult, write_run
-from rag.ingest import ingest
-from rag.store import Store, catalog_path
+from rag.cli.main import main
+from rag.eval.run import ItemResult, RunResult, write_run
+from rag.index.store import Store, catalog_path
+from rag.ingest.run import ingest
 
 LONG = ROOT / "tests" / "data" / "long_article.txt"
 SECRET = "sk-planted-secret-7c1e9a"
@@ -44,7 +44,7 @@ def rag_cli(*args: str, env: dict | None = None) -> subprocess.Popen:
 def counts_in_fresh_process(data_dir: Path) -> dict:
     """Open the index in a new process (nothing cached in this one) and report its state."""
     code = (
-        "import json, sys; from rag.store import Store; from rag.embed import LocalEmbedder;"
+        "import json, sys; from rag.index.store import Store; from rag.index.embed import LocalEmbedder;"
         "e = LocalEmbedder(); s = Store.open(__import__('pathlib').Path(sys.argv[1]), 'articles', e.name);"
         "r = s.check(); r['hits'] = len(s.dense_search(e.embed(['Liberia independence'])[0], 5));"
         "r['articles'] = len(s.catalog.articles()); print(json.dumps(r))"
@@ -252,8 +252,8 @@ def test_processes_creating_one_new_index_at_once_all_open_it(tmp_path):
     already exists") and in switching the catalog and embedding cache files to WAL ("database
     is locked"). Each of several simultaneous openers now gets the store and the cache."""
     code = (
-        "import sys, time; from pathlib import Path; from rag.store import Store\n"
-        "from rag.embedcache import CachedEmbedder; from rag.embed import LocalEmbedder\n"
+        "import sys, time; from pathlib import Path; from rag.index.store import Store\n"
+        "from rag.index.embedcache import CachedEmbedder; from rag.index.embed import LocalEmbedder\n"
         "barrier = Path(sys.argv[2]); (barrier / sys.argv[3]).touch()\n"
         "while not (barrier / 'go').exists(): time.sleep(0.005)\n"
         "cache = CachedEmbedder(LocalEmbedder(), Path(sys.argv[1]) / 'embed-cache.sqlite')\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from rag.cli import main
+from rag.cli.main import main
 
 RAG = str(Path(sys.executable).parent / "rag")
 PROMPT = "rag>"

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from conftest import ALIBABA_THURSDAY, ALIBABA_TUESDAY
 
-from rag.ingest import ingest
-from rag.retrieve import Filters, Retriever
-from rag.store import Store
+from rag.index.retrieve import Filters, Retriever
+from rag.index.store import Store
+from rag.ingest.run import ingest
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_every_filter_route_gives_the_filtered_results(retriever, monkeypatch):
     """A filter down to a few articles scores their vectors exactly; one that keeps many ranks
     unfiltered and keeps the allowed hits, falling back to filtering inside the index when too
     few are left. Every route gives the hits of filtering inside the index."""
-    from rag import retrieve
+    from rag.index import retrieve
 
     july = Filters(since=date(2025, 7, 1))
     [tuesday] = [a for a in retriever.store.catalog.articles() if a.date == "2025-07-15"]
@@ -93,7 +93,7 @@ def test_every_filter_route_gives_the_filtered_results(retriever, monkeypatch):
 
 
 def test_exact_scoring_of_a_few_articles_does_not_search_the_index(retriever, monkeypatch):
-    from rag import retrieve
+    from rag.index import retrieve
 
     store = retriever.store
     [tuesday] = [a for a in store.catalog.articles() if a.date == "2025-07-15"]
@@ -123,7 +123,7 @@ def test_explain_ranks_and_fused_scores(retriever):
     hits = retriever.search("BABA", k=3, mode="hybrid")
     top = hits[0]
     assert top.lexical_rank == 1 and "(BABA -1.71%)" in top.text
-    from rag.retrieve import DENSE_WEIGHT, LEXICAL_WEIGHT, RRF_K
+    from rag.index.retrieve import DENSE_WEIGHT, LEXICAL_WEIGHT, RRF_K
 
     expected = LEXICAL_WEIGHT / (RRF_K + top.lexical_rank)
     expected += DENSE_WEIGHT / (RRF_K + top.dense_rank) if top.dense_rank else 0
@@ -172,7 +172,7 @@ def test_an_empty_index_and_a_small_one_answer_without_errors(tmp_path, local_em
 def test_common_terms_are_left_out_when_their_postings_pass_the_budget(
     tmp_path, local_embedder, seeds, monkeypatch
 ):
-    from rag import catalog as catalog_module
+    from rag.index import catalog as catalog_module
 
     with Store.open(tmp_path / "idx", "articles", local_embedder.name, create=True) as store:
         ingest([str(seeds)], store, local_embedder)

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run
 
-from rag.catalog import IndexVersionError
-from rag.config import load_settings
-from rag.errors import BackendError, RagError
-from rag.ingest import ingest
-from rag.pgcatalog import PgCatalog
-from rag.retrieve import Retriever
-from rag.store import Store
+from rag.core.config import load_settings
+from rag.core.errors import BackendError, RagError
+from rag.index.catalog import IndexVersionError
+from rag.index.pgcatalog import PgCatalog
+from rag.index.retrieve import Retriever
+from rag.index.store import Store
+from rag.ingest.run import ingest
 
 READER = ROOT / "evals" / "reader" / "articles"
 
@@ -120,7 +120,7 @@ def test_postgres_catalog_ranks_and_filters_as_sqlite_does(
             compared += bool(hits_a)
         assert compared > 250
         filtered = Retriever(shared, local_embedder, mode="lexical")
-        from rag.retrieve import Filters
+        from rag.index.retrieve import Filters
 
         only = Filters(article_ids=[dated])
         assert {h.article_id for h in filtered.search("Alibaba shares", 5, filters=only)} == {dated}
@@ -231,7 +231,7 @@ def test_kill_9_of_one_writer_loses_nothing_and_the_other_machine_recovers(
 def test_the_seeds_eval_gives_the_same_figures_on_sqlite_and_postgresql(
     postgres_server, chroma_server, local_embedder
 ):
-    from rag.evalrun import run_eval
+    from rag.eval.run import run_eval
 
     runs = {}
     for backend, extra in (
@@ -256,7 +256,7 @@ def test_schema_versions_locks_and_redacted_secrets(
     assert catalog.get_meta("schema_version") == "1"
     catalog.close()
     # a later release's migration runs once, in order, and the version is recorded
-    import rag.pgcatalog as pg
+    import rag.index.pgdb as pg
 
     ran = []
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.spans import (
+from rag.answer.spans import (
     Phrase,
     dates,
     names,
@@ -101,7 +101,7 @@ def test_a_place_or_a_title_alone_is_not_a_person():
 
 
 def test_a_figure_fits_the_question_only_with_the_unit_it_asks_for():
-    from rag.answer import fits
+    from rag.answer.kinds import fits
 
     assert fits("290 kilometers", "How long is Estonia's border with Russia?")
     assert not fits("ten", "How long is Estonia's border with Russia?")
@@ -124,7 +124,7 @@ def test_a_figure_fits_the_question_only_with_the_unit_it_asks_for():
 
 
 def test_verbs_of_a_price_moving_meet_as_one_term():
-    from rag.text import content_terms
+    from rag.core.text import content_terms
 
     assert content_terms("Why did the shares rise?") & content_terms("Shares rallied 8.1%.")
     assert content_terms("Why did it fall?") & content_terms("The stock tumbled.")
@@ -218,7 +218,7 @@ def test_a_pronoun_opening_a_quote_is_no_name():
 
 
 def test_how_often_is_read_as_the_sentence_says_it():
-    from rag.spans import rates
+    from rag.answer.spans import rates
 
     sentence = "Some 1 in 12 million rides fail; inspections come twice a year, every four years."
     assert [p.text for p in rates(sentence)] == [

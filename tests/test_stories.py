@@ -5,7 +5,7 @@ import sqlite3
 
 from conftest import ROOT, run
 
-from rag.store import catalog_path
+from rag.index.store import catalog_path
 
 NEWSROOM = ROOT / "evals" / "newsroom"
 PLANTED = json.loads((NEWSROOM / "stories.json").read_text())["stories"]

@@ -5,8 +5,8 @@ import re
 import pytest
 import tiktoken_ext.openai_public as openai_public
 
-from rag import tokens
-from rag.errors import ConfigError
+from rag.core import tokens
+from rag.core.errors import ConfigError
 
 
 def test_hash_table_matches_tiktoken_source():

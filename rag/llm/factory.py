@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rag.config import Settings
-from rag.errors import ConfigError, register_secret
+from rag.core.config import Settings
+from rag.core.errors import ConfigError, register_secret
 from rag.llm.base import ChatModel
 
 

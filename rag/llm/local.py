@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from rag.errors import ConfigError
+from rag.core.errors import ConfigError
 from rag.llm.base import Completion, Message, Stream, Usage
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from typing import Any
 import httpx2 as httpx  # the HTTP library the openai SDK is built on
 import openai
 
-from rag.errors import BackendError
+from rag.core.errors import BackendError
 from rag.llm.base import Completion, Message, Stream, Usage
 from rag.llm.structured import strict_schema
 

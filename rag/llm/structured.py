@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from rag.errors import RagError
+from rag.core.errors import RagError
 from rag.llm.base import ChatModel, Message, Usage
 
 log = logging.getLogger(__name__)

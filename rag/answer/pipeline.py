@@ -1,0 +1,479 @@
+"""Grounded answers: the short phrase that answers, from the sentence that answers, cited.
+
+Designed for a tiny model, so the code carries the quality:
+1. every sentence of the retrieved passages is scored for the question (its share of the
+   question's IDF-weighted terms, its dense similarity, whether it holds a phrase of the kind
+   the question asks for; titles last);
+2. from the best sentence, the phrase of the asked kind is taken by rule (a figure with its
+   unit, a date, a name, a cause), or, where the kind is not clear, the model copies the
+   phrase from that one sentence and code checks that it is a span of it;
+3. every figure must be in the sentence with the same unit and currency; the sentence is
+   shown apart as evidence. When the passages or the best sentence hold too little of the
+   question, the answer is exactly the abstention sentence."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from rag.answer.checks import (
+    WHEN_WORDS,
+    check_answer,
+    context_of,
+    figure_problem,
+    fitting_sentences,
+    span_problem,
+    unanswered,
+)
+from rag.answer.choose import Candidate, add_dense, candidates, term_weights
+from rag.answer.conflicts import Conflict, Said, across, against_copies, sentences_of
+from rag.answer.kinds import named_in, names_all, word_set
+from rag.answer.phrases import typed_phrase, with_count_noun
+from rag.answer.read import SentenceReader, read_answer
+from rag.answer.spans import (
+    Phrase,
+    negated,
+    question_kind,
+    reason,
+    whole_name,
+)
+from rag.answer.types import Answer, Citation
+from rag.answer.when import TimeScope, mentions_time, read_time, weekdays_in
+from rag.core.guard import redact
+from rag.core.numbers import numbers_in
+from rag.core.prompts import ABSTAIN, Prompt, load_prompt
+from rag.core.text import MARKER, content_terms
+from rag.index.retrieve import Filters, Retriever
+from rag.index.store import Store
+from rag.llm import ChatModel, Message, Usage
+
+_FOLLOW_UP = re.compile(
+    r"^(and|but|also|so|what about|how about)\b|\b(it|its|they|them|their|that|this|those|"
+    r"he|she|his|her)\b",
+    re.I,
+)
+
+
+# Below this IDF-weighted share of the question's content terms found in the passages, the
+# articles are taken not to answer (a term no article holds weighs most).
+MIN_SUPPORT = 0.4
+
+
+def standalone_query(question: str, history: Sequence[str] = ()) -> str:
+    """A follow-up ("And how much did it rise?") is searched with the question before it.
+    Deterministic on purpose: a 270M model rewrites worse than concatenation retrieves."""
+    if history and _FOLLOW_UP.search(question) and len(content_terms(question)) <= 4:
+        return f"{history[-1]} {question}"
+    return question
+
+
+# What the reader answers; yes/no, summaries and causes keep their own steps.
+READER_KINDS = frozenset({"quantity", "date", "person", "other"})
+
+
+def answer_question(
+    question: str,
+    *,
+    retriever: Retriever,
+    model: ChatModel,
+    k: int = 5,
+    history: Sequence[str] = (),
+    filters: Filters | None = None,
+    prompt: Prompt | None = None,
+    on_delta: Callable[[str], None] | None = None,
+    max_tokens: int = 24,
+    as_of: date | None = None,
+    read_dates: bool = True,
+    reader: SentenceReader | None = None,
+) -> Answer:
+    """Retrieve, choose the sentence that answers, take the phrase of the asked kind from it
+    (by rule, or by the model copying a span of it), check it, or abstain. A time expression
+    in the question narrows or orders the articles by date (rag.answer.when) unless `read_dates` is
+    off or the filters already give dates."""
+    started = time.perf_counter()
+    query = standalone_query(question, history)
+    kind = question_kind(question)
+    scope = None
+    if read_dates:
+        filters, query, scope = dated_query(query, retriever.store, filters, as_of)
+    hits = retriever.search(query, k=k, filters=filters)
+    weights = term_weights(query, retriever.store)
+    citations = [Citation.of(n, hit.model_dump()) for n, hit in enumerate(hits, start=1)]
+    result = Answer(
+        question=question, query=query, text=ABSTAIN, abstained=True, method="abstain",
+        kind=kind, citations=citations, model=model.name,
+        time_scope=scope.describe() if scope else None,
+    )  # fmt: skip
+    if _settled_before_reading(result, scope, weights, retriever, filters, k):
+        return _done(result, started, started)
+    cands = candidates(citations, query, weights, kind)
+    add_dense(cands, query, retriever.embedder)
+    retrieved = time.perf_counter()
+    ranked = sorted(cands, key=lambda c: c.score, reverse=True)
+    if reader is not None and kind in READER_KINDS:
+        why_not = read_answer(result, ranked, reader)
+        if why_not:
+            result.flags.append(why_not)
+            return _done(result, started, retrieved)
+        return _checked(result, retriever.store, started, retrieved)
+    fitting, why_not = fitting_sentences(query, weights, ranked, citations)
+    if why_not:
+        result.flags.append(why_not)
+        return _done(result, started, retrieved)
+    ranked = fitting + [c for c in ranked if c not in fitting]
+
+    def ask(chosen: Candidate) -> None:
+        _ask_model(result, chosen, question, model, prompt, on_delta, max_tokens, started)
+
+    why_not = _answer_by_kind(result, ranked, fitting, weights, ask)
+    if why_not:
+        result.flags.append(why_not)
+        return _done(result, started, retrieved)
+    return _checked(result, retriever.store, started, retrieved)
+
+
+def _checked(result: Answer, store: Store, started: float, retrieved: float) -> Answer:
+    """The answer's figures checked against its sentence, its dates read, other sources'
+    figures noted."""
+    check_answer(result)
+    _date_evidence(result)
+    _note_differences(result, store)
+    return _done(result, started, retrieved)
+
+
+def _settled_before_reading(
+    result: Answer,
+    scope: TimeScope | None,
+    weights: dict[str, float],
+    retriever: Retriever,
+    filters: Filters | None,
+    k: int,
+) -> bool:
+    """Whether the answer is settled before any sentence is read: no article in the asked
+    period, a question that names only a period (its digest), or passages that hold too
+    little of the question (flagged, abstained)."""
+    if scope and scope.kind == "filter" and not result.citations:
+        result.flags.append(f"no article matches: {scope.describe()}")
+        return True
+    if scope and scope.kind == "filter" and not content_terms(result.query) - _NEWS_WORDS:
+        _answer_digest(result, retriever, filters, k)  # 'What happened last week?'
+        return True
+    covered = set(weights) & content_terms(" ".join(c.text for c in result.citations))
+    support = sum(weights[t] for t in covered) / (sum(weights.values()) or 1.0)
+    if not result.citations or support < MIN_SUPPORT:
+        result.flags.append(f"weak retrieval support ({support:.2f} < {MIN_SUPPORT})")
+        return True
+    return False
+
+
+def _answer_by_kind(
+    result: Answer,
+    ranked: list[Candidate],
+    fitting: list[Candidate],
+    weights: dict[str, float],
+    ask: Callable[[Candidate], None],
+) -> str | None:
+    """Answer from the fitting sentences as the question's kind asks; why not, if not."""
+    if result.kind == "summary":
+        _answer_summary(result, ranked)
+        return None
+    if result.kind == "yesno":
+        return _answer_yes_no(result, fitting, result.question)
+    if result.kind in ("quantity", "date", "person", "reason"):
+        return _answer_typed(result, ranked, fitting, weights, ask)
+    ask(fitting[0])
+    return None
+
+
+def dated_query(
+    query: str, store: Store, filters: Filters | None, as_of: date | None
+) -> tuple[Filters | None, str, TimeScope | None]:
+    """(filters, query, scope) after reading the query's time expression (rag.answer.when): a
+    filtering one becomes since/until and leaves the query. Filters that already give
+    dates win: nothing is read."""
+    dates_given = filters is not None and (filters.since or filters.until)
+    if dates_given or not mentions_time(query):
+        return filters, query, None  # (no query for the newest date when none is needed)
+    scope = read_time(query, as_of or store.newest_date(), store.dated_in)
+    if scope is None or scope.kind != "filter":
+        return filters, query, scope
+    fields = {"since": scope.since, "until": scope.until}
+    return (filters or Filters()).model_copy(update=fields), scope.rest, scope
+
+
+# Words of a question that asks only what was in the news ('What was reported in May?').
+_NEWS_WORDS = content_terms(
+    "news report reported happen happened publish published say said write written cover "
+    "covered story stories article articles appear appeared come came out run ran anything "
+    "new headline headlines"
+)
+
+
+def _answer_digest(result: Answer, retriever: Retriever, filters: Filters | None, k: int) -> None:
+    """A question that names only a time: the headlines of the articles in range, newest
+    first, each cited to its opening passage."""
+    restriction = filters.restriction() if filters else {}
+    total = len(retriever.store.filter_articles(**restriction))
+    newest = retriever.store.filter_articles(**restriction, newest=k)
+    openings = [row for i in newest if (row := retriever.store.chunk_at(i, 0)) is not None]
+    result.citations = [Citation.of(n, row._asdict()) for n, row in enumerate(openings, 1)]
+    if not result.citations:
+        return
+    shown = "; ".join(f"{c.title} ({c.date}) [{c.n}]" for c in result.citations)
+    more = f" (the newest {len(newest)} of {total})" if total > len(newest) else ""
+    noun = "article" if total == 1 else "articles"
+    result.text = f"{total} {noun}{more}: {shown}"
+    result.cited = [c.n for c in result.citations]
+    result.method, result.kind, result.abstained = "extractive", "summary", False
+
+
+def _date_evidence(result: Answer) -> None:
+    """The evidence's publication date, and the day each weekday in it means."""
+    if result.evidence is None or result.evidence_n is None:
+        return
+    source = result.citations[result.evidence_n - 1]
+    result.evidence_date = source.date
+    result.evidence_days = {m.text: str(m.day) for m in weekdays_in(result.evidence, source.date)}
+
+
+def _note_differences(result: Answer, store: Store) -> None:
+    """When the answer is a figure, other passages and the other copies of its story that
+    give that figure otherwise are cited beside it: 'Sources differ: 8.3% [1] vs 8.1% [3]'."""
+    if result.abstained or result.evidence is None or result.evidence_n is None:
+        return
+    values = numbers_in(MARKER.sub("", result.text))
+    if not values or result.method == "extractive" and len(values) > 1:
+        return
+    source = result.citations[result.evidence_n - 1]
+    at = source.start + max(0, source.text.find(result.evidence))
+    mine = [Said(result.evidence, at, source.article_id, source.date)]
+    found = []
+    for c in result.citations:
+        if c.article_id != source.article_id:
+            theirs = sentences_of(c.text, c.article_id, c.date, offset=c.start)
+            found += across(mine, theirs, False, values[0])
+    found += [c for c, _ in against_copies(mine, source.article_id, store, values[0])]
+    if found:
+        _cite_differences(result, found, store)
+
+
+def _cite_differences(result: Answer, found: list[Conflict], store: Store) -> None:
+    assert result.evidence_n is not None
+    cited: dict[str, list[int]] = {found[0].here.label: [result.evidence_n]}
+    for conflict in found:
+        n = _citation_for(result, conflict.said_there, store)
+        if n is not None:
+            markers = cited.setdefault(conflict.there.label, [])
+            markers.extend([] if n in markers else [n])
+            result.cited = sorted({*result.cited, n})
+    if len(cited) > 1:
+        result.differs = "Sources differ: " + " vs ".join(
+            f"{label} " + "".join(f"[{n}]" for n in markers) for label, markers in cited.items()
+        )
+
+
+def _citation_for(result: Answer, said: Said, store: Store) -> int | None:
+    """The marker of the passage holding `said`: a given one, or its chunk added."""
+    for c in result.citations:
+        if c.article_id == said.article_id and c.start <= said.start < c.end:
+            return c.n
+    row = store.chunk_at(said.article_id, said.start)
+    if row is None:
+        return None
+    n = len(result.citations) + 1
+    result.citations.append(Citation.of(n, row._asdict()))
+    return n
+
+
+def _answer_typed(
+    result: Answer,
+    ranked: list[Candidate],
+    fitting: list[Candidate],
+    weights: dict[str, float],
+    ask: Callable[[Candidate], None],
+) -> str | None:
+    """A quantity, date, person or reason: the phrase of that kind, by rule, from the best
+    sentence holding one; the model copies it where no rule finds it. Why it cannot answer,
+    or None."""
+    query, question, kind = result.query, result.question, result.kind
+    # a sentence of the asked kind may stand in for the best, if it passes the same check
+    # and itself says some of the question (not only the sentence before it)
+    typed = [
+        c
+        for c in ranked[:3]
+        if c.typed
+        and (
+            c in fitting
+            or (c.lexical > 0 and unanswered(query, weights, c, result.citations) is None)
+        )
+    ]
+    chosen = typed[0] if typed else fitting[0]
+    phrase = typed_phrase(chosen.text, query, kind, content_terms(query), weights)  # type: ignore[arg-type]
+    if kind == "quantity":
+        # the first of the fitting sentences whose figure is of the kind asked
+        why_not = None
+        order = [c for i, c in enumerate([*typed, *fitting]) if c not in typed[:i]]
+        # a later sentence stands in only if it names what the first names of the question
+        first = content_terms(context_of(order[0], result.citations))
+        named = {n for n in named_in(query) if names_all({n}, first)}
+        asked = content_terms(query)
+        for cand in order:
+            phrase = typed_phrase(cand.text, query, kind, asked, weights)  # type: ignore[arg-type]
+            why = figure_problem(phrase, cand, question, result.citations)
+            if why is None and not names_all(
+                named, content_terms(context_of(cand, result.citations))
+            ):
+                why = "a sentence with a figure of that kind is about something else"
+            if why is None:
+                chosen = cand
+                break
+            why_not = why_not or why
+        else:
+            return why_not
+    if phrase is not None:
+        text = phrase.text
+        if kind == "quantity":
+            text = with_count_noun(phrase, chosen.text, question)
+        _set(result, text, chosen, "span")
+    elif kind == "reason":
+        said_next = _cause_said_next(chosen, ranked, query)
+        if said_next is not None:
+            cause, where = said_next
+            _set(result, cause.text, where, "span")
+        else:
+            _set(result, chosen.text, chosen, "extractive")
+    else:
+        ask(chosen)
+    return None
+
+
+CAUSE_WITHIN = 3  # sentences after the answering one where its cause may be given
+
+
+def _cause_said_next(
+    chosen: Candidate, ranked: list[Candidate], query: str
+) -> tuple[Phrase, Candidate] | None:
+    """The cause given in a sentence just after the answering one, about the same names, and
+    that sentence: 'Alibaba rallied 8.1% on Tuesday. [...] Alibaba rose today after ...'."""
+    named = {n for n in named_in(query) if not re.fullmatch(WHEN_WORDS, n, re.I)}  # 'today'
+    after = sorted(
+        (c for c in ranked if c.n == chosen.n and c.start > chosen.start), key=lambda c: c.start
+    )[:CAUSE_WITHIN]
+    for cand in after:
+        cause = reason(cand.text)
+        if cause is not None and names_all(named, content_terms(cand.text)):
+            return cause, cand
+    return None
+
+
+def _done(result: Answer, started: float, retrieved: float) -> Answer:
+    result.timings.retrieve_ms = (retrieved - started) * 1000
+    result.timings.total_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def _set(result: Answer, text: str, cand: Candidate, method: str) -> None:
+    result.text = f"{text} [{cand.n}]"
+    result.cited = [cand.n]
+    result.evidence, result.evidence_n = cand.text, cand.n
+    result.method = method  # type: ignore[assignment]
+    result.abstained = False
+
+
+def _answer_summary(result: Answer, ranked: list[Candidate]) -> None:
+    """The most central sentences about the subject: the best three, at most one per
+    sentence text, in the order they were ranked."""
+    picked: list[Candidate] = []
+    for cand in ranked:
+        if cand.title or any(cand.text == p.text for p in picked):
+            continue
+        picked.append(cand)
+        if len(picked) == 3:
+            break
+    result.text = " ".join(f"{c.text} [{c.n}]" for c in picked)
+    result.cited = sorted({c.n for c in picked})
+    result.evidence, result.evidence_n = picked[0].text, picked[0].n
+    result.method = "extractive"
+    result.abstained = False
+
+
+# A yes or a no is read from one sentence: it must itself say at least this share of the
+# question (by term weight), not leave the rest to the sentence before it.
+YESNO_SUPPORT = 0.5
+
+
+def _answer_yes_no(result: Answer, fitting: list[Candidate], question: str) -> str | None:
+    """Yes or No from the best sentence that says most of what is asked: No when it negates
+    it (and the question itself does not). Why it cannot answer, or None."""
+    best = next((c for c in fitting if c.lexical >= YESNO_SUPPORT), None)
+    if best is None:
+        return "no sentence says enough of the question to read a yes or a no from it"
+    says_no = negated(best.text) != negated(question)
+    _set(result, "No" if says_no else "Yes", best, "span")
+    return None
+
+
+def _ask_model(
+    result: Answer,
+    cand: Candidate,
+    question: str,
+    model: ChatModel,
+    prompt: Prompt | None,
+    on_delta: Callable[[str], None] | None,
+    max_tokens: int,
+    started: float,
+) -> None:
+    """The model copies the phrase that answers from the chosen sentence; a reply that is
+    not a span of the sentence gives way to the sentence itself, quoted."""
+    prompt = prompt or load_prompt("answer")
+    sentence = " ".join(redact(_focus(cand.text, question))[0].split())
+    rendered = prompt.render(sentence=sentence, question=question, abstain=ABSTAIN)
+    stream = model.stream(
+        [Message(role="user", content=rendered)], max_tokens=max_tokens, stop=list(prompt.stop)
+    )
+    for delta in stream:
+        if result.timings.first_token_ms is None:
+            result.timings.first_token_ms = (time.perf_counter() - started) * 1000
+        if on_delta:
+            on_delta(delta)
+    result.model_text = stream.text.strip()
+    result.usage = stream.usage or Usage()
+    reply = MARKER.sub("", result.model_text).strip().strip("\"'“”‘’").rstrip(".,;").strip()
+    problem = span_problem(reply, cand.text, question)
+    if problem is None:
+        at = cand.text.find(reply)
+        if at >= 0 and reply[:1].isupper():  # 'Rousseau' -> 'Jean-Jacques Rousseau'
+            whole = whole_name(Phrase(reply, at, at + len(reply)), cand.text).text
+            if not word_set(whole.replace(reply, " ")) & word_set(question):  # not 'Kimi K2 AI'
+                reply = whole
+        _set(result, reply, cand, "model")
+        return
+    result.flags.append(f"model reply not used: {problem}")
+    _set(result, cand.text, cand, "extractive")
+
+
+# a clause joined on: not one that goes on about the same subject ('..., but it was closed')
+_JOINED_CLAUSE = re.compile(
+    r"(?:;\s|,\s(?:and|but|while|whereas|whilst)\s)(?!(?:it|he|she|they|this|its|his|her|their)\b)",
+    re.I,
+)
+
+
+def _focus(sentence: str, question: str) -> str:
+    """The clause of a sentence of joined clauses that holds the most of the question's
+    words, when one holds more than every other ('The testes release testosterone, and the
+    ovaries dispense estrogen': the model copies from the clause the question is about)."""
+    joins = list(_JOINED_CLAUSE.finditer(sentence))
+    if not joins:
+        return sentence
+    starts = [0, *(m.end() for m in joins)]
+    ends = [*(m.start() for m in joins), len(sentence)]
+    clauses = [sentence[a:b].strip(" ,;") for a, b in zip(starts, ends, strict=True)]
+    asked = content_terms(question)
+    held = [len(asked & content_terms(c)) for c in clauses]
+    best = max(held)
+    if best == 0 or held.count(best) > 1:
+        return sentence
+    return clauses[held.index(best)]

@@ -1,0 +1,59 @@
+"""The learned reader's answer: it reads the best-ranked sentences of the passages (each with
+the sentence before it) and gives the span that answers, or says that none does.
+
+The reader (rag/reader/) was trained here on SQuAD v1.1 train; its answers-here probability
+decides abstention, with the threshold set on the dev splits (evals/README.md).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from rag.answer.choose import Candidate
+from rag.answer.types import Answer
+from rag.core.config import Settings
+from rag.reader.model import Reading
+
+READ_TOP = 16  # sentences read per question, best by the lexical and dense score first
+MIN_HERE = 0.5  # below this answers-here probability the articles are taken not to say
+_TRIM = " \t\n,;:.\"'“”‘’()[]"
+
+
+class SentenceReader(Protocol):
+    def read(self, question: str, pairs: list[tuple[str, str]]) -> list[Reading]: ...
+
+
+def reader_for(settings: Settings) -> SentenceReader | None:
+    """The shipped reader, or None when the settings turn it off."""
+    if not settings.reader:
+        return None
+    from rag.reader.model import shipped_reader
+
+    return shipped_reader()
+
+
+def read_answer(result: Answer, ranked: list[Candidate], reader: SentenceReader) -> str | None:
+    """Set the reader's answer on `result`; why there is none, or None."""
+    pool = [c for c in ranked if not c.title][:READ_TOP]
+    if not pool:
+        return "no sentence to read"
+    readings = reader.read(result.query, [(c.before, c.text) for c in pool])
+    best = max(range(len(pool)), key=lambda i: readings[i].here)
+    reading, cand = readings[best], pool[best]
+    if reading.here < MIN_HERE:
+        return f"the reader finds no sentence that answers ({reading.here:.2f} < {MIN_HERE})"
+    span = _trimmed(cand.text, reading.start, reading.end)
+    if not span:
+        return "the reader's span is empty"
+    result.text = f"{span} [{cand.n}]"
+    result.cited = [cand.n]
+    result.evidence, result.evidence_n = cand.text, cand.n
+    result.method, result.abstained = "reader", False
+    result.reader_score = round(reading.here, 4)
+    return None
+
+
+def _trimmed(sentence: str, start: int, end: int) -> str:
+    """The span without the punctuation around it; a bracket or quote it opens is kept
+    closed ('(BABA' -> 'BABA')."""
+    return sentence[start:end].strip(_TRIM)

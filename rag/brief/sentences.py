@@ -1,0 +1,182 @@
+"""The article sentences a brief is made of: ranked, cut into points, read for sentiment and
+for what to watch."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from rag.brief.schema import Sentiment
+from rag.core.guard import GuardedText
+from rag.core.numbers import canonical, numbers_in, unsupported_numbers
+from rag.core.text import content_terms
+
+MIN_ONE_LINE_SUPPORT = 0.7  # share of the one-liner's content words the article must contain
+
+
+def clean_sentences(text: str) -> list[str]:
+    """Sentences without list bullets (still verbatim substrings of the text), leaving out
+    any that address the model or carry a link."""
+    return unbulleted(GuardedText(text).safe_sentences)
+
+
+def unbulleted(sents: list[str]) -> list[str]:
+    return [s.lstrip("•*-–· ").strip() for s in sents]
+
+
+def is_prose(sentence: str) -> bool:
+    """A sentence, not a heading, caption or bullet fragment."""
+    words = sentence.split()
+    return len(words) >= 8 and sentence.rstrip()[-1:] in '.!?"”'
+
+
+def term_weights(sents: list[str]) -> dict[str, float]:
+    """How central each term is: the share of the article's sentences that use it."""
+    counts: dict[str, int] = {}
+    for sentence in sents:
+        for term in content_terms(sentence):
+            counts[term] = counts.get(term, 0) + 1
+    n = max(1, len(sents))
+    return {t: c / n for t, c in counts.items() if c > 1}
+
+
+def rank(sents: list[str], weights: dict[str, float]) -> list[str]:
+    """Sentences by centrality, plus a bonus for figures and moves, minus near-duplicates."""
+
+    def score(sentence: str) -> float:
+        terms = content_terms(sentence)
+        centrality = sum(weights.get(t, 0.0) for t in terms) / (len(terms) ** 0.5 or 1)
+        facts = 0.3 * min(2, len(numbers_in(sentence)))
+        return centrality + facts
+
+    def self_contained(sentence: str) -> float:
+        return 0.0 if _DANGLING.match(sentence) else 1.0
+
+    ranked: list[str] = []
+    for sentence in sorted(
+        dict.fromkeys(sents), key=lambda s: (self_contained(s), score(s)), reverse=True
+    ):
+        if any(same_fact(sentence, r) for r in ranked):
+            continue  # a caption or bullet repeating a body sentence
+        ranked.append(sentence)
+    return ranked
+
+
+# A sentence that leans on the one before it: "It said...", "This means...", "They added".
+_DANGLING = re.compile(r"(?:This|That|These|Those|It|They|He|She|Such|Both)\b(?!-)")
+
+
+# Connectives a key point does not need: "Therefore, Alibaba rose" -> "Alibaba rose"
+_CONNECTIVE = re.compile(
+    r"(?:Therefore|Thus|Hence|Nevertheless|Nevetheless|Nonetheless|However|Still|Meanwhile|"
+    r"Moreover|Also|Besides|And|But|So|Indeed|Instead|Consequently|As a result|In addition|"
+    r"After all|Even so),\s+(?=[A-Za-z])"
+)
+
+
+def same_fact(a: str, b: str) -> bool:
+    """Two sentences state the same fact: most of the shorter one's terms are in the other;
+    or they give the same figures and share a third of their terms (a photo caption, a
+    bullet and a body sentence about one 7% jump); or both tell of the same name's price
+    moving the same way with no figure that differs ('Alibaba shares surged 7% after ...'
+    and 'Alibaba surged on Thursday after ...')."""
+    ta, tb = content_terms(a), content_terms(b)
+    if not ta or not tb:
+        return False
+    shared = len(ta & tb) / min(len(ta), len(tb))
+    figures_a, figures_b = set(map(canonical, numbers_in(a))), set(map(canonical, numbers_in(b)))
+    if shared > 0.6 or (bool(figures_a) and figures_a == figures_b and shared >= 0.3):
+        return True
+    names = set(re.findall(r"\b[A-Z][a-zA-Z]+", a)) & set(re.findall(r"\b[A-Z][a-zA-Z]+", b))
+    same_way = bool(ta & tb & {"move-up", "move-down"})
+    agree = not figures_a or not figures_b or figures_a == figures_b
+    return same_way and agree and bool(names - _SENTENCE_WORDS)
+
+
+_SENTENCE_WORDS = frozenset(
+    ["The", "A", "An", "It", "Its", "This", "That", "They", "Shares", "Stock", "In", "On"]
+)
+
+
+def as_point(sentence: str) -> str:
+    """The sentence without quote boxes like '(BABA -1.71%)', which are not the point, and
+    without a leading connective."""
+    point = re.sub(r"\s*\([A-Z]{1,5}(?:\.[A-Z]{1,2})?\s+[-+−]?\d+(?:\.\d+)?%\)", "", sentence)
+    point = " ".join(point.split())
+    if (m := _CONNECTIVE.match(point)) and len(point) > m.end() + 8:
+        point = point[m.end()].upper() + point[m.end() + 1 :]
+    return point if len(point) <= 150 else point[:149].rsplit(" ", 1)[0] + "…"
+
+
+def supported_gist(gist: str, text: str) -> str | None:
+    """The model's one-liner when the article backs it: most content words in the article,
+    every number in the article, and not the prompt's example."""
+    terms = content_terms(gist)
+    if len(terms) < 3 or unsupported_numbers(gist, text):
+        return None
+    known = content_terms(text)
+    if sum(t in known for t in terms) / len(terms) < MIN_ONE_LINE_SUPPORT:
+        return None
+    return gist
+
+
+_POSITIVE_TEXT = """
+    rally rallied surge surged jump jumped rise rose risen gain gained climb climbed soar
+    soared boost boosted record best top tops beat beats growth leader euphoria comeback
+    sustainable efficient"""
+
+
+_NEGATIVE_TEXT = """
+    fall fell drop dropped slide slid sink sank tumble tumbled decline declined plunge
+    plunged loss lost slump slumped ban banned cut cuts crackdown halt fizzled weak weaker
+    worst miss missed risk lawsuit probe"""
+
+
+_POSITIVE = frozenset(_POSITIVE_TEXT.split())
+
+
+_NEGATIVE = frozenset(_NEGATIVE_TEXT.split())
+
+
+def lexical_sentiment(text: str) -> Sentiment:
+    """Sentiment from counted market words; the reason names them, so it can be checked."""
+    words = re.findall(r"[a-z]+", text.lower())
+    pos = [w for w in words if w in _POSITIVE]
+    neg = [w for w in words if w in _NEGATIVE]
+    if not pos and not neg:
+        return Sentiment(label="neutral", reason="no market-moving words in the article")
+    if pos and neg and min(len(pos), len(neg)) * 3 >= max(len(pos), len(neg)):
+        label: Literal["positive", "negative", "neutral", "mixed"] = "mixed"
+    else:
+        label = "positive" if len(pos) > len(neg) else "negative"
+    top_pos = ", ".join(list(dict.fromkeys(pos))[:3]) or "none"
+    top_neg = ", ".join(list(dict.fromkeys(neg))[:3]) or "none"
+    reason = f"market words: positive ({top_pos}), negative ({top_neg})"
+    return Sentiment(label=label, reason=reason[:120])
+
+
+_FORWARD = re.compile(
+    r"\b(?:will|hopes? to|plans? to|expects?|expected|remains to be seen|could|may|soon|next|"
+    r"upcoming|over the next|outlook|forecast)\b",
+    re.IGNORECASE,
+)
+
+
+_PAST_TIME = re.compile(
+    r"\b(?:last (?:week|month|year|quarter)|yesterday|ago|earlier (?:this|in|on)|previously)\b",
+    re.IGNORECASE,
+)
+
+
+def watch_items(sents: list[str]) -> list[str]:
+    """Forward-looking sentences, shortened: what the article says comes next. A sentence
+    set in the past ('Early last week, Alibaba announced plans ...') reports an event, unless
+    it also says what will happen."""
+    items = []
+    for sentence in sents:
+        past = _PAST_TIME.search(sentence) and not re.search(r"\bwill\b", sentence)
+        if _FORWARD.search(sentence) and not past:
+            items.append(as_point(sentence))
+        if len(items) == 3:
+            break
+    return items

@@ -1,0 +1,97 @@
+"""Human-readable rendering of answers for the terminal (used by `rag ask` and the REPL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from rag.answer import Answer, Citation
+from rag.answer.when import annotate_weekdays
+from rag.core.textsafe import safe
+
+
+def _trim(text: str, limit: int = 240) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def citation_header(c: Citation) -> str:
+    name = Path(c.source.split("#", 1)[0]).name
+    return (
+        f"[{c.n}] {safe(c.title)} ({c.date or 'no date'}) — {safe(name)}, chars {c.start}-{c.end}"
+    )
+
+
+class DraftView:
+    """What a terminal shows while an answer is made: a status line, then the model's draft
+    streamed and marked unchecked; both are erased in place before the checked answer is
+    printed, so a reader never sees an unchecked claim left as the answer. Off a terminal
+    nothing is shown (the checked answer alone is printed)."""
+
+    STATUS = "searching the articles…"
+    DRAFT = "draft (unchecked): "
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.live = console.is_terminal
+        self.shown = ""
+
+    def start(self) -> None:
+        if self.live:
+            self._show(self.STATUS)
+
+    def on_delta(self, delta: str) -> None:
+        if not self.live:
+            return
+        if not self.shown.startswith(self.DRAFT):
+            self.erase()
+            self._show(self.DRAFT)
+        self._show(safe(delta))
+
+    def erase(self) -> None:
+        """Clear the status or draft lines and put the cursor at the start of the first."""
+        if not self.live or not self.shown:
+            return
+        width = max(self.console.width, 1)
+        rows = max(1, -(-len(self.shown) // width))
+        self.console.file.write("\r\x1b[2K" + "\x1b[1A\x1b[2K" * (rows - 1))
+        self.console.file.flush()
+        self.shown = ""
+
+    def _show(self, text: str) -> None:
+        self.console.print(text, end="", style="dim", markup=False)
+        self.shown += text
+
+
+def print_answer(console: Console, answer: Answer) -> None:
+    """The checked answer (after the model's streamed draft), its evidence, what the checks
+    did, then the numbered sources."""
+    label = {
+        "reader": "Answer",
+        "span": "Answer",
+        "model": "Answer",
+        "extractive": "Answer (quoted)",
+        "abstain": "Answer",
+    }
+    console.print(f"{label[answer.method]}: {safe(answer.text)}", style="bold", markup=False)
+    if answer.differs:
+        console.print(safe(answer.differs), style="bold yellow", markup=False)
+    if answer.evidence and answer.method != "extractive":
+        shown = annotate_weekdays(answer.evidence, answer.evidence_date)
+        dated = f" ({answer.evidence_date})" if answer.evidence_date else ""
+        console.print(f'Evidence [{answer.evidence_n}]{dated}: "{safe(shown)}"', markup=False)
+    elif answer.evidence_date and not answer.abstained:
+        console.print(f"Source date: {answer.evidence_date}", markup=False)
+    if answer.time_scope:
+        console.print(f"Dates: {safe(answer.time_scope)}", style="dim", markup=False)
+    for flag in answer.flags:
+        console.print(f"check: {safe(flag)}", style="yellow", markup=False)
+    if answer.abstained and answer.citations:
+        console.print("Closest passages:", style="dim")
+    elif answer.citations:
+        console.print("Sources:", style="dim")
+    for c in answer.citations:
+        style = "" if c.n in answer.cited else "dim"
+        console.print(citation_header(c), style=style or None, markup=False)
+        console.print(f'    "{safe(_trim(c.text))}"', style="dim", markup=False)
