@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck clean-index chromium postgresql eval gate
+.PHONY: install run test lint typecheck clean-index chromium postgresql eval gate reader
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,13 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy rag
+
+# Train the learned reader on ../shared/data/squad-v1.1-train.json.gz (~1 h on 2 cores; resumes
+# with RESUME=--resume), then export it int8 into rag/reader/model/. CI never trains: it uses
+# the shipped model.
+reader: install
+	$(BIN)/python -m rag.reader.train $(RESUME)
+	$(BIN)/python -m rag.reader.export
 
 clean-index:
 	rm -rf .rag

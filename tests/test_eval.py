@@ -238,6 +238,34 @@ def test_the_gate_decides_on_the_counts_bound_not_on_one_machines_mean(full_run,
     assert code == 1
 
 
+def test_the_gate_never_passes_a_metric_without_data_or_with_too_few_items():
+    from rag.eval.report import to_markdown, verdict
+    from rag.eval.results import RunResult
+
+    low, high = wilson_bounds(1, 3)
+    run = RunResult(
+        label="few", started="2026-12-04", settings={}, suites=["qa", "retrieval"],
+        summary={"qa.correct": 1 / 3, "qa.abstention_recall": None, "retrieval.hit_at_5": 1.0},
+        counts={"qa.correct": [1, 3], "qa.abstention_recall": [0, 0],
+                "retrieval.hit_at_5": [40, 40]},
+        bounds={"qa.correct": [low, high], "retrieval.hit_at_5": list(wilson_bounds(40, 40))},
+        items=[],
+    )  # fmt: skip
+    assert low < 0.71 < high  # the bound spans the floor: 3 items decide nothing
+    checks = {c.metric: c for c in gate(run, {"qa.correct": 0.71, "qa.abstention_recall": 0.8,
+                                              "retrieval.hit_at_5": 0.8})}  # fmt: skip
+    assert checks["qa.correct"].status == "too few items" and not checks["qa.correct"].passed
+    assert checks["qa.abstention_recall"].status == "no data"
+    assert checks["retrieval.hit_at_5"].status == "pass" and checks["retrieval.hit_at_5"].passed
+    run.gate = list(checks.values())
+    assert verdict(run) == "gate not passed: 2 of 3 metrics no data / too few items"
+    report = to_markdown(run)
+    assert "| too few items |" in report and "| no data |" in report and "FAIL" not in report
+    # with enough items the same shortfall is a failure, not 'too few items'
+    run.counts["qa.correct"], run.bounds["qa.correct"] = [10, 30], list(wilson_bounds(10, 30))
+    assert gate(run, {"qa.correct": 0.71})[0].status == "fail"
+
+
 def test_wilson_bounds():
     low, high = wilson_bounds(6, 11)
     assert low == pytest.approx(0.315, abs=1e-3) and high == pytest.approx(0.758, abs=1e-3)

@@ -31,7 +31,7 @@ from rag.answer.choose import Candidate, add_dense, candidates, term_weights
 from rag.answer.conflicts import Conflict, Said, across, against_copies, sentences_of
 from rag.answer.kinds import named_in, names_all, word_set
 from rag.answer.phrases import typed_phrase, with_count_noun
-from rag.answer.read import SentenceReader, read_answer
+from rag.answer.read import AnswerReader, read_answer
 from rag.answer.spans import (
     Phrase,
     negated,
@@ -86,7 +86,7 @@ def answer_question(
     max_tokens: int = 24,
     as_of: date | None = None,
     read_dates: bool = True,
-    reader: SentenceReader | None = None,
+    reader: AnswerReader | None = None,
 ) -> Answer:
     """Retrieve, choose the sentence that answers, take the phrase of the asked kind from it
     (by rule, or by the model copying a span of it), check it, or abstain. A time expression

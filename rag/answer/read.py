@@ -7,6 +7,7 @@ decides abstention, with the threshold set on the dev splits (evals/README.md).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from rag.answer.choose import Candidate
@@ -23,25 +24,36 @@ class SentenceReader(Protocol):
     def read(self, question: str, pairs: list[tuple[str, str]]) -> list[Reading]: ...
 
 
-def reader_for(settings: Settings) -> SentenceReader | None:
-    """The shipped reader, or None when the settings turn it off."""
+@dataclass(frozen=True)
+class AnswerReader:
+    """A reader and the answers-here probability below which the answer abstains."""
+
+    reader: SentenceReader
+    threshold: float = MIN_HERE
+
+
+def reader_for(settings: Settings) -> AnswerReader | None:
+    """The shipped reader with the settings' threshold, or None when they turn it off."""
     if not settings.reader:
         return None
     from rag.reader.model import shipped_reader
 
-    return shipped_reader()
+    return AnswerReader(shipped_reader(), settings.reader_threshold)
 
 
-def read_answer(result: Answer, ranked: list[Candidate], reader: SentenceReader) -> str | None:
+def read_answer(result: Answer, ranked: list[Candidate], reader: AnswerReader) -> str | None:
     """Set the reader's answer on `result`; why there is none, or None."""
     pool = [c for c in ranked if not c.title][:READ_TOP]
     if not pool:
         return "no sentence to read"
-    readings = reader.read(result.query, [(c.before, c.text) for c in pool])
+    readings = reader.reader.read(result.query, [(c.before, c.text) for c in pool])
     best = max(range(len(pool)), key=lambda i: readings[i].here)
     reading, cand = readings[best], pool[best]
-    if reading.here < MIN_HERE:
-        return f"the reader finds no sentence that answers ({reading.here:.2f} < {MIN_HERE})"
+    result.reader_score = round(reading.here, 4)
+    if reading.here < reader.threshold:
+        return (
+            f"the reader finds no sentence that answers ({reading.here:.2f} < {reader.threshold})"
+        )
     span = _trimmed(cand.text, reading.start, reading.end)
     if not span:
         return "the reader's span is empty"
@@ -49,7 +61,6 @@ def read_answer(result: Answer, ranked: list[Candidate], reader: SentenceReader)
     result.cited = [cand.n]
     result.evidence, result.evidence_n = cand.text, cand.n
     result.method, result.abstained = "reader", False
-    result.reader_score = round(reading.here, 4)
     return None
 
 

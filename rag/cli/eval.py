@@ -161,18 +161,38 @@ def _print_run(result: Any, folder: Any, as_json: bool) -> None:
     for metric, value in result.summary.items():
         table.add_row(metric, _fmt(value), _count(result.counts.get(metric)))
     out.print(table)
+    if result.gate:
+        from rag.eval.report import verdict
+
+        out.print(verdict(result), markup=False)
+    if any(i.outputs.get("method") == "reader" for i in result.items):
+        _print_curve(result)
     out.print(f"wrote {folder}/results.json, report.md, report.html", markup=False)
+
+
+def _print_curve(result: Any) -> None:
+    """The reader's risk-coverage table: how often it answers and is wrong per threshold."""
+    from rag.eval.results import risk_coverage
+
+    table = Table("reader threshold", "answered", "confident errors / answered",
+                  title="reader risk-coverage (qa)", title_justify="left")  # fmt: skip
+    for row in risk_coverage(result.items):
+        table.add_row(f"{row['threshold']:.1f}", f"{row['answered']:.3f}",
+                      f"{row['confident_errors']:.3f}")  # fmt: skip
+    out.print(table)
 
 
 def _gate_passed(result: Any) -> bool:
     """Each gated metric's line on stderr, then the verdict."""
+    from rag.eval.report import verdict
+
     for c in result.gate:
         err.print(c.describe(), style=None if c.passed else "red", markup=False)
     failed = [c for c in result.gate if not c.passed]
     if failed:
-        err.print(f"error: the gate failed on {len(failed)} metrics", markup=False)
+        err.print(f"error: {verdict(result)}", markup=False)
         return False
-    err.print(f"gate passed: {len(result.gate)} metrics", markup=False)
+    err.print(verdict(result), markup=False)
     return True
 
 

@@ -110,6 +110,13 @@ class Settings(BaseSettings):
         "it reads the best-ranked sentences and gives the span that answers, or none; false: "
         "the hand-written answer rules alone (for comparison).",
     )
+    reader_threshold: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="The reader's answers-here probability below which an answer abstains: "
+        "higher answers less often and is wrong less often (evals/README.md, risk-coverage).",
+    )
     llm_provider: Literal["local", "openai"] = Field(
         "local",
         description="'local': a bundled GGUF model in-process (llama.cpp); 'openai': any "

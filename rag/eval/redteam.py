@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from rag.answer import answer_question
-from rag.answer.read import SentenceReader
+from rag.answer.read import AnswerReader
 from rag.brief import make_brief
 from rag.brief.briefing import to_markdown
 from rag.core.resources import resource_dir
@@ -65,7 +65,7 @@ def run_attacks(
     secret: str,
     cases: list[Case] | None = None,
     folder: Path = EVALS / "injection",
-    reader: SentenceReader | None = None,
+    reader: AnswerReader | None = None,
 ) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for _case, answer, brief in iter_attacks(model, embedder, secret, cases, folder, reader):
@@ -79,7 +79,7 @@ def iter_attacks(
     secret: str,
     cases: list[Case] | None = None,
     folder: Path = EVALS / "injection",
-    reader: SentenceReader | None = None,
+    reader: AnswerReader | None = None,
 ) -> Iterator[tuple[Case, Outcome, Outcome]]:
     """Index the attack articles in a temporary store, then per case: ask its question and
     brief its article; (case, answer outcome, brief outcome)."""

@@ -52,11 +52,17 @@ def _headline(item: ItemResult) -> str:
 
 
 def verdict(result: RunResult) -> str:
-    failed = [c for c in result.gate if not c.passed]
+    """One line: passed, or what kept it from passing (failures first, then metrics it
+    could not decide)."""
     if not result.gate:
         return "gate: no thresholds checked"
+    failed = [c for c in result.gate if c.status == "fail"]
     if failed:
         return f"gate FAILED: {len(failed)} of {len(result.gate)} metrics ({failed[0].metric}, …)"
+    open_ = [c for c in result.gate if not c.passed]
+    if open_:
+        kinds = sorted({c.status for c in open_})
+        return f"gate not passed: {len(open_)} of {len(result.gate)} metrics {' / '.join(kinds)}"
     return f"gate passed: {len(result.gate)} metrics"
 
 
@@ -79,7 +85,7 @@ def _ordered(result: RunResult) -> list[ItemResult]:
 def _gate_row_md(c: Threshold) -> str:
     sign = "<=" if c.lower_is_better else ">="
     bound = "" if c.bound is None or c.metric.endswith(".errors") else fmt(c.bound)
-    mark = "pass" if c.passed else "**FAIL**"
+    mark = {"pass": "pass", "fail": "**FAIL**"}.get(c.status, c.status)
     cells = [c.metric, fmt(c.value), count(c.count), f"{sign} {c.limit:g}", bound, mark]
     return "| " + " | ".join(cells) + " |"
 
@@ -180,16 +186,19 @@ def _item_row(item: ItemResult) -> str:
     )
 
 
+_MARK_CLASS = {"pass": "pass", "fail": "fail"}  # 'no data' and 'too few items' stay plain
+
+
 def _gate_rows(result: RunResult) -> str:
     rows = []
     for c in result.gate:
         sign = "≤" if c.lower_is_better else "≥"
         bound = "" if c.bound is None or c.metric.endswith(".errors") else fmt(c.bound)
-        mark = "pass" if c.passed else "fail"
+        mark = c.status
         rows.append(
             f"<tr><td>{escape(c.metric)}</td><td class=num>{fmt(c.value)}</td>"
             f"<td class=num>{count(c.count)}</td><td class=num>{sign} {c.limit:g}</td>"
-            f'<td class=num>{bound}</td><td class="{mark}">{mark}</td></tr>'
+            f'<td class=num>{bound}</td><td class="{_MARK_CLASS.get(mark, "")}">{mark}</td></tr>'
         )
     return "".join(rows)
 

@@ -4,7 +4,7 @@ thresholds. Shared by `rag.eval.run` (which makes them) and `rag.eval.report` (w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -17,11 +17,21 @@ def lower_is_better(metric: str) -> bool:
     return metric.endswith(LOWER_IS_BETTER)
 
 
+# Below this many items a bound that spans the threshold decides nothing: 'too few items'.
+MIN_ITEMS_TO_DECIDE = 10
+Status = Literal["pass", "fail", "no data", "too few items"]
+
+
 class Threshold(BaseModel):
     metric: str
     limit: float
     value: float | None
-    passed: bool
+    passed: bool = Field(description="Only a 'pass' passes: no data never does.")
+    status: Status = Field(
+        "fail",
+        description="pass; fail; no data (no item measured it); too few items (under "
+        f"{MIN_ITEMS_TO_DECIDE} items and the 95% bounds span the threshold).",
+    )
     lower_is_better: bool
     count: list[float] | None = Field(None, description="[hits, total] behind the value.")
     bound: float | None = Field(
@@ -32,7 +42,7 @@ class Threshold(BaseModel):
 
     def describe(self) -> str:
         """One line a person can read: the figure, its counts, the limit and the bound."""
-        verdict = "ok  " if self.passed else "FAIL"
+        verdict = {"pass": "ok  ", "fail": "FAIL"}.get(self.status, self.status)
         kind = "ceiling" if self.lower_is_better else "floor"
         if self.value is None:
             return f"gate {verdict} {self.metric}: not measured ({kind} {self.limit:g})"
@@ -95,3 +105,28 @@ class RunResult(BaseModel):
     def summary_errors(self) -> int:
         """Items whose generation raised an error, over every suite."""
         return sum(item.error is not None for item in self.items)
+
+
+CURVE_THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def risk_coverage(items: list[ItemResult]) -> list[dict[str, float]]:
+    """Per reader threshold: the share of QA items answered, and the confident errors among
+    them, had the answer abstained below that threshold. Items the reader did not answer
+    (yes/no, summaries, an earlier abstention) count as they are; thresholds below the run's
+    own cannot be told apart from it (run with RAG_READER_THRESHOLD=0 for the whole curve)."""
+    qa = [i for i in items if i.suite == "qa" and i.error is None]
+    rows = []
+    for t in CURVE_THRESHOLDS:
+        answered = errors = 0
+        for item in qa:
+            score = item.outputs.get("reader_score")
+            said = item.outputs.get("method") not in (None, "abstain")
+            if said and (item.outputs.get("method") != "reader" or (score or 0.0) >= t):
+                answered += 1
+                errors += item.scores.get("confident_error") == 1.0
+        share = answered / max(1, len(qa))
+        rows.append(
+            {"threshold": t, "answered": share, "confident_errors": errors / max(1, answered)}
+        )
+    return rows

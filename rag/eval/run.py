@@ -29,7 +29,14 @@ from rag.core.errors import ConfigError, InputError, RagError
 from rag.core.resources import in_checkout, resource_dir
 from rag.eval.gold import GoldBrief, GoldQA, load_brief_gold, load_gold
 from rag.eval.newsroom import newsroom_items
-from rag.eval.results import ItemResult, RunResult, Threshold, lower_is_better
+from rag.eval.results import (
+    MIN_ITEMS_TO_DECIDE,
+    ItemResult,
+    RunResult,
+    Status,
+    Threshold,
+    lower_is_better,
+)
 
 Suite = Literal["retrieval", "qa", "brief", "redteam", "newsroom", "all"]
 SUITES: tuple[str, ...] = ("retrieval", "qa", "brief", "redteam", "newsroom")
@@ -232,25 +239,7 @@ def _qa(
                 type=item.type,
                 repeat=repeat,
                 inputs={"question": item.question, "reference": item.answer, "history": history},
-                outputs={
-                    "answer": answer.text,
-                    "method": answer.method,
-                    "model_text": answer.model_text,
-                    "evidence": answer.evidence,
-                    "cited": answer.cited,
-                    "citations": [
-                        {
-                            "n": c.n,
-                            "article": Path(c.source).name,
-                            "start": c.start,
-                            "end": c.end,
-                            "text": c.text,
-                        }
-                        for c in answer.citations
-                    ],  # fmt: skip
-                    "flags": answer.flags,
-                    "differs": answer.differs,
-                },
+                outputs=_answer_outputs(answer),
                 # no seed question has a planted conflict: any 'Sources differ' is false
                 scores=answer_scores(item, answer) | {"conflict_rate": said_differs},
                 units=answer_units(item, answer) | {"conflict_rate": [said_differs, 1.0]},
@@ -258,6 +247,30 @@ def _qa(
         )
         tick("qa", 0)
     return out
+
+
+def _answer_outputs(answer: Any) -> dict[str, Any]:
+    """What a QA item's report shows of the answer."""
+    return {
+        "answer": answer.text,
+        "method": answer.method,
+        "model_text": answer.model_text,
+        "evidence": answer.evidence,
+        "reader_score": answer.reader_score,
+        "cited": answer.cited,
+        "citations": [
+            {
+                "n": c.n,
+                "article": Path(c.source).name,
+                "start": c.start,
+                "end": c.end,
+                "text": c.text,
+            }
+            for c in answer.citations
+        ],  # fmt: skip
+        "flags": answer.flags,
+        "differs": answer.differs,
+    }
 
 
 def _briefs(
@@ -541,8 +554,9 @@ def gate(result: RunResult, thresholds: dict[str, float]) -> list[Threshold]:
     """Each threshold of a suite that ran, checked against the run. A floor fails only when
     the metric's one-sided 95% upper bound is below it (a ceiling: the lower bound above
     it), so one or two answers that differ between machines do not flip the verdict while
-    a real regression does; errors are counted exactly. A metric missing from the run
-    fails (a metric must not pass by not being measured)."""
+    a real regression does; errors are counted exactly. A metric no item measured is 'no
+    data', and one whose bounds span the threshold over fewer than MIN_ITEMS_TO_DECIDE items
+    is 'too few items': neither passes (a metric must not pass by not being measured)."""
     checks = []
     for metric, limit in thresholds.items():
         if metric.split(".", 1)[0] not in result.suites:
@@ -559,18 +573,38 @@ def gate(result: RunResult, thresholds: dict[str, float]) -> list[Threshold]:
             and bound is not None
             and (bound <= limit if lower else bound >= limit)
         )
+        status = _status(passed, value, result.counts.get(metric), (low, high), limit)
         checks.append(
             Threshold(
                 metric=metric,
                 limit=limit,
                 value=value,
-                passed=passed,
+                passed=status == "pass",
+                status=status,
                 lower_is_better=lower,
                 count=result.counts.get(metric),
                 bound=bound if value is not None else None,
             )
         )
     return checks
+
+
+def _status(
+    passed: bool,
+    value: float | None,
+    count: list[float] | None,
+    bounds: tuple[float | None, float | None],
+    limit: float,
+) -> Status:
+    """What the gate can say of one metric from its value, counts and bounds."""
+    total = count[1] if count else None
+    if value is None or total == 0:
+        return "no data"
+    low, high = bounds
+    spans = low is not None and high is not None and low <= limit <= high
+    if total is not None and total < MIN_ITEMS_TO_DECIDE and spans:
+        return "too few items"
+    return "pass" if passed else "fail"
 
 
 class Change(BaseModel):

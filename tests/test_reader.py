@@ -1,0 +1,132 @@
+"""The learned reader: one input layout for training and inference, the shipped model's
+checksum, and what it reads on the seed articles."""
+
+import shutil
+
+import pytest
+from tokenizers import Tokenizer
+
+from rag.core.errors import ConfigError
+from rag.reader.encode import encode, plain, token_span
+from rag.reader.model import MODEL_DIR, MODEL_FILE, Reader, sha256, shipped_reader
+
+TUESDAY = (
+    "Shares of Chinese e-commerce giant Alibaba (BABA) rallied 8.1% on Tuesday after Nvidia "
+    "said it would resume sales of its H20 chips to China."
+)
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return plain(Tokenizer.from_file(str(MODEL_DIR / "tokenizer.json")))
+
+
+def test_layout_marks_the_sentence_and_maps_tokens_back_to_characters(tokenizer):
+    enc = encode(tokenizer, "How much did Alibaba rally?", TUESDAY, "Markets rose.")
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    assert enc.ids[0] == cls and enc.ids.count(sep) == 3 and enc.ids[-1] == sep
+    assert enc.type_ids[: enc.ids.index(sep) + 1] == [0] * (enc.ids.index(sep) + 1)
+    at = TUESDAY.index("8.1%")
+    first, last = token_span(enc, at, at + 4)
+    a, b = enc.offsets[first - enc.first][0], enc.offsets[last - enc.first][1]
+    assert TUESDAY[a:b] == "8.1%"
+
+
+def test_a_span_cut_off_by_truncation_is_no_label(tokenizer):
+    long = "word " * 200 + "the answer is 1937."
+    enc = encode(tokenizer, "When?", long)
+    assert token_span(enc, long.index("1937"), long.index("1937") + 4) is None
+
+
+def test_shipped_model_matches_its_checksum_and_budget():
+    path = MODEL_DIR / MODEL_FILE
+    listed = (MODEL_DIR / "SHA256SUMS").read_text().split()
+    assert listed == [sha256(path), MODEL_FILE]
+    assert path.stat().st_size <= 30_000_000
+    assert (MODEL_DIR / "MODEL_CARD.md").is_file()
+
+
+def test_a_changed_model_file_is_refused(tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, folder)
+    data = bytearray((folder / MODEL_FILE).read_bytes())
+    data[-100] ^= 0xFF
+    (folder / MODEL_FILE).write_bytes(bytes(data))
+    with pytest.raises(ConfigError, match="sha256"):
+        Reader(folder)
+
+
+def test_reads_the_answering_sentence_and_span_of_a_seed():
+    reader = shipped_reader()
+    pairs = [
+        ("", "Alibaba is a Chinese e-commerce company based in Hangzhou."),
+        ("", TUESDAY),
+        ("", "Nvidia had stopped the sales in April under US export rules."),
+    ]
+    readings = reader.read("By how much did Alibaba shares rally on Tuesday?", pairs)
+    best = max(range(3), key=lambda i: readings[i].here)
+    assert best == 1 and readings[1].here > 0.5
+    assert TUESDAY[readings[1].start : readings[1].end] == "8.1%"
+    unrelated = reader.read("Who won the 1998 World Cup?", pairs)
+    assert max(r.here for r in unrelated) < 0.5
+
+
+class ScriptedReader:
+    """Answers-here probabilities and spans given per sentence text; records what it read."""
+
+    def __init__(self, script):
+        self.script, self.read_pairs = script, []
+
+    def read(self, question, pairs):
+        from rag.reader.model import Reading
+
+        self.read_pairs += pairs
+        out = []
+        for _before, sentence in pairs:
+            here, span = self.script.get(sentence, (0.01, sentence.split()[0]))
+            at = sentence.index(span)
+            out.append(Reading(here=here, span=1.0, start=at, end=at + len(span)))
+        return out
+
+
+def _answer_for(cands):
+    from rag.answer import Answer
+
+    return Answer(question="q?", query="q?", text="", abstained=True, method="abstain",
+                  citations=[], model="m")  # fmt: skip
+
+
+def test_read_answer_takes_the_most_likely_sentence_and_trims_its_span():
+    from rag.answer.choose import Candidate
+    from rag.answer.read import AnswerReader, read_answer
+
+    cands = [
+        Candidate(n=1, text="Alibaba is based in Hangzhou.", start=0, rank=0),
+        Candidate(
+            n=2,
+            text="Shares rallied 8.1%, the most since May.",
+            start=0,
+            rank=1,
+            before="Alibaba rose.",
+        ),  # fmt: skip
+        Candidate(n=3, text="A title that says 9.9%", start=0, rank=2, title=True),
+    ]
+    script = {cands[1].text: (0.9, "8.1%,"), cands[2].text: (0.99, "9.9%")}
+    reader = ScriptedReader(script)
+    result = _answer_for(cands)
+    assert read_answer(result, cands, AnswerReader(reader, 0.5)) is None
+    assert (result.text, result.method, result.evidence_n) == ("8.1% [2]", "reader", 2)
+    assert result.reader_score == 0.9 and not result.abstained
+    assert ("Alibaba rose.", cands[1].text) in reader.read_pairs  # the sentence before, too
+    assert all(s != cands[2].text for _b, s in reader.read_pairs)  # titles are not read
+
+
+def test_read_answer_abstains_below_the_threshold():
+    from rag.answer.choose import Candidate
+    from rag.answer.read import AnswerReader, read_answer
+
+    cands = [Candidate(n=1, text="Alibaba is based in Hangzhou.", start=0, rank=0)]
+    result = _answer_for(cands)
+    why = read_answer(result, cands, AnswerReader(ScriptedReader({}), 0.5))
+    assert why is not None and "0.01 < 0.5" in why
+    assert result.abstained and result.reader_score == 0.01
