@@ -206,6 +206,7 @@ def test_a_server_echoing_the_key_never_gets_it_printed(
     monkeypatch.setenv("RAG_LLM_BASE_URL", f"{fault_url}/{fault}/v1")
     monkeypatch.setenv("RAG_LLM_API_KEY", key)
     monkeypatch.setenv("RAG_LLM_MAX_RETRIES", "0")
+    monkeypatch.setenv("RAG_READER", "false")  # the rules ask the model; the reader would not
     assert main(["ingest", str(seeds)]) == 0
     capsys.readouterr()
     assert main(["ask", "Which AI start-up has Alibaba invested in?"]) == 1

@@ -105,13 +105,13 @@ class Settings(BaseSettings):
         "false, or --no-log on a command, turns it off.",
     )
     reader: bool = Field(
-        False,
+        True,
         description="Answer with the learned reader shipped in the package (rag/reader/): "
         "it reads the best-ranked sentences and gives the span that answers, or none; false: "
         "the hand-written answer rules alone (for comparison).",
     )
     reader_threshold: float = Field(
-        0.5,
+        0.7,
         ge=0.0,
         le=1.0,
         description="The reader's answers-here probability below which an answer abstains: "
