@@ -111,14 +111,14 @@ def test_read_answer_takes_the_most_likely_sentence_and_trims_its_span():
         ),  # fmt: skip
         Candidate(n=3, text="A title that says 9.9%", start=0, rank=2, title=True),
     ]
-    script = {cands[1].text: (0.9, "8.1%,"), cands[2].text: (0.99, "9.9%")}
+    script = {cands[1].text: (0.9, "8.1%,"), cands[2].text: (0.5, "9.9%")}
     reader = ScriptedReader(script)
     result = _answer_for(cands)
     assert read_answer(result, cands, AnswerReader(reader, 0.5)) is None
     assert (result.text, result.method, result.evidence_n) == ("8.1% [2]", "reader", 2)
     assert result.reader_score == 0.9 and not result.abstained
     assert ("Alibaba rose.", cands[1].text) in reader.read_pairs  # the sentence before, too
-    assert all(s != cands[2].text for _b, s in reader.read_pairs)  # titles are not read
+    assert any(s == cands[2].text for _b, s in reader.read_pairs)  # titles are read too
 
 
 def test_read_answer_abstains_below_the_threshold():

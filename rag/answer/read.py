@@ -43,7 +43,7 @@ def reader_for(settings: Settings) -> AnswerReader | None:
 
 def read_answer(result: Answer, ranked: list[Candidate], reader: AnswerReader) -> str | None:
     """Set the reader's answer on `result`; why there is none, or None."""
-    pool = [c for c in ranked if not c.title][:READ_TOP]
+    pool = ranked[:READ_TOP]  # titles too: a headline may be the only place a figure is said
     if not pool:
         return "no sentence to read"
     readings = reader.reader.read(result.query, [(c.before, c.text) for c in pool])
