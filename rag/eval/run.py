@@ -573,7 +573,7 @@ def gate(result: RunResult, thresholds: dict[str, float]) -> list[Threshold]:
             and bound is not None
             and (bound <= limit if lower else bound >= limit)
         )
-        status = _status(passed, value, result.counts.get(metric), (low, high), limit)
+        status = _status(passed, lower, value, result.counts.get(metric), (low, high), limit)
         checks.append(
             Threshold(
                 metric=metric,
@@ -591,6 +591,7 @@ def gate(result: RunResult, thresholds: dict[str, float]) -> list[Threshold]:
 
 def _status(
     passed: bool,
+    lower: bool,
     value: float | None,
     count: list[float] | None,
     bounds: tuple[float | None, float | None],
@@ -600,9 +601,12 @@ def _status(
     total = count[1] if count else None
     if value is None or total == 0:
         return "no data"
+    # a pass that only the bound gives (the figure itself misses the threshold) decides
+    # nothing over a handful of items; a figure that meets it passes however few they are
     low, high = bounds
     spans = low is not None and high is not None and low <= limit <= high
-    if total is not None and total < MIN_ITEMS_TO_DECIDE and spans:
+    value_misses = value < limit if not lower else value > limit
+    if total is not None and total < MIN_ITEMS_TO_DECIDE and spans and value_misses:
         return "too few items"
     return "pass" if passed else "fail"
 
