@@ -89,7 +89,7 @@ class ScriptedReader:
         return out
 
 
-def _answer_for(cands):
+def _answer_for():
     from rag.answer import Answer
 
     return Answer(question="q?", query="q?", text="", abstained=True, method="abstain",
@@ -102,18 +102,12 @@ def test_read_answer_takes_the_most_likely_sentence_and_trims_its_span():
 
     cands = [
         Candidate(n=1, text="Alibaba is based in Hangzhou.", start=0, rank=0),
-        Candidate(
-            n=2,
-            text="Shares rallied 8.1%, the most since May.",
-            start=0,
-            rank=1,
-            before="Alibaba rose.",
-        ),  # fmt: skip
+        Candidate(n=2, text="Shares rallied 8.1%, the most since May.", start=0, rank=1),
         Candidate(n=3, text="A title that says 9.9%", start=0, rank=2, title=True),
     ]
     script = {cands[1].text: (0.9, "8.1%,"), cands[2].text: (0.5, "9.9%")}
     reader = ScriptedReader(script)
-    result = _answer_for(cands)
+    result = _answer_for()
     assert read_answer(result, cands, AnswerReader(reader, 0.5)) is None
     assert (result.text, result.method, result.evidence_n) == ("8.1% [2]", "reader", 2)
     assert result.reader_score == 0.9 and not result.abstained
@@ -126,7 +120,7 @@ def test_read_answer_abstains_below_the_threshold():
     from rag.answer.read import AnswerReader, read_answer
 
     cands = [Candidate(n=1, text="Alibaba is based in Hangzhou.", start=0, rank=0)]
-    result = _answer_for(cands)
+    result = _answer_for()
     why = read_answer(result, cands, AnswerReader(ScriptedReader({}), 0.5))
     assert why is not None and "0.01 < 0.5" in why
     assert result.abstained and result.reader_score == 0.01

@@ -49,7 +49,6 @@ class Candidate:
     typed: bool = False
     counted: bool = False  # its figure counts what a 'how many' question counts
     title: bool = False
-    before: str = ""  # the sentence before it in its passage (pronouns: 'It was built ...')
 
     @property
     def score(self) -> float:
@@ -123,7 +122,6 @@ def candidates(
                     and counted is not None
                     and counted in content_terms(sentence[phrase.start : phrase.end + NEAR_FIGURE]),
                     title=_is_title(sentence, c),
-                    before=previous,
                 )
             )
             previous = sentence

@@ -68,6 +68,5 @@ def read_answer(result: Answer, ranked: list[Candidate], reader: AnswerReader) -
 
 
 def _trimmed(sentence: str, start: int, end: int) -> str:
-    """The span without the punctuation around it; a bracket or quote it opens is kept
-    closed ('(BABA' -> 'BABA')."""
+    """The span without the punctuation and brackets around it ('(BABA' -> 'BABA')."""
     return sentence[start:end].strip(_TRIM)

@@ -57,14 +57,15 @@ class Reader:
         path = folder / MODEL_FILE
         if not path.is_file():
             raise ConfigError(f"the reader model {path} is missing: reinstall rag")
-        if sha256(path) != _expected_sha(folder):
+        expected = _expected_sha(folder)
+        if sha256(path) != expected:
             raise ConfigError(f"the reader model {path} fails its sha256 check: reinstall rag")
         self.tokenizer = plain(Tokenizer.from_file(str(folder / "tokenizer.json")))
         options = ort.SessionOptions()
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.name = "reader-" + _expected_sha(folder)[:8]
+        self.name = "reader-" + expected[:8]
         self._lock = threading.Lock()
 
     def read(self, question: str, pairs: list[tuple[str, str]]) -> list[Reading]:
