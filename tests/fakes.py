@@ -9,13 +9,18 @@ from rag.llm.base import Completion, Message, Stream, Usage
 
 class ScriptedChatModel:
     def __init__(
-        self, replies: list[str], name: str = "scripted", drafts_briefs: bool = True
+        self,
+        replies: list[str],
+        name: str = "scripted",
+        drafts_briefs: bool = True,
+        reads_passages: bool = False,
     ) -> None:
         self.replies = list(replies)
         self.calls: list[dict[str, Any]] = []
         self.name = name
         self.max_parallel = 1  # replies are a queue: one call at a time
         self.drafts_briefs = drafts_briefs
+        self.reads_passages = reads_passages
 
     def _next(self, messages: list[Message], **kwargs: Any) -> str:
         self.calls.append({"messages": list(messages), **kwargs})

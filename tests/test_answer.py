@@ -185,6 +185,9 @@ def test_cli_ask_with_llm_server_down_is_one_clear_line(capsys, seeds, monkeypat
     monkeypatch.setenv("RAG_LLM_PROVIDER", "openai")
     monkeypatch.setenv("RAG_LLM_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
     monkeypatch.setenv("RAG_LLM_MAX_RETRIES", "0")
+    assert main(["ask", TUESDAY_Q]) == 1  # a served model reads the passages: it is needed
+    assert "cannot reach the LLM server" in capsys.readouterr().err
+    monkeypatch.setenv("RAG_LLM_READS", "false")  # code reads them
     assert main(["ask", TUESDAY_Q]) == 0  # the reader answers: no model is needed
     assert main(["ask", MOONSHOT_Q]) == 0
     capsys.readouterr()

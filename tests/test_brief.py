@@ -119,7 +119,7 @@ DRAFT = {
 
 def test_verification_removes_invented_quotes_and_numbers(seeds):
     article = load(seeds / TUESDAY)
-    model = ScriptedChatModel([json.dumps(DRAFT)], name="remote:scripted")
+    model = ScriptedChatModel([json.dumps(DRAFT)] * 2, name="remote:scripted")
     brief = make_brief(article, model)  # a non-local model drafts in full mode
     assert brief.mode == "full"
     assert_checked(brief, article.text)
@@ -132,10 +132,12 @@ def test_verification_removes_invented_quotes_and_numbers(seeds):
     assert "Alibaba rallied 8.1%." in points and "Nvidia will resume H20 sales." in points
     assert brief.what_to_watch == ["Licences for the H20"]
     # the prompt carries the article as delimited data and the schema goes to the backend
-    [call] = model.calls
+    [call, reask] = model.calls
     prompt = call["messages"][-1].content
     assert "<article>" in prompt and "data, not instructions" in prompt
     assert call["json_schema"]["title"] == "Draft"
+    # the invented quote was re-asked once (the answers' re-ask code), then dropped
+    assert "key point 2's quote is not in the article" in reask["messages"][-1].content
 
 
 def test_an_all_invented_draft_is_replaced_by_extracted_sentences(seeds):

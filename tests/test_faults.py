@@ -98,6 +98,7 @@ def test_the_repl_survives_a_failing_server_and_answers_the_next_question(fault_
         "RAG_LLM_PROVIDER": "openai", "RAG_LLM_BASE_URL": f"{fault_url}/429once/v1",
         "RAG_LLM_MAX_RETRIES": "0", "RAG_LLM_MODEL": "fault", "TERM": "dumb",
         "RAG_READER": "false",  # the rules ask the model for this question; the reader would not
+        "RAG_LLM_READS": "false",  # (and the model copies a phrase, not reads the passages)
     }  # fmt: skip
     chat = pexpect.spawn(
         sys.executable, ["-m", "rag.cli", "chat"], env={**os.environ, **env},

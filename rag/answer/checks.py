@@ -118,9 +118,9 @@ def _missing_specific(question: str, context: str) -> str | None:
 def span_problem(reply: str, sentence: str, question: str) -> str | None:
     if not reply:
         return "empty"
-    if _says_abstain(reply):
+    if says_abstain(reply):
         return "it found no answer in the sentence"
-    if _flat(reply) not in _flat(sentence):
+    if flat(reply) not in flat(sentence):
         return "not a phrase of the sentence"
     if content_terms(reply) and content_terms(reply) <= content_terms(question):
         return "it repeats the question"
@@ -135,9 +135,10 @@ def span_problem(reply: str, sentence: str, question: str) -> str | None:
 MAX_SPAN_WORDS = 12
 
 
-def _flat(text: str) -> str:
+def flat(text: str) -> str:
+    """Lower case, one kind of quote mark and dash, words only: what 'verbatim' compares."""
     text = text.lower().translate(str.maketrans("“”‘’–—", "\"\"''--"))
-    return " ".join(re.findall(r"[\w$%.,'-]+", text))
+    return " ".join(re.findall(r"[\w$%€£¥.,'-]+", text))
 
 
 def check_answer(result: Answer) -> None:
@@ -170,6 +171,6 @@ _ABSTAINS = re.compile(
 )
 
 
-def _says_abstain(reply: str) -> bool:
+def says_abstain(reply: str) -> bool:
     """The sentinel, or a variant of it ("The article does not say [2]")."""
     return ABSTAIN.lower().rstrip(".") in reply.lower() or bool(_ABSTAINS.search(reply))

@@ -32,6 +32,7 @@ from rag.answer.conflicts import Conflict, Said, across, against_copies, sentenc
 from rag.answer.kinds import named_in, names_all, word_set
 from rag.answer.phrases import typed_phrase, with_count_noun
 from rag.answer.read import AnswerReader, read_answer
+from rag.answer.reading import read_with_model
 from rag.answer.spans import (
     Phrase,
     negated,
@@ -89,9 +90,11 @@ def answer_question(
     reader: AnswerReader | None = None,
 ) -> Answer:
     """Retrieve, choose the sentence that answers, take the phrase of the asked kind from it
-    (by rule, or by the model copying a span of it), check it, or abstain. A time expression
-    in the question narrows or orders the articles by date (rag.answer.when) unless `read_dates` is
-    off or the filters already give dates."""
+    (by rule, or by the model copying a span of it), check it, or abstain. A model that
+    reads (model.reads_passages) answers from the passages itself, with quotes that code
+    checks (rag.answer.reading); when its reply fails the checks twice, the steps above
+    answer, flagged. A time expression in the question narrows or orders the articles by
+    date (rag.answer.when) unless `read_dates` is off or the filters already give dates."""
     started = time.perf_counter()
     query = standalone_query(question, history)
     kind = question_kind(question)
@@ -106,6 +109,14 @@ def answer_question(
         kind=kind, citations=citations, model=model.name,
         time_scope=scope.describe() if scope else None,
     )  # fmt: skip
+    if model.reads_passages and _settled_by_dates(result, scope, retriever, filters, k):
+        return _done(result, started, started)
+    if model.reads_passages and result.citations:
+        failed = read_with_model(result, model, history)
+        if failed is None:
+            _date_evidence(result)
+            return _done(result, started, time.perf_counter())
+        result.flags.append(failed)
     if _settled_before_reading(result, scope, weights, retriever, filters, k):
         return _done(result, started, started)
     cands = candidates(citations, query, weights, kind)
@@ -154,16 +165,26 @@ def _settled_before_reading(
     """Whether the answer is settled before any sentence is read: no article in the asked
     period, a question that names only a period (its digest), or passages that hold too
     little of the question (flagged, abstained)."""
-    if scope and scope.kind == "filter" and not result.citations:
-        result.flags.append(f"no article matches: {scope.describe()}")
-        return True
-    if scope and scope.kind == "filter" and not content_terms(result.query) - _NEWS_WORDS:
-        _answer_digest(result, retriever, filters, k)  # 'What happened last week?'
+    if _settled_by_dates(result, scope, retriever, filters, k):
         return True
     covered = set(weights) & content_terms(" ".join(c.text for c in result.citations))
     support = sum(weights[t] for t in covered) / (sum(weights.values()) or 1.0)
     if not result.citations or support < MIN_SUPPORT:
         result.flags.append(f"weak retrieval support ({support:.2f} < {MIN_SUPPORT})")
+        return True
+    return False
+
+
+def _settled_by_dates(
+    result: Answer, scope: TimeScope | None, retriever: Retriever, filters: Filters | None, k: int
+) -> bool:
+    """No article in the asked period (flagged), or a question that names only a period
+    (answered with its digest)."""
+    if scope and scope.kind == "filter" and not result.citations:
+        result.flags.append(f"no article matches: {scope.describe()}")
+        return True
+    if scope and scope.kind == "filter" and not content_terms(result.query) - _NEWS_WORDS:
+        _answer_digest(result, retriever, filters, k)  # 'What happened last week?'
         return True
     return False
 

@@ -28,6 +28,11 @@ class Citation(BaseModel):
         return cls(n=n, **{f: passage[f] for f in cls.model_fields if f != "n"})
 
 
+class Quote(BaseModel):
+    passage: int = Field(description="The number of the passage the words are copied from.")
+    text: str = Field(description="Words copied exactly from that passage.")
+
+
 class Timings(BaseModel):
     retrieve_ms: float = 0.0
     first_token_ms: float | None = None
@@ -39,8 +44,10 @@ class Answer(BaseModel):
     query: str = Field(description="The standalone query used for retrieval.")
     text: str = Field(description="The checked answer, with [n] markers.")
     abstained: bool
-    method: Literal["reader", "span", "model", "extractive", "abstain"] = Field(
-        description="reader: the learned reader's span of the answering sentence; span: the "
+    method: Literal["read", "reader", "span", "model", "extractive", "abstain"] = Field(
+        description="read: the configured model read the passages and answered with quotes, "
+        "each quote, figure and name checked against them; "
+        "reader: the learned reader's span of the answering sentence; span: the "
         "phrase of the asked kind, taken from the answering sentence by rule; model: the "
         "model copied it from that sentence; extractive: the sentence "
         "itself (why questions, summaries, or a model reply that failed the checks); "
@@ -56,6 +63,10 @@ class Answer(BaseModel):
         None, description="The reader's probability that the evidence answers the question."
     )
     evidence_n: int | None = Field(None, description="The passage the evidence comes from.")
+    quotes: list[Quote] = Field(
+        default_factory=list,
+        description="method read: the model's verbatim quotes, each found in its passage.",
+    )
     citations: list[Citation] = Field(description="Numbered passages given to the model.")
     cited: list[int] = Field(default_factory=list, description="Valid markers in the answer.")
     flags: list[str] = Field(default_factory=list, description="What the checks found.")

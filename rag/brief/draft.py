@@ -105,12 +105,22 @@ def _full_draft(
                 kp.quote for kp in got.value.key_points if extract.quote_in(kp.quote, chunk.text)
             ]
         text = "\n".join(quotes) or article.text[:3000]
+
+    def unquoted(draft: Draft) -> list[str]:
+        return [
+            f"key point {i}'s quote is not in the article: copy a sentence word for word"
+            for i, point in enumerate(draft.key_points, 1)
+            if not extract.quote_in(point.quote, guarded.blanked)
+        ]
+
     draft = structured(
         model,
         [Message(role="user", content=prompt.render(title=article.title, article=text))],
         Draft,
         max_attempts=max_attempts,
         max_tokens=900,
+        check=unquoted,  # re-asked as the answers' reading path is; verify() drops the rest
+        check_required=False,
     )
     return draft.value, usage + draft.usage
 

@@ -82,8 +82,9 @@ def config(ctx: click.Context, as_json: bool) -> None:
 
         data["database_url"] = redact_url(settings.database_url)
     if as_json:
-        print_json(data)
+        print_json(data | {"answers": settings.answer_path})
         return
+    out.print(f"{'answers':>16} : {settings.answer_path}", markup=False)
     for name, field in Settings.model_fields.items():
         value = data[name]
         shown = "(unset)" if value is None else value

@@ -68,6 +68,7 @@ def print_answer(console: Console, answer: Answer) -> None:
     """The checked answer (after the model's streamed draft), its evidence, what the checks
     did, then the numbered sources."""
     label = {
+        "read": "Answer",
         "reader": "Answer",
         "span": "Answer",
         "model": "Answer",
@@ -77,7 +78,10 @@ def print_answer(console: Console, answer: Answer) -> None:
     console.print(f"{label[answer.method]}: {safe(answer.text)}", style="bold", markup=False)
     if answer.differs:
         console.print(safe(answer.differs), style="bold yellow", markup=False)
-    if answer.evidence and answer.method != "extractive":
+    if answer.quotes:  # the reading path: each quote was found in its passage
+        for quote in answer.quotes:
+            console.print(f'Quote [{quote.passage}]: "{safe(quote.text)}"', markup=False)
+    elif answer.evidence and answer.method != "extractive":
         shown = annotate_weekdays(answer.evidence, answer.evidence_date)
         dated = f" ({answer.evidence_date})" if answer.evidence_date else ""
         console.print(f'Evidence [{answer.evidence_n}]{dated}: "{safe(shown)}"', markup=False)

@@ -384,6 +384,9 @@ class Repl:
         if not args:
             others = f" (/model NAME switches: {', '.join(LOCAL_MODELS)})" if local else ""
             self.console.print(f"model: {self.model.name}{others}", markup=False)
+            reads = self.model.reads_passages
+            path = self.settings.model_copy(update={"llm_reads": reads}).answer_path
+            self.console.print(f"answers: {path}", markup=False)
             return True
         if not local:
             self.console.print(

@@ -70,6 +70,19 @@ class Settings(BaseSettings):
     embed_concurrency: int = Field(
         4, ge=1, le=64, description="Parallel requests to an OpenAI-compatible embeddings endpoint."
     )
+    embed_timeout: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds an embeddings request may take, its whole reply included; "
+        "retries of one batch end within 1.5x this.",
+    )
+    embed_max_retries: int = Field(
+        2,
+        ge=0,
+        le=10,
+        description="Retries (with backoff) of an embeddings request on "
+        "429/5xx and connection errors.",
+    )
     embed_onnx: bool = Field(
         True,
         description="Local embedder: embed questions with onnxruntime from an ONNX export of "
@@ -146,6 +159,13 @@ class Settings(BaseSettings):
         description="Briefs drafted at once by an OpenAI-compatible chat endpoint "
         "(`rag brief --all`); the embedded model drafts one at a time.",
     )
+    llm_reads: bool | None = Field(
+        None,
+        description="Who reads the passages to answer: true, the model (it answers with "
+        "verbatim quotes, and code checks each quote, figure and name); false, code (the "
+        "reader or rules pick the sentence and span). Unset: the model when it is served "
+        "at RAG_LLM_BASE_URL, code for the embedded models.",
+    )
     llm_n_ctx: int = Field(2048, ge=512, le=32768, description="Local model context window.")
     llm_threads: int | None = Field(
         None, ge=1, description="Local model threads; default: all cores."
@@ -159,6 +179,20 @@ class Settings(BaseSettings):
                 f"({self.chunk_tokens})"
             )
         return self
+
+    @property
+    def model_reads(self) -> bool:
+        """Whether the chat model answers from the passages itself (the reading path):
+        RAG_LLM_READS, else yes for a served model and no for an embedded one."""
+        return self.llm_reads if self.llm_reads is not None else self.llm_provider == "openai"
+
+    @property
+    def answer_path(self) -> str:
+        """Who reads the passages to answer, in a line for `rag config` and the REPL."""
+        if self.model_reads:
+            return "the model reads the passages; code checks its quotes, figures and names"
+        who = "the learned reader" if self.reader else "the answer rules"
+        return f"{who} reads the passages; the model copies a phrase where the kind is unclear"
 
     @property
     def embed_model_name(self) -> str:

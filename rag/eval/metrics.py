@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from rag.answer import Answer
+from rag.answer.reading import claim_problems
 from rag.answer.spans import unit_mismatches
 from rag.brief import Brief
 from rag.brief.extract import quote_in
@@ -104,6 +105,17 @@ def answer_units(item: GoldQA, answer: Answer) -> dict[str, list[int]]:
     return units
 
 
+def unsupported_claim(answer: Answer) -> float | None:
+    """1.0 when a shown answer makes a claim its cited passages do not: a figure (or its
+    unit or currency), a name or date, a superlative, a link, or mostly words they lack
+    (rag.answer.reading.claim_problems, the reading path's own check, run on every path)."""
+    if answer.abstained:
+        return None
+    cited = [c for c in answer.citations if c.n in answer.cited] or answer.citations
+    support = " ".join(f"{c.title}. {c.text}" for c in cited)
+    return float(bool(claim_problems(MARKER.sub("", answer.text), support, answer.question)))
+
+
 def answer_scores(item: GoldQA, answer: Answer) -> dict[str, float | None]:
     """Per-item answer metrics (None = not applicable to this item). Formulas in
     evals/README.md."""
@@ -140,6 +152,7 @@ def answer_scores(item: GoldQA, answer: Answer) -> dict[str, float | None]:
         if not answer.abstained and numbers_in(text)
         else None
     )
+    scores["unsupported_claim"] = unsupported_claim(answer)
     units = answer_units(item, answer)
     for metric in ("citation_validity", "groundedness"):
         hits_total = units.get(metric)

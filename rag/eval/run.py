@@ -254,6 +254,7 @@ def _answer_outputs(answer: Any) -> dict[str, Any]:
     return {
         "answer": answer.text,
         "method": answer.method,
+        "quotes": [q.model_dump() for q in answer.quotes],
         "model_text": answer.model_text,
         "evidence": answer.evidence,
         "reader_score": answer.reader_score,

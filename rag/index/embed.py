@@ -156,21 +156,27 @@ class OpenAIEmbedder:
         api_key: str | None,
         batch_size: int = 64,
         timeout: float = 60.0,
-        max_retries: int = 3,
+        max_retries: int = 2,
         concurrency: int = 4,
     ) -> None:
         from openai import OpenAI
+
+        from rag.core.http import deadline_client
 
         self.name = f"openai:{model}"
         self.model = model
         self.base_url = base_url
         self.batch_size = batch_size
         self.concurrency = concurrency  # batches in flight at once; the SDK client is thread-safe
+        self.timeout = timeout
+        self.max_retries = max_retries
+        # as the chat client: one deadline for each whole reply, retries within 1.5x timeout
         self._client = OpenAI(
             base_url=base_url,
             api_key=api_key or "not-needed",
             timeout=timeout,
-            max_retries=max_retries,
+            max_retries=0,
+            http_client=deadline_client(timeout),
         )
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -188,17 +194,35 @@ class OpenAIEmbedder:
     def _embed_batch(self, batch: list[str]) -> list[list[float]]:
         import openai
 
+        from rag.core.http import STATUS_PREFIX, short, within_budget
+
+        where = f"the embeddings endpoint at {self.base_url or 'https://api.openai.com/v1'}"
+
+        def send(timeout: float) -> Any:
+            return self._client.with_options(timeout=timeout).embeddings.create(
+                model=self.model, input=batch
+            )
+
         try:
-            response = self._client.embeddings.create(model=self.model, input=batch)
+            response = within_budget(
+                send, self.timeout, self.max_retries, where, "RAG_EMBED_BASE_URL"
+            )
+        except openai.APITimeoutError:
+            raise BackendError(
+                f"{where} timed out: raise RAG_EMBED_TIMEOUT or check the server"
+            ) from None
         except openai.APIConnectionError:
             raise BackendError(
-                f"cannot reach the embeddings endpoint at {self.base_url or 'api.openai.com'}: "
-                "start the server or fix RAG_EMBED_BASE_URL"
+                f"cannot reach {where}: start the server or fix RAG_EMBED_BASE_URL"
             ) from None
         except openai.APIStatusError as exc:
+            message = short(STATUS_PREFIX.sub("", exc.message))
+            raise BackendError(f"{where} answered {exc.status_code}: {message}") from None
+        if not isinstance(getattr(response, "data", None), list):  # an HTML page, a string...
             raise BackendError(
-                f"the embeddings endpoint answered {exc.status_code}: {exc.message}"
-            ) from None
+                f"{where} did not answer with OpenAI-style embeddings "
+                f"({short(str(response), 80)}): check RAG_EMBED_BASE_URL"
+            )
         if len(response.data) != len(batch):
             raise BackendError(
                 f"the embeddings endpoint returned {len(response.data)} vectors for "
@@ -229,5 +253,7 @@ def make_embedder(settings: Settings) -> Embedder:
         settings.embed_base_url,
         key,
         settings.embed_batch_size,
+        timeout=settings.embed_timeout,
+        max_retries=settings.embed_max_retries,
         concurrency=settings.embed_concurrency,
     )

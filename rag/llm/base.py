@@ -30,6 +30,7 @@ class Completion(BaseModel):
     text: str
     usage: Usage
     finish_reason: str | None = None
+    refusal: str | None = Field(None, description="The model's refusal, when it declined.")
 
 
 class Stream:
@@ -64,6 +65,7 @@ class ChatModel(Protocol):
     # Capabilities, read instead of guessing from the name:
     max_parallel: int  # calls worth running at once (1 for a model in this process)
     drafts_briefs: bool  # writes a whole structured brief reliably (else code guides it)
+    reads_passages: bool  # answers from numbered passages with quotes (else code reads them)
 
     def complete(
         self,

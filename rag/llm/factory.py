@@ -11,11 +11,13 @@ def make_chat_model(settings: Settings) -> ChatModel:
     if settings.llm_provider == "local":
         from rag.llm.local import LocalChatModel
 
-        return LocalChatModel(
+        local = LocalChatModel(
             settings.llm_model or "gemma3-270m",
             n_ctx=settings.llm_n_ctx,
             n_threads=settings.llm_threads,
         )
+        local.reads_passages = settings.model_reads
+        return local
     from rag.llm.remote import OpenAIChatModel
 
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
@@ -32,4 +34,5 @@ def make_chat_model(settings: Settings) -> ChatModel:
         timeout=settings.llm_timeout,
         max_retries=settings.llm_max_retries,
         max_parallel=settings.llm_concurrency,
+        reads_passages=settings.model_reads,
     )

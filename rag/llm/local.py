@@ -132,6 +132,7 @@ class LocalChatModel:
         # gist of a brief, not its whole structure
         self.max_parallel = 1
         self.drafts_briefs = False
+        self.reads_passages = False  # code reads the passages; the model copies a phrase
         self.n_ctx = n_ctx
         self.n_threads = n_threads
         self._lock = threading.Lock()  # one llama.cpp context cannot serve two calls at once

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +11,7 @@ import httpx2 as httpx  # the HTTP library the openai SDK is built on
 import openai
 
 from rag.core.errors import BackendError
+from rag.core.http import STATUS_PREFIX, deadline_client, short, within_budget
 from rag.llm.base import Completion, Message, Stream, Usage
 from rag.llm.structured import strict_schema
 
@@ -28,10 +27,13 @@ class OpenAIChatModel:
         timeout: float = 60.0,
         max_retries: int = 2,
         max_parallel: int = 4,
+        reads_passages: bool = True,
     ) -> None:
         self.name = f"openai:{model}"
         self.max_parallel = max_parallel  # a server takes parallel requests (llm_concurrency)
         self.drafts_briefs = True
+        # a served model answers from the passages itself (RAG_LLM_READS=false: code reads)
+        self.reads_passages = reads_passages
         self.model = model
         self.base_url = base_url or "https://api.openai.com/v1"
         self.timeout = timeout
@@ -44,10 +46,10 @@ class OpenAIChatModel:
             api_key=api_key or "not-needed",
             timeout=timeout,
             max_retries=0,
-            http_client=httpx.Client(transport=_DeadlineTransport(), timeout=timeout),
+            http_client=deadline_client(timeout),
         )
-        # llama_cpp.server rejects json_schema and accepts json_object + schema; learn which
-        # this server takes on first use.
+        # llama_cpp.server rejects json_schema and accepts json_object + schema; some servers
+        # take neither, and the prompt alone asks for JSON ("prompt"). Learnt on first use.
         self._json_mode: str | None = None
 
     def complete(
@@ -69,7 +71,7 @@ class OpenAIChatModel:
         if not getattr(response, "choices", None):  # a proxy's HTML page, an empty body...
             raise BackendError(
                 f"the LLM server at {self.base_url} did not answer with an OpenAI-style chat "
-                f"completion ({_short(str(response), 80)}): check RAG_LLM_BASE_URL"
+                f"completion ({short(str(response), 80)}): check RAG_LLM_BASE_URL"
             )
         choice = response.choices[0]
         usage = response.usage
@@ -81,6 +83,7 @@ class OpenAIChatModel:
                 estimated=usage is None,
             ),
             finish_reason=choice.finish_reason,
+            refusal=getattr(choice.message, "refusal", None),
         )
 
     def _structured_call(
@@ -98,62 +101,45 @@ class OpenAIChatModel:
             },
             "json_object": {"type": "json_object", "schema": schema},
         }
-        modes = [self._json_mode] if self._json_mode else ["json_schema", "json_object"]
+        modes = [self._json_mode] if self._json_mode else ["json_schema", "json_object", "prompt"]
         for mode in modes:
+            given = {"response_format": formats[mode]} if mode in formats else {}
             try:
-                response = self._create(
-                    messages, max_tokens, temperature, response_format=formats[mode], **kwargs
-                )
+                response = self._create(messages, max_tokens, temperature, **given, **kwargs)
             except openai.APIStatusError as exc:
-                # llama_cpp.server answers 500 with a validation message naming the field.
-                refused = "response_format" in str(exc) or "json_schema" in str(exc)
-                if mode == "json_schema" and self._json_mode is None and refused:
-                    log.info("server refused json_schema; falling back to json_object")
+                # llama_cpp.server answers 500 with a validation message naming the field;
+                # others answer 400 naming response_format or the mode.
+                said = str(exc)
+                refused = any(w in said for w in ("response_format", "json_schema", "json_object"))
+                if mode != "prompt" and self._json_mode is None and refused:
+                    log.info("server refused %s output; trying the next way", mode)
                     continue
                 raise self._error(exc) from None
             except openai.APIError as exc:
                 raise self._error(exc) from None
             self._json_mode = mode
             return response
-        raise BackendError(f"{self.base_url} accepts neither json_schema nor json_object output")
+        raise BackendError(f"{self.base_url} answered no structured request")
 
     def _create(
         self, messages: list[Message], max_tokens: int, temperature: float, **kw: Any
     ) -> Any:
         """One request, retried within the total budget; a reply that cannot be decoded
         (not UTF-8, not JSON) is a BackendError naming the server."""
-        deadline = time.monotonic() + BUDGET_FACTOR * self.timeout
-        attempt = 0
-        while True:
-            left = deadline - time.monotonic()
-            try:
-                return self._client.with_options(
-                    timeout=min(self.timeout, max(left, 0.1))
-                ).chat.completions.create(
-                    model=self.model,
-                    messages=[m.model_dump() for m in messages],  # type: ignore[misc]
-                    max_tokens=max_tokens,
-                    temperature=temperature,
-                    **kw,
-                )
-            except (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError,
-                    openai.APIStatusError) as exc:  # fmt: skip
-                status = getattr(exc, "status_code", None)
-                retryable = status is None or status in (408, 409, 429) or status >= 500
-                wait = _backoff(exc, attempt)
-                if (
-                    not retryable
-                    or attempt >= self.max_retries
-                    or (time.monotonic() + wait >= deadline)
-                ):
-                    raise
-                time.sleep(wait)
-                attempt += 1
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise BackendError(
-                    f"the LLM server at {self.base_url} sent a reply that is not UTF-8 JSON "
-                    f"({type(exc).__name__}): check RAG_LLM_BASE_URL"
-                ) from None
+
+        def send(timeout: float) -> Any:
+            return self._client.with_options(timeout=timeout).chat.completions.create(
+                model=self.model,
+                messages=[m.model_dump() for m in messages],  # type: ignore[misc]
+                max_tokens=max_tokens,
+                temperature=temperature,
+                **kw,
+            )
+
+        return within_budget(
+            send, self.timeout, self.max_retries, f"the LLM server at {self.base_url}",
+            "RAG_LLM_BASE_URL",
+        )  # fmt: skip
 
     def _call(self, messages: list[Message], max_tokens: int, temperature: float, **kw: Any) -> Any:
         try:
@@ -178,12 +164,12 @@ class OpenAIChatModel:
                 f"the LLM server at {self.base_url} refused the API key: set RAG_LLM_API_KEY"
             )
         if isinstance(exc, openai.APIStatusError):
-            message = _STATUS_PREFIX.sub("", exc.message)
+            message = STATUS_PREFIX.sub("", exc.message)
             return BackendError(
                 f"the LLM server at {self.base_url} answered {exc.status_code} "
-                f"after retries: {_short(message)}"
+                f"after retries: {short(message)}"
             )
-        return BackendError(f"the LLM server at {self.base_url} failed: {_short(str(exc))}")
+        return BackendError(f"the LLM server at {self.base_url} failed: {short(str(exc))}")
 
     def stream(
         self,
@@ -216,7 +202,7 @@ class OpenAIChatModel:
                 raise self._error(exc) from None
             except httpx.HTTPError as exc:
                 raise BackendError(
-                    f"the LLM server at {self.base_url} broke off the stream: {_short(str(exc))}"
+                    f"the LLM server at {self.base_url} broke off the stream: {short(str(exc))}"
                 ) from None
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise BackendError(
@@ -235,55 +221,3 @@ class OpenAIChatModel:
             return Usage(completion_tokens=state["chunks"], estimated=True)
 
         return Stream(deltas(), usage)
-
-
-_STATUS_PREFIX = re.compile(r"^Error code: \d+ - ")
-BUDGET_FACTOR = 1.5  # all attempts of one request end within this many timeouts
-
-
-def _backoff(exc: Exception, attempt: int) -> float:
-    """Seconds before the next attempt: the server's Retry-After (up to 8 s), else 0.5 s
-    doubling."""
-    response = getattr(exc, "response", None)
-    after = response.headers.get("retry-after") if response is not None else None
-    try:
-        return min(8.0, max(0.0, float(after))) if after is not None else 0.5 * 2**attempt
-    except ValueError:
-        return 0.5 * 2**attempt
-
-
-class _DeadlineStream(httpx.SyncByteStream):
-    """A reply body that must arrive whole before its deadline."""
-
-    def __init__(self, stream: httpx.SyncByteStream, deadline: float, limit: float) -> None:
-        self._stream = stream
-        self._deadline = deadline
-        self._limit = limit
-
-    def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._stream:
-            if time.monotonic() > self._deadline:
-                raise httpx.ReadTimeout(f"the reply took over {self._limit:g} s to arrive")
-            yield chunk
-
-    def close(self) -> None:
-        self._stream.close()
-
-
-class _DeadlineTransport(httpx.HTTPTransport):
-    """httpx's timeouts bound each read; this bounds the whole reply by the request's read
-    timeout, so a server dripping one byte at a time cannot hold a request open."""
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        started = time.monotonic()
-        limit = float((request.extensions.get("timeout") or {}).get("read") or 60.0)
-        response = super().handle_request(request)
-        stream = response.stream
-        assert isinstance(stream, httpx.SyncByteStream)
-        response.stream = _DeadlineStream(stream, started + limit, limit)
-        return response
-
-
-def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

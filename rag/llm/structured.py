@@ -1,9 +1,12 @@
-"""Structured output: constrained decoding, then validation, then bounded re-asks."""
+"""Structured output: constrained decoding, then validation and the caller's checks, then
+bounded re-asks that name what failed (the answers' reading path and full briefs share it)."""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -16,7 +19,12 @@ T = TypeVar("T", bound=BaseModel)
 
 
 class StructuredOutputError(RagError):
-    """The model did not produce a valid object within the allowed attempts."""
+    """The model did not produce a valid object within the allowed attempts; `problems` are
+    what the last attempt failed."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 class Structured(BaseModel, Generic[T]):
@@ -33,38 +41,73 @@ def structured(
     max_attempts: int = 3,
     max_tokens: int = 512,
     temperature: float = 0.0,
+    check: Callable[[T], list[str]] | None = None,
+    check_required: bool = True,
 ) -> Structured[T]:
-    """A validated `schema` instance. The grammar/JSON mode constrains decoding; pydantic
-    validates anyway (servers that claim to enforce a schema do not always), and each
-    validation error is fed back for another attempt. Every attempt's tokens are counted."""
+    """A validated `schema` instance that passes `check` (which lists what is wrong with a
+    value; empty when nothing is); with check_required off, the last valid value when no
+    attempt passed (the caller drops what fails). The grammar/JSON mode constrains
+    decoding; pydantic validates anyway (servers that claim to enforce a schema do not
+    always), and each validation error or failed check is fed back for another attempt. A
+    refusal ends at
+    once. Every attempt's tokens are counted."""
     json_schema = schema.model_json_schema()
     usage = Usage()
     history = list(messages)
-    last_error = ""
+    problems: list[str] = []
+    valid: T | None = None
     for attempt in range(1, max_attempts + 1):
         completion = model.complete(
             history, max_tokens=max_tokens, temperature=temperature, json_schema=json_schema
         )
         usage = usage + completion.usage
+        if completion.refusal:
+            raise StructuredOutputError(
+                f"{model.name} refused: {completion.refusal}",
+                [f"the model refused ({' '.join(completion.refusal.split())[:120]})"],
+            )
         try:
-            value = schema.model_validate_json(completion.text)
+            value = schema.model_validate_json(_json_part(completion.text))
         except ValidationError as exc:
-            last_error = _describe(exc, completion.finish_reason)
-            log.info("structured attempt %d invalid: %s", attempt, last_error)
-            history = [
-                *messages,
-                Message(role="assistant", content=completion.text),
-                Message(
-                    role="user",
-                    content=f"That JSON is invalid: {last_error}. Reply with corrected JSON only.",
-                ),
-            ]
-            continue
-        return Structured[schema](value=value, usage=usage, attempts=attempt)  # type: ignore[valid-type]
+            problems = [_describe(exc, completion.finish_reason)]
+            ask = f"That JSON is invalid: {problems[0]}. Reply with corrected JSON only."
+        else:
+            valid, problems = value, check(value) if check else []
+            if not problems:
+                return Structured[schema](value=value, usage=usage, attempts=attempt)  # type: ignore[valid-type]
+            ask = (
+                "That reply failed these checks: " + "; ".join(problems) + ". Reply again "
+                "with corrected JSON only, using only what the text says."
+            )
+        log.info("structured attempt %d failed: %s", attempt, "; ".join(problems))
+        history = [
+            *messages,
+            Message(role="assistant", content=completion.text),
+            Message(role="user", content=ask),
+        ]
+    if valid is not None and not check_required:
+        return Structured[schema](value=valid, usage=usage, attempts=max_attempts)  # type: ignore[valid-type]
     raise StructuredOutputError(
         f"{model.name} gave no valid {schema.__name__} in {max_attempts} attempts "
-        f"(last problem: {last_error}); try a stronger model via RAG_LLM_BASE_URL"
+        f"(last problem: {'; '.join(problems)}); try a stronger model via RAG_LLM_BASE_URL",
+        problems,
     )
+
+
+_FENCED = re.compile(r"```(?:json)?\s*(\{.*\})\s*```", re.S)
+
+
+def _json_part(text: str) -> str:
+    """The JSON object of a reply: all of it, or (from a server that ignores JSON mode) the
+    fenced or outermost {...} block of a reply that wraps it in prose."""
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        return stripped
+    fenced = _FENCED.search(text)
+    if fenced:
+        return fenced.group(1)
+    start, end = text.find("{"), text.rfind("}")
+    return text[start : end + 1] if 0 <= start < end else text
 
 
 def _describe(exc: ValidationError, finish_reason: str | None) -> str:

