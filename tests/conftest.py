@@ -209,3 +209,27 @@ def postgres_server() -> Iterator[str]:
         capture_output=True,
     )
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def embed_server() -> Iterator[str]:
+    """A real OpenAI-compatible /v1/embeddings server on loopback (tests/embed_server.py)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).parent / "embed_server.py"), str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/docs", timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(proc.stderr.read()) from None
+            time.sleep(0.3)
+    yield f"http://127.0.0.1:{port}/v1"
+    proc.terminate()
+    proc.wait(timeout=10)

@@ -3,7 +3,6 @@
 import json
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -17,29 +16,6 @@ from rag.index.embed import OpenAIEmbedder, make_embedder
 from rag.index.retrieve import Retriever
 from rag.index.store import Store
 from rag.ingest.run import ingest
-
-
-@pytest.fixture(scope="module")
-def embed_server():
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(Path(__file__).parent / "embed_server.py"), str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/docs", timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(proc.stderr.read()) from None
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}/v1"
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def test_local_embedder_gives_unit_vectors(local_embedder):

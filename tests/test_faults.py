@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -219,3 +220,52 @@ def test_a_server_echoing_the_key_never_gets_it_printed(
     if fault == "echokey":  # the 500's body is shown, with the key taken out
         assert "bad request from key Bearer [redacted]" in out.err
     assert key not in out.out + out.err and "7f3a9c2e" not in out.out + out.err
+
+
+# -- the embeddings client: the same deadline, retries and one-line errors as the chat client --
+EMBED_KEY = "sk-embed-3c9e1a7f5b2d4086"
+
+
+@pytest.mark.parametrize(
+    "fault, said",
+    [
+        ("badbytes", "not UTF-8 JSON"),  # garbage bytes
+        ("badjson", "not UTF-8 JSON"),
+        ("notjson", "did not answer with OpenAI-style embeddings"),  # an HTML error page
+        ("ok", "did not answer with OpenAI-style embeddings"),  # a chat reply, not vectors
+        ("echokey", "answered 500: bad request from key Bearer \\[redacted\\]"),
+        ("echokey401", "answered 401"),
+        ("slow", "timed out: raise RAG_EMBED_TIMEOUT"),  # accepts, answers after 3 s
+        ("drip", "timed out: raise RAG_EMBED_TIMEOUT"),  # a byte every 0.2 s
+    ],
+)
+def test_a_faulty_embeddings_server_ends_ingest_with_one_line_and_keeps_the_index(
+    fault_url, embed_server, fault, said, seeds, capsys, monkeypatch
+):
+    first, second = Path("first"), Path("second")
+    for folder, seed in ((first, sorted(seeds.iterdir())[0]), (second, sorted(seeds.iterdir())[1])):
+        folder.mkdir()
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    monkeypatch.setenv("RAG_EMBEDDER", "openai")
+    monkeypatch.setenv("RAG_EMBED_MODEL", "minilm")
+    monkeypatch.setenv("RAG_EMBED_API_KEY", EMBED_KEY)
+    monkeypatch.setenv("RAG_EMBED_BASE_URL", embed_server)
+    assert main(["ingest", str(first)]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("RAG_EMBED_BASE_URL", f"{fault_url}/{fault}/v1")
+    monkeypatch.setenv("RAG_EMBED_TIMEOUT", "1")
+    started = time.monotonic()
+    assert main(["ingest", str(second)]) == 1
+    took = time.monotonic() - started
+    out = capsys.readouterr()
+    assert took < 2 * 1 + 1.0, took  # within twice the timeout (and the index's opening)
+    errors = [line for line in out.err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and re.search(said, errors[0]), out.err
+    assert f"{fault_url}/{fault}/v1" in errors[0] or fault in ("echokey", "echokey401")
+    assert "Traceback" not in out.err and EMBED_KEY not in out.out + out.err
+    monkeypatch.setenv("RAG_EMBED_BASE_URL", embed_server)
+    assert main(["doctor"]) == 0  # the index is consistent
+    capsys.readouterr()
+    assert main(["articles", "--json"]) == 0
+    listed = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert len(listed) == 1  # the first ingest's article is kept, no half of the second

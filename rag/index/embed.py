@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import json
 import logging
 import os
 import time
@@ -199,9 +200,17 @@ class OpenAIEmbedder:
         where = f"the embeddings endpoint at {self.base_url or 'https://api.openai.com/v1'}"
 
         def send(timeout: float) -> Any:
-            return self._client.with_options(timeout=timeout).embeddings.create(
-                model=self.model, input=batch
-            )
+            try:
+                return self._client.with_options(timeout=timeout).embeddings.create(
+                    model=self.model, input=batch
+                )
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                raise  # within_budget words these
+            except (AttributeError, TypeError, ValueError) as exc:  # the SDK reading a non-reply
+                raise BackendError(
+                    f"{where} did not answer with OpenAI-style embeddings "
+                    f"({short(str(exc), 80)}): check RAG_EMBED_BASE_URL"
+                ) from None
 
         try:
             response = within_budget(
