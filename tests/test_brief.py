@@ -304,3 +304,38 @@ def test_what_a_figure_measures_never_cuts_a_number():
     assert "137,000 km" in measures
     for value in ("137,000 km", "85,000 mi"):
         assert all(n in sentence for n in re.findall(r"[\d,.]*\d", measures_of(sentence, value)))
+
+
+# -- a gist is checked as claims against the sentences that support it (issue 37) ----------
+EMIRATES = (
+    "Emirates orders 30 more Boeing Dreamliners\n"
+    "Emirates has ordered 30 Boeing 787-9 Dreamliners, the Dubai airline said on Wednesday, "
+    "as it expands its long-haul fleet.\n"
+    "The order comes on top of the airline's existing commitments for 737 Max jets through "
+    "its sister carrier flydubai and for A350-900 aircraft from Airbus.\n"
+    "Emirates Airline president Tim Clark said the first of the new jets would arrive in 2027, "
+    "and that the carrier would keep flying its Airbus A380s for years to come.\n"
+    "Boeing shares rose 1.2% in early trading after the announcement was made public.\n"
+)
+INVENTED = "Emirates has ordered 30 Boeing 737-900s, the largest order of its kind in its history."
+
+
+@pytest.mark.parametrize("drafts_briefs", [False, True], ids=["guided", "full"])
+def test_a_gist_built_from_two_figures_of_the_article_is_replaced(drafts_briefs):
+    article = make_article(EMIRATES, "emirates.txt")
+    lines = text_sentences(EMIRATES)
+    points = [
+        {"point": "Emirates ordered 30 787-9 Dreamliners.", "quote": lines[1]},
+        {"point": "The first jets arrive in 2027.", "quote": lines[3]},
+        {"point": "Boeing shares rose 1.2%.", "quote": lines[4]},
+    ]
+    draft = dict(DRAFT, one_line=INVENTED, summary=INVENTED, key_points=points)
+    reply = json.dumps(draft) if drafts_briefs else INVENTED
+    model = ScriptedChatModel([reply] * 2, drafts_briefs=drafts_briefs)
+    brief = make_brief(article, model)
+    assert "737-900" not in brief.one_line + brief.summary
+    assert "largest" not in brief.one_line + brief.summary
+    assert brief.one_line.startswith("Emirates has ordered 30 Boeing 787-9 Dreamliners")
+    details = " | ".join(c.detail for c in brief.checks if c.field == "one_line")
+    assert "'737-900s' is not written so in the article sentence that supports it" in details
+    assert "'largest' is not in the article sentence that supports it" in details

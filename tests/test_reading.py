@@ -136,7 +136,7 @@ def test_a_figure_absent_from_its_quote_is_re_asked(retriever):
         n = next(n for n, t in passages_of(request).items() if "13.3 billion reais" in t)
         return reading("14.1 billion reais", (n, REAIS))
 
-    _fixed_on_reask(retriever, no_figure, r"the answer's figure 14.1 billion is in no quote")
+    _fixed_on_reask(retriever, no_figure, r"the answer's figure 14.1 billion is not in its quotes")
 
 
 def test_a_changed_currency_is_re_asked(retriever):
@@ -168,7 +168,7 @@ def test_a_reply_following_a_planted_instruction_falls_back(retriever):
         )
 
     answer, requests = ask(retriever, obey)
-    _fell_back(answer, requests, r"holds a link its quotes do not")
+    _fell_back(answer, requests, r"holds a link that is not in its quotes")
     assert answer.text.startswith("13.3 billion reais")  # the default path's answer
 
 
@@ -329,11 +329,12 @@ def test_the_served_embedded_model_reads_and_nothing_unchecked_is_shown(
     capsys, monkeypatch, served_gemma
 ):
     monkeypatch.setenv("RAG_LLM_READS", "true")
+    monkeypatch.setenv("RAG_LLM_TIMEOUT", "600")  # a long prompt on a loaded 2-core machine
     got = _eval(capsys, served_gemma, monkeypatch, limit="6", model="gemma3-270m")
     assert got["result"]["settings"]["model"] == "openai:gemma3-270m"
     assert "openai:gemma3-270m" in Path(next(Path("runs").glob("*/report.md"))).read_text()
     items = [i for i in got["result"]["items"] if i["suite"] == "qa"]
-    assert len(items) == 6 and not [i for i in items if i["scores"].get("error")]
+    assert len(items) == 6 and [i.get("error") for i in items if i.get("error")] == []
     assert _metric(got, "qa.unsupported_claim") == 0.0
     for item in items:
         out = item["outputs"]

@@ -22,14 +22,11 @@ from collections.abc import Sequence
 from pydantic import BaseModel, Field
 
 from rag.answer.checks import flat, says_abstain
-from rag.answer.spans import unit_mismatches
+from rag.answer.claims import claim_problems
 from rag.answer.types import Answer, Citation, Quote
-from rag.core.guard import injection_reason, redact
-from rag.core.lexical import STOPWORDS
-from rag.core.numbers import unsupported_numbers
+from rag.core.guard import redact
 from rag.core.prompts import ABSTAIN, Prompt, load_prompt
-from rag.core.text import MARKER, content_terms
-from rag.core.textsafe import neutralise_links
+from rag.core.text import MARKER
 from rag.llm import ChatModel, Message
 from rag.llm.structured import StructuredOutputError, structured
 
@@ -139,70 +136,6 @@ def _quote_problem(
     if elsewhere:
         return f"quote {i} is from passage {elsewhere[0]}, not passage {quote.passage}"
     return f"quote {i} is not in passage {quote.passage}: copy its words exactly"
-
-
-SUPERLATIVE = re.compile(
-    r"\b(?:\w+est|most|least|first|last|record|all-time|ever|only|never|unprecedented|"
-    r"biggest|largest|smallest|highest|lowest|best|worst)\b",
-    re.I,
-)
-_NOT_SUPERLATIVE = {"interest", "latest", "west", "test", "rest", "honest", "guest", "request",
-                    "invest", "protest", "suggest", "forest", "chest", "nest", "quest", "arrest",
-                    "contest", "harvest", "manifest", "modest", "digest", "pest", "vest", "crest",
-                    "best-selling", "earnest", "conquest", "lest", "behest", "midwest", "priest",
-                    "northwest", "southwest", "northeast", "southeast"}  # fmt: skip
-_NAME = re.compile(r"(?<![\w'’])[A-Z][\w'’&.-]*")
-MAX_UNSAID_SHARE = 0.5  # of the answer's content words, in neither its quotes nor the question
-
-
-def claim_problems(answer: str, support: str, question: str) -> list[str]:
-    """The answer's claims that its supporting text does not make: figures (with unit and
-    currency), names and dates, superlatives, links, and words."""
-    problems = [
-        f"the answer's figure {_scaled(n, answer)} is in no quote"
-        for n in unsupported_numbers(answer, support)
-    ]
-    problems += [
-        f"the answer's {_scaled(x, answer)} has another unit or currency in its quote"
-        for x in unit_mismatches(answer, support)
-    ]
-    problems += [
-        f"the answer's name {w!r} is in no quote" for w in _unquoted_names(answer, support)
-    ]
-    said = flat(support)
-    for m in SUPERLATIVE.finditer(answer):
-        word = m.group().lower()
-        if word not in _NOT_SUPERLATIVE and not re.search(rf"\b{re.escape(word)}\b", said):
-            problems.append(f"the answer's {word!r} is in no quote")
-    if neutralise_links(answer, support) != answer:
-        problems.append("the answer holds a link its quotes do not")
-    if injection_reason(answer):
-        problems.append("the answer reads as an instruction, not an answer to the question")
-    terms = content_terms(answer)
-    unsaid = sorted(terms - content_terms(support) - content_terms(question))
-    if len(terms) >= 4 and len(unsaid) / len(terms) > MAX_UNSAID_SHARE:
-        problems.append(f"the answer says {', '.join(unsaid[:4])} that no quote says")
-    return problems
-
-
-def _scaled(figure: str, text: str) -> str:
-    """The figure as the text writes it, with the scale word after it ('14.1 billion')."""
-    found = re.search(rf"{re.escape(figure)}(?:\s+(?:thousand|million|billion|trillion)\b)?", text)
-    return found.group() if found else figure
-
-
-def _unquoted_names(answer: str, support: str) -> list[str]:
-    """Capitalised words of the answer that its supporting text lacks; a sentence's first
-    word only when it is no common word."""
-    missing: list[str] = []
-    for m in _NAME.finditer(answer):
-        word = re.sub(r"(?:['’]s?|\.)$", "", m.group())
-        opening = not answer[: m.start()].strip() or answer[: m.start()].rstrip()[-1:] in ".!?:;"
-        if opening and (word.lower() in STOPWORDS or word.lower() in {"yes", "no"}):
-            continue
-        if not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", support, re.I):
-            missing.append(word)
-    return list(dict.fromkeys(missing))
 
 
 def _bare(answer: str) -> str:

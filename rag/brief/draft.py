@@ -23,11 +23,12 @@ from rag.brief.schema import QUOTE_MAX_CHARS, Brief, Check, Draft, KeyPoint, Map
 from rag.brief.sentences import (
     as_point,
     clean_sentences,
+    gist_problems,
     is_prose,
+    lead_line,
     lexical_sentiment,
     rank,
     same_fact,
-    supported_gist,
     term_weights,
     unbulleted,
     watch_items,
@@ -150,16 +151,17 @@ def _guided_draft(
         stop=list(prompt.stop),
     )
     gist = next(iter(sentences(completion.text.strip())), "")
-    one_line = supported_gist(gist, text)
-    if one_line is None:
+    one_line = gist
+    if problems := gist_problems(gist, sents):
         notes.append(
             Check(
                 field="one_line",
                 action="replaced",
-                detail=f"the model's line is not backed by the article ({gist!r}); using the lead",
+                detail=f"the model's line is not backed by the article ({gist!r}: "
+                f"{'; '.join(problems)}); using the opening sentence that says it best",
             )
         )
-        one_line = lead
+        one_line = lead_line(sents, gist, fallback=lead)
     summary_parts: list[str] = []
     for sentence in dict.fromkeys([lead, *ordered]):
         if any(same_fact(sentence, part) for part in summary_parts):

@@ -4,14 +4,14 @@ for what to watch."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
 
+from rag.answer.claims import line_problems
 from rag.brief.schema import Sentiment
 from rag.core.guard import GuardedText
-from rag.core.numbers import canonical, numbers_in, unsupported_numbers
+from rag.core.numbers import canonical, numbers_in
 from rag.core.text import content_terms
-
-MIN_ONE_LINE_SUPPORT = 0.7  # share of the one-liner's content words the article must contain
 
 
 def clean_sentences(text: str) -> list[str]:
@@ -108,16 +108,40 @@ def as_point(sentence: str) -> str:
     return point if len(point) <= 150 else point[:149].rsplit(" ", 1)[0] + "…"
 
 
-def supported_gist(gist: str, text: str) -> str | None:
-    """The model's one-liner when the article backs it: most content words in the article,
-    every number in the article, and not the prompt's example."""
-    terms = content_terms(gist)
-    if len(terms) < 3 or unsupported_numbers(gist, text):
-        return None
-    known = content_terms(text)
-    if sum(t in known for t in terms) / len(terms) < MIN_ONE_LINE_SUPPORT:
-        return None
-    return gist
+def gist_problems(gist: str, sents: Sequence[str]) -> list[str]:
+    """Why the article's sentences do not back the model's one-liner: too short to say
+    anything, or a claim that the one or two sentences supporting it best do not make
+    (rag.answer.claims.line_problems: figures as written, superlatives, names and their
+    order, words)."""
+    if len(content_terms(gist)) < 3:
+        return ["the line says too little"]
+    return line_problems(gist, sents)
+
+
+ONE_LINE_WORDS = 30
+
+
+def lead_line(sents: Sequence[str], instead_of: str = "", fallback: str = "") -> str:
+    """The opening sentence that best says what `instead_of` tried to (of the first three;
+    the first on a tie), shortened by code to ONE_LINE_WORDS: at its last clause break
+    before the limit, else at the limit with an ellipsis."""
+    opening = list(sents[:3])
+    if not opening:
+        return fallback
+    wanted = content_terms(instead_of)
+    best = max(opening, key=lambda s: (len(content_terms(s) & wanted), -opening.index(s)))
+    return shortened(best, ONE_LINE_WORDS)
+
+
+def shortened(sentence: str, limit: int) -> str:
+    words = sentence.split()
+    if len(words) <= limit:
+        return sentence
+    head = " ".join(words[:limit])
+    cut = max(head.rfind(", "), head.rfind("; "), head.rfind(" — "))
+    if cut > len(head) // 2:
+        return head[:cut].rstrip(" ,;—") + "…"
+    return head.rstrip(",;:") + "…"
 
 
 _POSITIVE_TEXT = """

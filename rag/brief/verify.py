@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import re
 
+from rag.answer.claims import MAX_UNSAID_SHARE, line_problems
 from rag.brief import extract
 from rag.brief.entities import entities_and_moves, figures_of
 from rag.brief.schema import QUOTE_MAX_CHARS, Action, Brief, Check, Draft, KeyPoint, Sentiment
-from rag.brief.sentences import as_point, is_prose, lexical_sentiment, rank, term_weights
+from rag.brief.sentences import (
+    ONE_LINE_WORDS,
+    as_point,
+    is_prose,
+    lead_line,
+    lexical_sentiment,
+    rank,
+    term_weights,
+)
 from rag.core.guard import GuardedText, injection_reason
 from rag.core.numbers import unsupported_numbers
 from rag.core.prompts import Prompt
@@ -36,8 +45,10 @@ class _Verifier:
         return bool(content_terms(value) & self.planted)
 
     def prose(self, field: str, value: str, fallback: str, limit_words: int) -> str:
-        """Sentences of the draft's prose whose numbers are in the article and which repeat
-        nothing addressed to an AI; the fallback when none is left; at most limit_words."""
+        """Sentences of the draft's prose whose numbers are in the article, which repeat
+        nothing addressed to an AI and which one or two article sentences make as a whole
+        (rag.answer.claims.line_problems); the fallback when none is left; at most
+        limit_words."""
         kept = []
         for sentence in sentences(value) or [value]:
             bad = unsupported_numbers(sentence, self.safe_text)
@@ -48,6 +59,8 @@ class _Verifier:
                     field, "removed",
                     f"sentence with {', '.join(bad)} not in the article: {sentence!r}",
                 )  # fmt: skip
+            elif problems := line_problems(sentence, self.sents):
+                self.note(field, "removed", f"{sentence!r}: {'; '.join(problems)}")
             else:
                 kept.append(sentence)
         result = " ".join(kept).strip()
@@ -79,6 +92,14 @@ class _Verifier:
                     f"point with {', '.join(bad)} not in the article: {kp.point!r}",
                 )  # fmt: skip
                 continue
+            # a point may put its quote in other words (MAX_UNSAID_SHARE), not add claims
+            if problems := line_problems(kp.point, [kp.quote, *self.sents], MAX_UNSAID_SHARE):
+                self.note(
+                    "key_points", "replaced",
+                    f"the point {kp.point!r} says more than its quote ({'; '.join(problems)}); "
+                    "showing the quote's own words",
+                )  # fmt: skip
+                kp = KeyPoint(point=as_point(kp.quote), quote=kp.quote)
             kept.append(kp)
         taken = {k.quote for k in kept}
         prose = [
@@ -131,7 +152,9 @@ def verify(
     the article's analysis, when the caller already has it)."""
     v = _Verifier(guarded or GuardedText(article.text))
     lead = " ".join(v.sents[:3])
-    one_line = v.prose("one_line", draft.one_line, v.sents[0] if v.sents else article.title, 30)
+    prose = [s for s in v.sents if is_prose(s)] or v.sents  # not the headline or a caption
+    opening = lead_line(prose, draft.one_line, fallback=article.title)
+    one_line = v.prose("one_line", draft.one_line, opening, ONE_LINE_WORDS)
     summary = v.prose("summary", draft.summary, lead, 120)
     key_points = v.key_points(draft.key_points)
     watch = v.watch(draft.what_to_watch)
