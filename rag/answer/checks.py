@@ -33,7 +33,7 @@ def fitting_sentences(
         c
         for c in eligible
         if c.score >= eligible[0].score - SPECIFIC_MARGIN
-        and not _missing_specific(query, context_of(c, citations))
+        and not missing_specific(query, context_of(c, citations))
     ] or eligible
     top = eligible[:FALLBACK_SENTENCES]
     reasons = [unanswered(query, weights, c, citations) for c in top]
@@ -89,7 +89,7 @@ def unanswered(
     """Why the best sentence does not answer the question, or None when it may. Only the
     question's specific terms count: a loose word ('most', 'rival') may be said otherwise."""
     context = context_of(best, citations)
-    missed = _missing_specific(question, context)
+    missed = missing_specific(question, context)
     if missed:
         return missed
     here = content_terms(context)
@@ -107,8 +107,17 @@ def context_of(cand: Candidate, citations: Sequence[Citation]) -> str:
     return passage.text[max(0, cand.start - CONTEXT_CHARS) : cand.start + len(cand.text)]
 
 
-def _missing_specific(question: str, context: str) -> str | None:
+# a number the question compares against ('more than 200 million') need not be in the answer
+_BOUNDED = re.compile(
+    r"\b(?:more|greater|higher|larger|bigger|over|above|at least|less|fewer|lower|smaller|"
+    r"under|below|at most)(?: than)?\s+[$€£]?\d[\d,.]*",
+    re.I,
+)
+
+
+def missing_specific(question: str, context: str) -> str | None:
     """A number, weekday or month the question names that the sentence's context lacks."""
+    question = _BOUNDED.sub(" ", question)
     for number in re.findall(r"\b\d[\d,.]*\d\b|\b\d\b|" + WHEN_WORDS, question):
         if not re.search(rf"(?<![\w.,]){re.escape(number)}(?![\w]|[.,]\d)", context, re.I):
             return f"the question's {number} is not in the answering sentence"

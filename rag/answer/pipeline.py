@@ -24,6 +24,7 @@ from rag.answer.checks import (
     context_of,
     figure_problem,
     fitting_sentences,
+    missing_specific,
     span_problem,
     unanswered,
 )
@@ -31,11 +32,11 @@ from rag.answer.choose import Candidate, add_dense, candidates, term_weights
 from rag.answer.conflicts import Conflict, Said, across, against_copies, sentences_of
 from rag.answer.kinds import named_in, names_all, word_set
 from rag.answer.phrases import typed_phrase, with_count_noun
+from rag.answer.polarity import said_share, yes_or_no
 from rag.answer.read import AnswerReader, read_answer
 from rag.answer.reading import read_with_model
 from rag.answer.spans import (
     Phrase,
-    negated,
     question_kind,
     reason,
     whole_name,
@@ -130,6 +131,8 @@ def answer_question(
             return _done(result, started, retrieved)
         return _checked(result, retriever.store, started, retrieved)
     fitting, why_not = fitting_sentences(query, weights, ranked, citations)
+    if kind == "yesno" and not any(c.lexical >= YESNO_SUPPORT for c in fitting):
+        fitting, why_not = _says_the_opposite(query, ranked, citations) or (fitting, why_not)
     if why_not:
         result.flags.append(why_not)
         return _done(result, started, retrieved)
@@ -425,14 +428,32 @@ def _answer_summary(result: Answer, ranked: list[Candidate]) -> None:
 YESNO_SUPPORT = 0.5
 
 
+OPPOSITE_WITHIN = 5  # ranked sentences searched for one that says the opposite of the question
+
+
+def _says_the_opposite(
+    query: str, ranked: list[Candidate], citations: list[Citation]
+) -> tuple[list[Candidate], None] | None:
+    """For a yes/no question no sentence says enough of: a best-ranked sentence that says
+    enough of it once the opposites of its words count ('fall' met by 'rallied', 'praised'
+    by 'criticism'), and names the question's day or figure."""
+    for cand in ranked[:OPPOSITE_WITHIN]:
+        if said_share(query, cand.text) >= YESNO_SUPPORT and not missing_specific(
+            query, context_of(cand, citations)
+        ):
+            return [cand], None
+    return None
+
+
 def _answer_yes_no(result: Answer, fitting: list[Candidate], question: str) -> str | None:
-    """Yes or No from the best sentence that says most of what is asked: No when it negates
-    it (and the question itself does not). Why it cannot answer, or None."""
-    best = next((c for c in fitting if c.lexical >= YESNO_SUPPORT), None)
-    if best is None:
+    """Yes or No from the best sentence that says most of what is asked, read for its
+    polarity against the question's (rag.answer.polarity: who won, figures compared, the
+    opposite said, negation in scope). Why it cannot answer, or None."""
+    says = [c for c in fitting if c.lexical >= YESNO_SUPPORT]
+    says = says or [c for c in fitting if said_share(question, c.text) >= YESNO_SUPPORT]
+    if not says:
         return "no sentence says enough of the question to read a yes or a no from it"
-    says_no = negated(best.text) != negated(question)
-    _set(result, "No" if says_no else "Yes", best, "span")
+    _set(result, yes_or_no(question, says[0].text).answer, says[0], "span")
     return None
 
 

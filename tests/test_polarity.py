@@ -1,0 +1,64 @@
+"""Yes/no answers read from the evidence's polarity (issue 39): who won, figures compared,
+the opposite said, negation in scope; and the seed examples end to end."""
+
+import pytest
+
+from rag.answer import answer_question
+from rag.answer.polarity import yes_or_no
+from rag.index.retrieve import Retriever
+from rag.index.store import Store
+from rag.ingest.run import ingest
+
+
+@pytest.mark.parametrize(
+    "question, evidence, answer",
+    [
+        # who won, whichever side the question names
+        ("Did Chelsea win the final?", "Arsenal earned a 2-0 win over Chelsea in the final.", "No"),
+        ("Did Arsenal beat Chelsea?", "Arsenal earned a 2-0 win over Chelsea in the final.", "Yes"),
+        ("Did Osaka lose to Barty?", "Osaka defeated Barty 6-2, 6-4 on Sunday.", "No"),
+        # the question's bound against the evidence's figure of the same unit
+        ("Did the fund raise more than $2 billion?", "The fund raised $1.4 billion from investors.", "No"),
+        ("Is the bridge over 300 metres long?", "The bridge, some 420 metres long, opened in May.", "Yes"),
+        # the opposite said, and not the word asked
+        ("Did the shares fall on Friday?", "The shares climbed 3% on Friday.", "No"),
+        ("Did the plant stop production?", "The plant will resume production next week.", "No"),
+        ("Was the plan welcomed by unions?", "Unions condemned the plan on Monday.", "No"),
+        ("Was it the team's first title?", "It was the team's third title in five years.", "No"),
+        ("Is the new model cheaper than the old one?", "The new model is cheaper than the old one.", "Yes"),
+        # negation in the clause that holds the question's words, or on the asked noun
+        ("Has the drug been approved in Europe?", "The drug has yet to be approved in Europe.", "No"),
+        ("Did the company go ahead with the merger?", "Shares fell after its cancelled merger.", "No"),
+        ("Did the bank raise rates?", "The bank raised rates, but it did not signal more hikes.", "Yes"),
+        ("Did the minister resign?", "The minister resigned on Tuesday after the vote.", "Yes"),
+    ],
+)  # fmt: skip
+def test_yes_or_no_reads_the_evidence(question, evidence, answer):
+    assert yes_or_no(question, evidence).answer == answer
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory, local_embedder):
+    from conftest import SEEDS
+
+    with Store.open(
+        tmp_path_factory.mktemp("yn") / "idx", "articles", local_embedder.name, create=True
+    ) as store:
+        ingest([str(SEEDS)], store, local_embedder)
+        yield Retriever(store, local_embedder, per_article=2)
+
+
+@pytest.mark.parametrize(
+    "question, answer",
+    [
+        ("Did Alibaba shares fall on Tuesday?", "No"),  # they rallied 8.1%
+        ("Is Alibaba worth more than Amazon?", "No"),  # $317.7 billion, much smaller
+        ("Did Alibaba's stock jump on Thursday?", "Yes"),
+        ("Did Nvidia say it would stop shipping H20 chips to China?", "No"),  # recommence
+    ],
+)
+def test_the_seed_examples_are_answered_from_the_evidence(retriever, question, answer):
+    from fakes import ScriptedChatModel
+
+    got = answer_question(question, retriever=retriever, model=ScriptedChatModel([]))
+    assert got.kind == "yesno" and got.text.split(" [")[0] == answer, got
