@@ -270,7 +270,10 @@ class AnswerLog:
     ) -> int | None:
         """Log one answer in one transaction; its id, or None when it could not be written.
         The prompt version is the answer prompt's when the model was asked."""
-        passages = [Passage(**c.model_dump(), cited=c.n in answer.cited) for c in answer.citations]
+        passages = [
+            Passage(**c.model_dump(exclude={"publisher", "url"}), cited=c.n in answer.cited)
+            for c in answer.citations
+        ]
         # what newsroom reading added: how dates were read, figures the sources give otherwise
         dated = answer.model_dump(
             include={"time_scope", "differs", "evidence_date", "evidence_days"},

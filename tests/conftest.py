@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import shutil
@@ -233,3 +234,44 @@ def embed_server() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}/v1"
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def serve_llm(env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`rag serve-llm` on a free loopback port, with `env` added: (process, base URL),
+    stopped on exit."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "rag"), "serve-llm", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/models", timeout=1):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"rag serve-llm did not start: {proc.stderr.read()!r}") from None
+            time.sleep(0.3)
+    try:
+        yield proc, url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def seeds_retriever(tmp_path_factory, local_embedder):  # type: ignore[no-untyped-def]
+    """The two seeds indexed once per test module, searched as `rag ask` searches them."""
+    from rag.index.retrieve import Retriever
+    from rag.index.store import Store
+    from rag.ingest.run import ingest
+
+    with Store.open(
+        tmp_path_factory.mktemp("qa") / "idx", "articles", local_embedder.name, create=True
+    ) as store:
+        ingest([str(SEEDS)], store, local_embedder)
+        yield Retriever(store, local_embedder, per_article=2)

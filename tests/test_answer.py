@@ -10,23 +10,14 @@ from rag.answer.kinds import specific_terms
 from rag.cli.main import main
 from rag.core.prompts import ABSTAIN, load_prompt
 from rag.core.text import content_terms
-from rag.index.retrieve import Retriever
-from rag.index.store import Store
-from rag.ingest.run import ingest
 from rag.llm.local import LocalChatModel
 
 TUESDAY_Q = "By how much did Alibaba shares rally on Tuesday?"
 
 
 @pytest.fixture(scope="module")
-def retriever(tmp_path_factory, local_embedder):
-    from conftest import SEEDS
-
-    with Store.open(
-        tmp_path_factory.mktemp("qa") / "idx", "articles", local_embedder.name, create=True
-    ) as store:
-        ingest([str(SEEDS)], store, local_embedder)
-        yield Retriever(store, local_embedder, per_article=2)
+def retriever(seeds_retriever):
+    return seeds_retriever
 
 
 def ask(retriever, replies, question=TUESDAY_Q, **kw):

@@ -137,3 +137,38 @@ def test_rm_removes_an_article_from_both_indexes_and_leaves_no_orphan(capsys, se
     listing = capsys.readouterr().out
     assert ids[1] in listing and ids[0] not in listing
     assert "000_c88a" in listing or "004_6f3f" in listing  # the file name column
+
+
+def test_articles_are_named_by_outlet_and_piped_titles_stay_whole(capsys, monkeypatch, tmp_path):
+    """Issue 39: outlet, date and title (whole when piped, at 80 columns); the file only with
+    -v or --json; sources under an answer name the outlet too."""
+    page = tmp_path / "page.html"
+    title = "Alibaba prices its Hong Kong listing at a discount to New York, raising $12.9bn"
+    page.write_text(
+        "<html><head><title>x</title>"
+        '<meta property="og:site_name" content="The Example Times">'
+        f'<meta property="og:title" content="{title}">'
+        '<meta property="article:published_time" content="2019-11-20T08:00:00Z"></head>'
+        "<body><article><h1>" + title + "</h1>"
+        + "".join(
+            f"<p>Alibaba set the price of its second listing in Hong Kong on Wednesday, paragraph {i}, "
+            "with shares at a 2.8 per cent discount to their New York close.</p>"
+            for i in range(6)
+        )
+        + "</article></body></html>",
+        encoding="utf-8",
+    )  # fmt: skip
+    assert main(["ingest", str(page)]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["articles"]) == 0
+    line = capsys.readouterr().out.splitlines()[1]
+    assert "The Example Times" in line and "2019-11-20" in line and title in line
+    assert "page.html" not in line
+    assert main(["articles", "-v"]) == 0
+    assert "page.html" in capsys.readouterr().out
+    assert main(["articles", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["outlet"] == "The Example Times"
+    assert main(["ask", "At what discount were Alibaba's Hong Kong shares priced?"]) == 0
+    out = capsys.readouterr().out
+    assert "[1] The Example Times · 2019-11-20 · Alibaba prices" in out

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
-from conftest import free_port
+from conftest import free_port, serve_llm
 from fakes import ScriptedChatModel
 from pydantic import BaseModel, Field
 
@@ -85,27 +81,8 @@ def test_local_stream_yields_deltas_and_stops_early(local_model):
 # -- the openai SDK against a real server on loopback --------------------------------------
 @pytest.fixture(scope="module")
 def llm_server():
-    port = free_port()
-    rag = Path(sys.executable).parent / "rag"
-    proc = subprocess.Popen(
-        [str(rag), "serve-llm", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"rag serve-llm did not start: {proc.stderr.read()!r}") from None
-            time.sleep(0.3)
-    yield proc, url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serve_llm() as served:
+        yield served
 
 
 def test_openai_backend_text_stream_and_structured(llm_server):

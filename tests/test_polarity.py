@@ -5,9 +5,6 @@ import pytest
 
 from rag.answer import answer_question
 from rag.answer.polarity import yes_or_no
-from rag.index.retrieve import Retriever
-from rag.index.store import Store
-from rag.ingest.run import ingest
 
 
 @pytest.mark.parametrize(
@@ -37,17 +34,6 @@ def test_yes_or_no_reads_the_evidence(question, evidence, answer):
     assert yes_or_no(question, evidence).answer == answer
 
 
-@pytest.fixture(scope="module")
-def retriever(tmp_path_factory, local_embedder):
-    from conftest import SEEDS
-
-    with Store.open(
-        tmp_path_factory.mktemp("yn") / "idx", "articles", local_embedder.name, create=True
-    ) as store:
-        ingest([str(SEEDS)], store, local_embedder)
-        yield Retriever(store, local_embedder, per_article=2)
-
-
 @pytest.mark.parametrize(
     "question, answer",
     [
@@ -57,8 +43,8 @@ def retriever(tmp_path_factory, local_embedder):
         ("Did Nvidia say it would stop shipping H20 chips to China?", "No"),  # recommence
     ],
 )
-def test_the_seed_examples_are_answered_from_the_evidence(retriever, question, answer):
+def test_the_seed_examples_are_answered_from_the_evidence(seeds_retriever, question, answer):
     from fakes import ScriptedChatModel
 
-    got = answer_question(question, retriever=retriever, model=ScriptedChatModel([]))
+    got = answer_question(question, retriever=seeds_retriever, model=ScriptedChatModel([]))
     assert got.kind == "yesno" and got.text.split(" [")[0] == answer, got

@@ -6,16 +6,11 @@ OpenAI-compatible HTTP server on loopback replaying scripted replies (tests/scri
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, free_port, run
+from conftest import SEEDS, run, serve_llm
 from script_server import Reply, ScriptServer, passages_of, question_of, queue, reading
 
 from rag.answer import Answer, answer_question
@@ -303,26 +298,8 @@ def test_config_and_the_repl_say_which_path_answers(capsys, monkeypatch):
 # -- end to end: the embedded model served by `rag serve-llm`, the reading path forced on -----
 @pytest.fixture(scope="module")
 def served_gemma():
-    port = free_port()
-    env = {**os.environ, "RAG_LLM_N_CTX": "4096"}  # five passages and the reply
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "rag"), "serve-llm", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"rag serve-llm did not start: {proc.stderr.read()!r}") from None
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serve_llm({"RAG_LLM_N_CTX": "4096"}) as (_, url):  # five passages and the reply
+        yield url
 
 
 def test_the_served_embedded_model_reads_and_nothing_unchecked_is_shown(

@@ -231,3 +231,11 @@ def test_how_often_is_read_as_the_sentence_says_it():
 def test_a_millennium_is_a_date():
     sentence = "Mosaic began in Mesopotamia in the 3rd millennium BC."
     assert [p.text for p in dates(sentence)] == ["the 3rd millennium BC"]
+
+
+def test_a_number_in_a_model_name_is_no_figure_the_sentence_must_repeat():
+    from rag.answer.checks import missing_specific
+
+    said = "The ID.4 crossover reaches European dealers in March, Volkswagen said."
+    assert missing_specific("When does the VW ID.4 reach Europe?", said) is None
+    assert missing_specific("Is the F-35 order worth 12 billion?", "The F-35 order is large.")

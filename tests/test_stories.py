@@ -27,6 +27,8 @@ def test_copies_share_a_story_and_other_articles_do_not(capsys):
     assert run(capsys, "ingest", str(NEWSROOM / "articles"))[0] == 0
     assert groups(capsys) == sorted((set(g) for g in PLANTED), key=sorted)
     code, out, _ = run(capsys, "articles")
+    assert "(x3)" in out and "(x2)" in out  # the number of copies, after the title
+    code, out, _ = run(capsys, "articles", "-v")
     assert " x3 " in out and " x2 " in out and "story" in out.splitlines()[0]
 
 

@@ -115,9 +115,13 @@ _BOUNDED = re.compile(
 )
 
 
+_MODEL_NAME = re.compile(r"\b[A-Za-z]+[.-]\d+\b")
+
+
 def missing_specific(question: str, context: str) -> str | None:
     """A number, weekday or month the question names that the sentence's context lacks."""
     question = _BOUNDED.sub(" ", question)
+    question = _MODEL_NAME.sub(" ", question)  # 'ID.3', 'F-35': part of a name, no figure
     for number in re.findall(r"\b\d[\d,.]*\d\b|\b\d\b|" + WHEN_WORDS, question):
         if not re.search(rf"(?<![\w.,]){re.escape(number)}(?![\w]|[.,]\d)", context, re.I):
             return f"the question's {number} is not in the answering sentence"

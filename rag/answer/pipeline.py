@@ -110,14 +110,10 @@ def answer_question(
         kind=kind, citations=citations, model=model.name,
         time_scope=scope.describe() if scope else None,
     )  # fmt: skip
-    if model.reads_passages and _settled_by_dates(result, scope, retriever, filters, k):
+    if model.reads_passages and _read_by_model(
+        result, model, scope, retriever, filters, k, history
+    ):
         return _done(result, started, started)
-    if model.reads_passages and result.citations:
-        failed = read_with_model(result, model, history)
-        if failed is None:
-            _date_evidence(result)
-            return _done(result, started, time.perf_counter())
-        result.flags.append(failed)
     if _settled_before_reading(result, scope, weights, retriever, filters, k):
         return _done(result, started, started)
     cands = candidates(citations, query, weights, kind)
@@ -126,26 +122,63 @@ def answer_question(
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
     if reader is not None and kind in READER_KINDS:
         why_not = read_answer(result, ranked, reader)
-        if why_not:
-            result.flags.append(why_not)
-            return _done(result, started, retrieved)
-        return _checked(result, retriever.store, started, retrieved)
-    fitting, why_not = fitting_sentences(query, weights, ranked, citations)
-    if kind == "yesno" and not any(c.lexical >= YESNO_SUPPORT for c in fitting):
-        fitting, why_not = _says_the_opposite(query, ranked, citations) or (fitting, why_not)
+        return _finish(result, why_not, retriever.store, started, retrieved)
+    fitting, why_not = _fitting(result, weights, ranked)
     if why_not:
-        result.flags.append(why_not)
-        return _done(result, started, retrieved)
+        return _finish(result, why_not, retriever.store, started, retrieved)
     ranked = fitting + [c for c in ranked if c not in fitting]
 
     def ask(chosen: Candidate) -> None:
         _ask_model(result, chosen, question, model, prompt, on_delta, max_tokens, started)
 
     why_not = _answer_by_kind(result, ranked, fitting, weights, ask)
+    return _finish(result, why_not, retriever.store, started, retrieved)
+
+
+def _finish(
+    result: Answer, why_not: str | None, store: Store, started: float, retrieved: float
+) -> Answer:
+    """The answer checked, or abstained with the reason flagged."""
     if why_not:
         result.flags.append(why_not)
         return _done(result, started, retrieved)
-    return _checked(result, retriever.store, started, retrieved)
+    return _checked(result, store, started, retrieved)
+
+
+def _read_by_model(
+    result: Answer,
+    model: ChatModel,
+    scope: TimeScope | None,
+    retriever: Retriever,
+    filters: Filters | None,
+    k: int,
+    history: Sequence[str],
+) -> bool:
+    """The reading path: whether the model's checked reply (or the dates) settled the
+    answer; when the reply failed its checks, the flag says so and the default path goes
+    on."""
+    if _settled_by_dates(result, scope, retriever, filters, k):
+        return True
+    if not result.citations:
+        return False
+    failed = read_with_model(result, model, history)
+    if failed is None:
+        _date_evidence(result)
+        return True
+    result.flags.append(failed)
+    return False
+
+
+def _fitting(
+    result: Answer, weights: dict[str, float], ranked: list[Candidate]
+) -> tuple[list[Candidate], str | None]:
+    """The sentences that may answer; for a yes/no question none of which says enough,
+    one that says the opposite of its words."""
+    fitting, why_not = fitting_sentences(result.query, weights, ranked, result.citations)
+    if result.kind == "yesno" and not any(c.lexical >= YESNO_SUPPORT for c in fitting):
+        opposite = _says_the_opposite(result.query, ranked, result.citations)
+        return opposite or (fitting, why_not)
+    return fitting, why_not
 
 
 def _checked(result: Answer, store: Store, started: float, retrieved: float) -> Answer:

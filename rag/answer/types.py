@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from rag.core.types import outlet_of
 from rag.llm import Usage
 
 
@@ -21,11 +22,18 @@ class Citation(BaseModel):
     start: int = Field(description="Char offset of the passage in the cleaned article.")
     end: int
     text: str = Field(description="The passage exactly as given to the model.")
+    publisher: str | None = Field(None, description="The site or outlet, as the page names it.")
+    url: str | None = Field(None, description="The article's address, when known.")
 
     @classmethod
     def of(cls, n: int, passage: Mapping[str, Any]) -> Citation:
         """Passage n from a hit or a catalog row (their fields by name)."""
-        return cls(n=n, **{f: passage[f] for f in cls.model_fields if f != "n"})
+        return cls(n=n, **{f: passage.get(f) for f in cls.model_fields if f != "n"})
+
+    @property
+    def outlet(self) -> str | None:
+        """Where the article ran: the site's name, else its web address (rag.core.types)."""
+        return outlet_of(self.publisher, self.url)
 
 
 class Quote(BaseModel):

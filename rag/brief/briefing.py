@@ -167,7 +167,9 @@ def story_differences(article: Article, copies: Copies) -> list[Difference]:
 def to_markdown(brief: Brief) -> str:
     """A brief for reading: gist, summary, points with quotes, moves, figures, checks."""
     lines = [f"# {brief.title}", ""]
-    meta = [brief.date or "no date", brief.source, f"id {brief.article_id}"]
+    where = brief.outlet or Path(brief.source.split("#", 1)[0]).name
+    byline = [f"by {brief.author}"] if brief.author else []
+    meta = [where, *byline, brief.date or "no date", f"id {brief.article_id}"]
     lines += [f"*{' · '.join(meta)}*", "", f"**{brief.one_line}**", "", brief.summary, ""]
     lines += ["## Key points", ""]
     for kp in brief.key_points:

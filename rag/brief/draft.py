@@ -158,10 +158,10 @@ def _guided_draft(
                 field="one_line",
                 action="replaced",
                 detail=f"the model's line is not backed by the article ({gist!r}: "
-                f"{'; '.join(problems)}); using the opening sentence that says it best",
+                f"{'; '.join(problems)}); using the opening sentence",
             )
         )
-        one_line = lead_line(sents, gist, fallback=lead)
+        one_line = lead_line(sents, fallback=lead)
     summary_parts: list[str] = []
     for sentence in dict.fromkeys([lead, *ordered]):
         if any(same_fact(sentence, part) for part in summary_parts):

@@ -102,6 +102,8 @@ class Brief(BaseModel):
     title: str
     source: str
     date: str | None
+    outlet: str | None = Field(None, description="Where the article ran, as the page names it.")
+    author: str | None = Field(None, description="The byline, when the page gives one.")
     one_line: str = Field(description="The gist in at most 30 words.")
     summary: str = Field(description="At most 120 words.")
     key_points: list[KeyPoint] = Field(description="3-6 facts, each with a verbatim quote.")

@@ -121,16 +121,14 @@ def gist_problems(gist: str, sents: Sequence[str]) -> list[str]:
 ONE_LINE_WORDS = 30
 
 
-def lead_line(sents: Sequence[str], instead_of: str = "", fallback: str = "") -> str:
-    """The opening sentence that best says what `instead_of` tried to (of the first three;
-    the first on a tie), shortened by code to ONE_LINE_WORDS: at its last clause break
-    before the limit, else at the limit with an ellipsis."""
-    opening = list(sents[:3])
-    if not opening:
+def lead_line(sents: Sequence[str], fallback: str = "") -> str:
+    """The article's opening prose sentence, shortened by code to ONE_LINE_WORDS: at its
+    last clause break before the limit, else at the limit with an ellipsis. Never a later
+    sentence chosen for resembling a rejected line: a line steered by planted text would
+    pick the planted sentence."""
+    if not sents:
         return fallback
-    wanted = content_terms(instead_of)
-    best = max(opening, key=lambda s: (len(content_terms(s) & wanted), -opening.index(s)))
-    return shortened(best, ONE_LINE_WORDS)
+    return shortened(sents[0], ONE_LINE_WORDS)
 
 
 def shortened(sentence: str, limit: int) -> str:

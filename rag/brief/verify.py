@@ -22,7 +22,7 @@ from rag.core.numbers import unsupported_numbers
 from rag.core.prompts import Prompt
 from rag.core.text import content_terms, sentences
 from rag.core.textsafe import has_link, neutralise_links
-from rag.core.types import Article
+from rag.core.types import Article, outlet_of
 
 _PLANTED = "text addressed to an AI"
 
@@ -153,7 +153,7 @@ def verify(
     v = _Verifier(guarded or GuardedText(article.text))
     lead = " ".join(v.sents[:3])
     prose = [s for s in v.sents if is_prose(s)] or v.sents  # not the headline or a caption
-    opening = lead_line(prose, draft.one_line, fallback=article.title)
+    opening = lead_line(prose, fallback=article.title)
     one_line = v.prose("one_line", draft.one_line, opening, ONE_LINE_WORDS)
     summary = v.prose("summary", draft.summary, lead, 120)
     key_points = v.key_points(draft.key_points)
@@ -169,6 +169,10 @@ def verify(
         title=article.title,
         source=article.source,
         date=article.date,
+        # the page's own name only: a record's URL is the record's claim, and a brief is
+        # read as the article's content (the red-team set plants payloads in URL fields)
+        outlet=outlet_of(article.publisher, None),
+        author=article.author,
         one_line=one_line,
         summary=summary,
         key_points=key_points[:6],

@@ -20,6 +20,7 @@ from rag.cli.common import (
     settings_of,
 )
 from rag.core.textsafe import safe
+from rag.core.types import ArticleInfo
 
 
 @click.command()
@@ -91,19 +92,25 @@ def ingest(
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("-v", "--verbose", is_flag=True, help="Also chunks, words, story and the file.")
 @click.pass_context
-def articles(ctx: click.Context, as_json: bool) -> None:
-    """List indexed articles: id, date, chunks, words, story, title, file.
+def articles(ctx: click.Context, as_json: bool, verbose: bool) -> None:
+    """List indexed articles: id, date, where it ran (the outlet: the site's name or web
+    address; the file, for plain files) and title. Titles are whole when the output is
+    piped, and cut to the terminal's width on one.
 
-    story: near-duplicates (syndicated copies, updated versions) share one, shown by the
-    first copy's id (its first 6 characters; --json has it whole) and the number of copies;
-    '-' for an article that is its own story.
+    -v adds chunks, words, story and file. story: near-duplicates (syndicated copies,
+    updated versions) share one, shown by the first copy's id (its first 6 characters;
+    --json has it whole) and the number of copies; '-' for an article that is its own story.
     """
     with open_store(settings_of(ctx), need_articles=True) as (store, _):
         items = store.articles()
     if as_json:
         for item in items:
-            print_json(item)
+            print_json(item.model_dump() | {"outlet": item.outlet})
+        return
+    if not verbose:
+        _list_articles(items)
         return
     # one line per article: the title and the file name share what the terminal has left
     rest = max(34, out.width - (16 + 10 + 6 + 6 + 9 + 12))
@@ -123,6 +130,25 @@ def articles(ctx: click.Context, as_json: bool) -> None:
             f"{story:9}  {title:{title_width}}  {name}"
         )
         out.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+WHERE_WIDTH = 20
+
+
+def _list_articles(items: list[ArticleInfo]) -> None:
+    """id, date, outlet and title, one line each; the title cut only on a terminal."""
+    where = [clip(safe(i.outlet or i.source.split("#", 1)[0].rsplit("/", 1)[-1]), WHERE_WIDTH)
+             for i in items]  # fmt: skip
+    width = min(WHERE_WIDTH, max([5, *map(len, where)]))
+    header = f"{'id':16}  {'date':10}  {'where':{width}}  title"
+    out.print(header, style="bold", markup=False, highlight=False)
+    room = max(20, out.width - (16 + 2 + 10 + 2 + width + 2))
+    for item, place in zip(items, where, strict=True):
+        title = safe(item.title)
+        title = clip(title, room) if out.is_terminal else " ".join(title.split())
+        copies = f"  (x{item.copies})" if item.copies > 1 else ""
+        line = f"{item.id:16}  {item.date or 'undated':10}  {place:{width}}  {title}{copies}"
+        out.print(line, markup=False, highlight=False, soft_wrap=True, crop=False)
 
 
 @click.command("rm")

@@ -16,11 +16,15 @@ def _trim(text: str, limit: int = 240) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def citation_header(c: Citation) -> str:
+def citation_header(c: Citation, detail: bool = False) -> str:
+    """'[1] reuters.com · 2019-11-20 · Alibaba sets price for Hong Kong listing': the
+    outlet (the file, for an article from a plain file), date and title; with `detail`, the
+    file and the passage's characters too."""
     name = Path(c.source.split("#", 1)[0]).name
-    return (
-        f"[{c.n}] {safe(c.title)} ({c.date or 'no date'}) — {safe(name)}, chars {c.start}-{c.end}"
-    )
+    line = f"[{c.n}] {safe(c.outlet or name)} · {c.date or 'undated'} · {safe(c.title)}"
+    if detail:
+        line += f" — {safe(name)}, chars {c.start}-{c.end}"
+    return line
 
 
 class DraftView:
@@ -64,9 +68,10 @@ class DraftView:
         self.shown += text
 
 
-def print_answer(console: Console, answer: Answer) -> None:
+def print_answer(console: Console, answer: Answer, passages: bool = True) -> None:
     """The checked answer (after the model's streamed draft), its evidence, what the checks
-    did, then the numbered sources."""
+    did, then the numbered sources, one line each, with their passages unless `passages` is
+    off (the REPL keeps the answer on screen; /sources shows them)."""
     label = {
         "read": "Answer",
         "reader": "Answer",
@@ -98,4 +103,5 @@ def print_answer(console: Console, answer: Answer) -> None:
     for c in answer.citations:
         style = "" if c.n in answer.cited else "dim"
         console.print(citation_header(c), style=style or None, markup=False)
-        console.print(f'    "{safe(_trim(c.text))}"', style="dim", markup=False)
+        if passages:
+            console.print(f'    "{safe(_trim(c.text))}"', style="dim", markup=False)

@@ -191,7 +191,7 @@ class Repl:
             self.console.print(f"error: {exc}", style="red", markup=False)
             return
         view.erase()
-        print_answer(self.console, answer)
+        print_answer(self.console, answer, passages=False)
         self.history.append(answer.query)
         self.last = answer
         if self.answer_log is not None:
@@ -255,7 +255,7 @@ class Repl:
             self.console.print("no answer yet: ask a question first")
             return True
         for c in self.last.citations:
-            self.console.print(citation_header(c), markup=False)
+            self.console.print(citation_header(c, detail=True), markup=False)
             self.console.print(f"    {safe(' '.join(c.text.split()))}", markup=False)
         return True
 
@@ -276,7 +276,7 @@ class Repl:
             before = "…" + before.split(None, 1)[-1] if " " in before else before
         if c.end + 600 < len(text):
             after = after.rsplit(None, 1)[0] + "…" if " " in after.strip() else after
-        self.console.print(citation_header(c), style="bold", markup=False)
+        self.console.print(citation_header(c, detail=True), style="bold", markup=False)
         self.console.print(safe(before), end="", style="dim", markup=False)
         self.console.print(safe(text[c.start : c.end]), end="", style="bold", markup=False)
         self.console.print(safe(after), style="dim", markup=False)
@@ -284,7 +284,8 @@ class Repl:
 
     def _articles(self, _: list[str]) -> bool:
         for a in self.retriever.store.articles():
-            self.console.print(f"{a.id}  {a.date or '-':>10}  {safe(a.title)}", markup=False)
+            where = f"{safe(a.outlet)} · " if a.outlet else ""
+            self.console.print(f"{a.id}  {a.date or '-':>10}  {where}{safe(a.title)}", markup=False)
         return True
 
     def _scope(self, args: list[str]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from pydantic import BaseModel, Field
 
 
@@ -54,6 +56,8 @@ class Hit(BaseModel):
     end: int
     score: float = Field(description="Higher is better; meaning depends on the mode.")
     story: str | None = Field(None, description="The article's story (near-duplicates share it).")
+    publisher: str | None = Field(None, description="The site or outlet, as the page names it.")
+    url: str | None = Field(None, description="The article's address, when known.")
     dense_rank: int | None = Field(None, description="1-based rank in dense results, if any.")
     lexical_rank: int | None = Field(None, description="1-based rank in lexical results, if any.")
 
@@ -72,3 +76,21 @@ class ArticleInfo(BaseModel):
         None, description="The story it belongs to: the id of its first indexed copy."
     )
     copies: int = Field(1, description="Indexed articles in that story (this one included).")
+    url: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+
+    @property
+    def outlet(self) -> str | None:
+        return outlet_of(self.publisher, self.url)
+
+
+def outlet_of(publisher: str | None, url: str | None) -> str | None:
+    """How people name where an article ran: the site's own name, else its web address
+    without 'www.' ('reuters.com'); None when neither is known (a plain file)."""
+    if publisher and publisher.strip():
+        return " ".join(publisher.split())
+    if url:
+        host = urlsplit(url).hostname or ""
+        return host.removeprefix("www.") or None
+    return None

@@ -146,9 +146,14 @@ class HitRow(NamedTuple):
     start: int
     end: int
     story: str | None
+    publisher: str | None
+    url: str | None
 
 
-_HIT_COLUMNS = "c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, c.end, a.story"
+_HIT_COLUMNS = (
+    "c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, c.end, a.story, "
+    "a.publisher, a.url"
+)
 
 
 class Catalog:
@@ -383,13 +388,14 @@ class Catalog:
             "SELECT a.id, a.title, a.date, a.source, a.word_count, "
             "(SELECT COUNT(*) FROM chunks c WHERE c.article_id = a.id), a.story, "
             "(SELECT COUNT(*) FROM articles b WHERE b.story = a.story AND b.state = 'done'), "
-            "a.time FROM articles a WHERE a.state = 'done' "
+            "a.time, a.url, a.publisher, a.author FROM articles a WHERE a.state = 'done' "
             "ORDER BY a.date IS NULL, a.date, a.time, a.title"
         ).fetchall()
         return [
             ArticleInfo(
                 id=r[0], title=r[1], date=r[2], source=r[3], word_count=r[4], chunks=r[5],
-                story=r[6] or r[0], copies=max(1, r[7]), time=r[8],
+                story=r[6] or r[0], copies=max(1, r[7]), time=r[8], url=r[9], publisher=r[10],
+                author=r[11],
             )
             for r in rows
         ]  # fmt: skip

@@ -36,7 +36,10 @@ from rag.index.pgdb import PgSession
 
 BM25_K1 = 1.2
 BM25_B = 0.75
-_HIT_COLUMNS = 'c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, c."end", a.story'
+_HIT_COLUMNS = (
+    'c.id, c.article_id, a.title, a.date, a.source, c.text, c.start, c."end", a.story, '
+    "a.publisher, a.url"
+)
 
 
 def _tsvector(positions: dict[str, list[int]]) -> str:
@@ -271,13 +274,14 @@ class PgCatalog(PgSession):
             "SELECT a.id, a.title, a.date, a.source, a.word_count, "
             "(SELECT COUNT(*) FROM chunks c WHERE c.article_id = a.id), a.story, "
             "(SELECT COUNT(*) FROM articles b WHERE b.story = a.story AND b.state = 'done'), "
-            "a.time FROM articles a WHERE a.state = 'done' "
+            "a.time, a.url, a.publisher, a.author FROM articles a WHERE a.state = 'done' "
             "ORDER BY a.date IS NULL, a.date, a.time, a.title"
         )
         return [
             ArticleInfo(
                 id=r[0], title=r[1], date=r[2], source=r[3], word_count=r[4], chunks=r[5],
-                story=r[6] or r[0], copies=max(1, r[7]), time=r[8],
+                story=r[6] or r[0], copies=max(1, r[7]), time=r[8], url=r[9], publisher=r[10],
+                author=r[11],
             )
             for r in rows
         ]  # fmt: skip
@@ -482,7 +486,7 @@ class PgCatalog(PgSession):
             "ids": list(article_ids) if article_ids is not None else None,
         }  # fmt: skip
         rows = self._all(sql, params)  # type: ignore[arg-type]
-        return [(HitRow(*r[:9]), float(r[9])) for r in rows]
+        return [(HitRow(*r[:11]), float(r[11])) for r in rows]
 
     def article_total(self) -> int:
         row = self._one("SELECT COUNT(*) FROM articles WHERE state = 'done'")

@@ -168,7 +168,8 @@ def make_article(
     title, url, publisher, author = (
         _LONE_SURROGATE.sub("\ufffd", v) if v else v for v in (title, url, publisher, author)
     )
-    title = (title or "").strip() or first_line
+    # a first line of only '#' marks leaves no heading: the text's opening words then
+    title = (title or "").strip() or first_line or " ".join(text.split())[:MAX_TITLE_CHARS]
     if date_value is not None:
         published, time_of_day = parse_date(date_value), parse_time(date_value)
     else:
