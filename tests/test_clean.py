@@ -56,3 +56,29 @@ def test_sentences_mentioning_images_or_getty_survive():
 
 def test_whitespace_is_normalised():
     assert clean_text("a  \r\n\r\n\r\n\r\nb\u00a0c\n") == "a\n\nb c"
+
+
+def test_publishers_notices_and_pointers_are_removed_and_the_news_kept():
+    """Lines real layouts leave (issue 39): reprint and copyright notices, error banners,
+    'Read more:' links, image credits, a press release's closing 'please visit'."""
+    news = "Alibaba set the price of its Hong Kong listing on Wednesday."
+    raw = "\n".join([
+        news,
+        "- Order Reprints",
+        "- Print Article",
+        "This copy is for your personal, non-commercial use only. To order presentation-ready "
+        "copies for distribution visit http://www.djreprints.com.",
+        "An error has occurred, please try again later.",
+        "Copyright ©2019 Dow Jones & Company, Inc. All Rights Reserved",
+        "Read more: Tencent profit falls as Alibaba threat weighs",
+        "Main image credit: Getty",
+        "GET FOX BUSINESS ON THE GO BY CLICKING HERE",
+        "The exchange links buyers and sellers. For more information, please visit www.example.com.",
+        "Readers who want more can read more: the filing runs to 300 pages.",
+    ])  # fmt: skip
+    cleaned = clean_text(raw)
+    assert [line for line in cleaned.splitlines() if line.strip()] == [
+        news,
+        "The exchange links buyers and sellers.",
+        "Readers who want more can read more: the filing runs to 300 pages.",
+    ]

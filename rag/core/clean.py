@@ -37,6 +37,31 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         "advertisement-line",
         re.compile(r"^[ \t]*(?:Advertisement|ADVERTISEMENT|Story continues)$", re.M),
     ),
+    (
+        # publishers' notices, a line each (issue 39: a reprints notice opened a brief)
+        "publisher-notice-line",
+        re.compile(
+            r"^[ \t]*(?:This copy is for your personal,? non-commercial use only\b[^\n]*"
+            r"|An error has occurred,? please try again later\.?"
+            r"|Copyright ©[^\n]{0,80}All Rights Reserved\.?"
+            r"|(?:[-•*][ \t]*)?(?:Order Reprints|Print Article|Reprints|Share This Article)"
+            r"|GET FOX BUSINESS ON THE GO BY CLICKING HERE"
+            r"|(?:Main )?[Ii]mage credits?:[^\n]{0,60}"
+            r"|Read more:[^\n]{0,160})[ \t]*$",
+            re.M,
+        ),
+    ),
+    (
+        # a press release's closing pointer, at the end of a line: '... exchange. For more
+        # information, please visit www.example.com.' (not news; the injection guard read it
+        # as sending the reader to a link)
+        "more-information",
+        re.compile(
+            r"(?:(?<=[.!?])[ \t]+|^[ \t]*)(?:For more information\b[^\n]{0,120}?,?[ \t]*"
+            r"(?:please[ \t]+)?visit:?|Download:)[ \t]*(?:https?://|www\.)\S+[ \t]*$",
+            re.M,
+        ),
+    ),
 ]
 
 # Characters a reader cannot see: zero-width, bidi controls, soft hyphen, variation
