@@ -406,3 +406,18 @@ def test_a_which_question_prefers_a_sentence_naming_a_thing_of_its_noun():
     assert asked_noun("What kinds of music are left out?") is None
     assert names_noun("This is triggered by the pituitary gland.", "gland")
     assert not names_noun("Puberty changes which gland grows.", "gland")
+
+
+@pytest.mark.parametrize(
+    "question, said",
+    [
+        ("And why?", "nothing to follow up: ask the whole question"),
+        ("What about it?", "nothing to follow up"),
+        ("Why?", "the question names nothing to look for"),
+    ],
+)
+def test_a_question_with_nothing_to_search_says_so(retriever, question, said):
+    answer, model = ask(retriever, [], question=question)
+    assert answer.abstained and answer.flags[0].startswith(said) and model.calls == []
+    followed, _ = ask(retriever, ["8.1%"], question=question, history=[TUESDAY_Q])
+    assert not followed.flags or not followed.flags[0].startswith(said)

@@ -97,6 +97,8 @@ def answer_question(
     answer, flagged. A time expression in the question narrows or orders the articles by
     date (rag.answer.when) unless `read_dates` is off or the filters already give dates."""
     started = time.perf_counter()
+    if not history and not content_terms(question):  # 'And why?' with nothing before it
+        return _nothing_asked(question, model.name, started)
     query = standalone_query(question, history)
     kind = question_kind(question)
     scope = None
@@ -133,6 +135,20 @@ def answer_question(
 
     why_not = _answer_by_kind(result, ranked, fitting, weights, ask)
     return _finish(result, why_not, retriever.store, started, retrieved)
+
+
+def _nothing_asked(question: str, model_name: str, started: float) -> Answer:
+    """A question that names nothing to look for, with no earlier question to follow."""
+    why = (
+        "nothing to follow up: ask the whole question (there is no earlier question)"
+        if _FOLLOW_UP.search(question)
+        else "the question names nothing to look for: ask about a company, person, figure or event"
+    )
+    result = Answer(
+        question=question, query=question, text=ABSTAIN, abstained=True, method="abstain",
+        kind=question_kind(question), citations=[], model=model_name, flags=[why],
+    )  # fmt: skip
+    return _done(result, started, started)
 
 
 def _finish(
