@@ -18,7 +18,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -270,8 +270,9 @@ class AnswerLog:
     ) -> int | None:
         """Log one answer in one transaction; its id, or None when it could not be written.
         The prompt version is the answer prompt's when the model was asked."""
+        kept = {f.name for f in fields(Passage)}  # what the log stores of each passage
         passages = [
-            Passage(**c.model_dump(exclude={"publisher", "url"}), cited=c.n in answer.cited)
+            Passage(**c.model_dump(include=kept), cited=c.n in answer.cited)
             for c in answer.citations
         ]
         # what newsroom reading added: how dates were read, figures the sources give otherwise

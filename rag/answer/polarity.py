@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answer.spans import negated
 from rag.core.numbers import NUMBER, canonical
 from rag.core.text import content_terms
 
@@ -35,7 +36,7 @@ def yes_or_no(question: str, evidence: str) -> Polarity:
         found = reading(question, evidence)
         if found is not None:
             return found
-    asked_not = bool(_NEGATION.search(question))
+    asked_not = _negates(question)
     said_not = _negated_in_scope(question, evidence)
     if asked_not != said_not:
         return Polarity("No", "negation: " + ("the question's" if asked_not else "the evidence's"))
@@ -153,8 +154,7 @@ _OPPOSITES: list[tuple[frozenset[str], frozenset[str]]] = [
 
 def _opposite(question: str, evidence: str) -> Polarity | None:
     asked, said = _words(question), _words(evidence)
-    moves_q, moves_e = content_terms(question), content_terms(evidence)
-    moves_e |= {f"move-{w.lower()}" for w in re.findall(r"\b(up|down)\s+[\d.]+%", evidence)}
+    moves_q, moves_e = content_terms(question), _terms_and_moves(evidence)
     for way, other in (("move-up", "move-down"), ("move-down", "move-up")):
         if way in moves_q and other in moves_e and way not in moves_e:
             return Polarity("No", f"the evidence moves the other way ({other[5:]})")
@@ -170,8 +170,7 @@ def said_share(question: str, sentence: str) -> float:
     """The share of the question's content words that the sentence says, or says the
     opposite of; 0 when it says the opposite of none (it is then no sentence that speaks
     to the question by its opposite)."""
-    said, words = content_terms(sentence), _words(sentence)
-    said |= {f"move-{w.lower()}" for w in re.findall(r"\b(up|down)\s+[\d.]+%", sentence)}
+    said, words = _terms_and_moves(sentence), _words(sentence)
     flipped = {"move-up": "move-down", "move-down": "move-up"}
     asked = [(w, content_terms(w)) for w in _words(question)]
     asked = [(w, terms) for w, terms in asked if terms]
@@ -186,16 +185,25 @@ def said_share(question: str, sentence: str) -> float:
     return covered / len(asked) if asked and opposed else 0.0
 
 
+def _terms_and_moves(text: str) -> set[str]:
+    """The text's content terms, with a quote's 'up 0.35%' / 'down 2%' read as a move."""
+    moves = {f"move-{w.lower()}" for w in re.findall(r"\b(up|down)\s+[\d.]+%", text, re.I)}
+    return content_terms(text) | moves
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z]+", text.lower()))
 
 
 # -- 4. negation in scope ------------------------------------------------------------------
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|none|neither|nor|without|cannot|failed to|rejected|denied|refused|"
-    r"by no means|no longer|yet to|unlikely to|declined to)\b|n't\b",
-    re.I,
-)
+# negation beyond rag.answer.spans.negated's words ('not', 'never', "n't", 'failed to' ...)
+_MORE_NEGATION = re.compile(r"\b(?:no longer|yet to|unlikely to|declined to)\b", re.I)
+
+
+def _negates(text: str) -> bool:
+    return negated(text) or bool(_MORE_NEGATION.search(text))
+
+
 # words that negate the noun after them ('its cancelled IPO')
 _UNDONE = re.compile(
     r"\b(?:cancell?ed|scrapped|called-off|abandoned|aborted|shelved|withdrawn|failed|halted)\s+"
@@ -214,4 +222,4 @@ def _negated_in_scope(question: str, evidence: str) -> bool:
             return True
     clauses = _CLAUSE.split(evidence)
     best = max(clauses, key=lambda c: len(content_terms(c) & asked))
-    return bool(_NEGATION.search(best))
+    return _negates(best)
