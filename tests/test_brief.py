@@ -339,3 +339,64 @@ def test_a_gist_built_from_two_figures_of_the_article_is_replaced(drafts_briefs)
     details = " | ".join(c.detail for c in brief.checks if c.field == "one_line")
     assert "'737-900s' is not written so in the article sentence that supports it" in details
     assert "'largest' is not in the article sentence that supports it" in details
+
+
+_HOME_DEPOT = (
+    "Shares of construction goods giant Home Depot are dropping in premarket trading after the "
+    "company cut full-year sales growth guidance.\n\nHome Depot (ticker: HD) reported $2.53 in "
+    "per-share earnings for the third quarter. The results look OK, but the stock was down 5% "
+    "in recent trading.\n\nIn a research report early Tuesday, Jefferies analyst Jonathan "
+    "Matuszewski said the market is misinterpreting the results. Wells Fargo analyst Zachary "
+    "Fadem points out a couple of additional reasons investors shouldn’t fret, including "
+    "growth in Q3.\n\nStill, the stock has slid, and peer Lowe’s (LOW) stock is off too, down "
+    "1.8%. Lowe’s reports earnings Wednesday.\n\nHome Depot management hosts a conference call "
+    "at 9 a.m. ET to discuss results with analysts and investors.\n\nOne Home Depot refers to "
+    "investments. Home Depot shares are up about 40% year to date, easily outpacing the Dow."
+)
+
+
+def test_a_move_belongs_to_the_company_it_is_said_of():
+    from rag.brief.entities import entities_and_moves
+
+    entities, moves = entities_and_moves(_HOME_DEPOT)
+    assert [(m.who, m.ticker, m.move_pct) for m in moves] == [
+        ("Home Depot", "HD", -5.0),  # not the analysts' firm named nearest in the article
+        ("Lowe’s", "LOW", -1.8),
+        ("Home Depot", "HD", 40.0),
+    ]
+    names = {e.name: e for e in entities}
+    assert names["Home Depot"].ticker == "HD"  # not absorbed into 'One Home Depot'
+    assert "Q3" not in names and "Lowe" not in names  # a period; the possessive's stem
+
+
+def test_a_quote_box_keeps_its_minus_sign_whatever_the_dash():
+    from rag.brief.entities import entities_and_moves
+
+    for dash in ("-", "–", "−"):
+        _, moves = entities_and_moves(f"Shares of Acme Corp (ACME {dash}5.44%) slid. Acme Corp.")
+        assert [(m.who, m.move_pct) for m in moves] == [("Acme Corp", -5.44)]
+
+
+def test_sentiment_follows_the_headline_and_the_main_company_s_move():
+    from rag.brief.entities import entities_and_moves, lead_moves
+    from rag.brief.sentences import lexical_sentiment
+
+    body = "Sales growth beat the record. Growth was the best in years, a comeback. It fell 9%."
+    plain = lexical_sentiment(body)
+    assert plain.label == "positive"
+    assert lexical_sentiment(body, "Sales miss, shares plunge").label == "negative"
+    _, moves = entities_and_moves(_HOME_DEPOT)
+    said = lexical_sentiment(_HOME_DEPOT, "Home Depot Stock Is Falling", lead_moves(moves))
+    assert said.label == "negative" and said.reason.startswith("move: Home Depot down 5%")
+
+
+def test_what_to_watch_lists_dated_events_to_come():
+    from rag.brief.sentences import watch_items
+    from rag.core.text import sentences
+
+    items = watch_items(sentences(_HOME_DEPOT))
+    assert items == [
+        "Lowe’s reports earnings Wednesday.",
+        "Home Depot management hosts a conference call at 9 a.m. ET to discuss results with "
+        "analysts and investors.",
+    ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 
 from rag.brief import extract
+from rag.brief.entities import entities_and_moves, lead_moves
 from rag.brief.schema import QUOTE_MAX_CHARS, Brief, Check, Draft, KeyPoint, MapPoints, Mode
 from rag.brief.sentences import (
     as_point,
@@ -169,13 +170,14 @@ def _guided_draft(
         if len(" ".join([*summary_parts, sentence]).split()) > 120:
             break
         summary_parts.append(sentence)
+    _, moves = entities_and_moves(guarded.blanked)
     return (
         Draft.model_construct(
             one_line=one_line,
             summary=" ".join(summary_parts) or lead,
             key_points=[KeyPoint(point=as_point(s), quote=s) for s in ordered],
-            sentiment=lexical_sentiment(text),
-            what_to_watch=watch_items(sents),
+            sentiment=lexical_sentiment(text, article.title, lead_moves(moves)),
+            what_to_watch=watch_items(unbulleted(guarded.safe_sentences)),
         ),
         completion.usage,
     )

@@ -6,6 +6,7 @@ import re
 
 from rag.brief import extract
 from rag.brief.schema import Entity, Figure, MarketMove
+from rag.core.text import clip
 
 
 def entities_and_moves(text: str) -> tuple[list[Entity], list[MarketMove]]:
@@ -28,10 +29,10 @@ def entities_and_moves(text: str) -> tuple[list[Entity], list[MarketMove]]:
             )
     named = list(extract.entity_names(text))
     companies = [b[0] for b in boxes] + [n for n, kind, _ in named if kind == "company"]
-    main = max(companies, key=text.count) if companies else None
+    main = _main_company(text, [b[0] for b in boxes], companies)
     seen: set[tuple[float, str]] = set()
-    for direction, pct, when, sentence in extract.reported_moves(text):
-        who = _subject(sentence, companies, main)
+    for direction, pct, when, sentence, before in extract.reported_moves(text):
+        who = _subject(before, companies, main)
         if (pct, who) in seen:
             continue
         seen.add((pct, who))
@@ -50,7 +51,7 @@ def entities_and_moves(text: str) -> tuple[list[Entity], list[MarketMove]]:
         )
         entities.setdefault(who, Entity(name=who, kind="company"))
     for name, kind, role in named:
-        if name.lower() not in {e.name.lower() for e in entities.values()}:
+        if _bare(name) not in {_bare(e.name) for e in entities.values()}:
             entities[name] = Entity(name=name, kind=kind, role=role)
     return _merge_variants(list(entities.values()), text), moves
 
@@ -74,7 +75,9 @@ def _merge_variants(entities: list[Entity], text: str) -> list[Entity]:
             later = {key("".join(parts[i:])) for i in range(1, len(parts))}
             first = key(parts[0]) == k
             alone = re.search(rf"\b{re.escape(entity.name)}\b(?![-\w])", text)
-            if k in later or (first and not alone and entity.kind != "company"):
+            # 'R1' of 'DeepSeek-R1'; not 'Home Depot' of 'One Home Depot' (named alone more)
+            part = k in later and _uses(entity.name, text) <= 2 * _uses(other.name, text)
+            if part or (first and not alone and entity.kind != "company"):
                 absorbed = True
                 break
         if not absorbed:
@@ -82,14 +85,59 @@ def _merge_variants(entities: list[Entity], text: str) -> list[Entity]:
     return kept
 
 
-def _subject(sentence: str, companies: list[str], main: str | None) -> str:
-    """Whose move: a company named in the sentence, else the article's main company."""
+def lead_moves(moves: list[MarketMove]) -> list[tuple[str, float]]:
+    """(who, signed percent) of the reported moves, the article's main company's first (the
+    company with most reported moves; its first is the news)."""
+    reported = [(m.who, m.move_pct) for m in moves if m.kind == "reported"]
+    if not reported:
+        return []
+    whos = [who for who, _ in reported]
+    main = max(dict.fromkeys(whos), key=whos.count)
+    return sorted(reported, key=lambda r: r[0] != main)
+
+
+def _bare(name: str) -> str:
+    """A name compared without case or possessive: 'Lowe’s' and 'Lowe' are one."""
+    return re.sub(r"['’]s$", "", name.lower())
+
+
+def _uses(name: str, text: str) -> int:
+    return len(re.findall(rf"(?<![-\w]){re.escape(name)}(?![-\w])", text))
+
+
+def _main_company(text: str, boxed: list[str], companies: list[str]) -> str | None:
+    """The company the article is about: of those shown with a ticker, else of those named,
+    the one it names most; a firm named only for its analysts ('Jefferies analyst') is not."""
+    pool = boxed or [c for c in companies if not _only_analysts(c, text)] or companies
+    return max(pool, key=text.count) if pool else None
+
+
+def _only_analysts(firm: str, text: str) -> bool:
+    uses = len(re.findall(rf"\b{re.escape(firm)}\b", text))
+    as_employer = len(re.findall(rf"\b{re.escape(firm)}(?:'s|’s)?\s+(?:{_ANALYSTS})\b", text))
+    return uses == as_employer
+
+
+_ANALYSTS = r"analysts?|economists?|strategists?|research|report|note"
+
+
+def _subject(before: str, companies: list[str], main: str | None) -> str:
+    """Whose move: the company named nearest before the move in its sentence ('peer Lowe’s
+    (LOW) stock is off too, down 1.8%'), unless it is named there only for its analysts;
+    else the article's main company."""
+    best, at = None, -1
     for name in companies:
-        if name in sentence:
-            return name
+        for m in re.finditer(rf"\b{re.escape(name)}\b", before):
+            after = before[m.end() :]
+            if re.match(rf"(?:'s|’s)?\s+(?:{_ANALYSTS})\b", after):
+                continue
+            if m.start() > at:
+                best, at = name, m.start()
+    if best:
+        return best
     if main:
         return main
-    words = re.findall(r"\b([A-Z][a-zA-Z]+)(?:'s)?\b", sentence)
+    words = re.findall(r"\b([A-Z][a-zA-Z]+)(?:'s)?\b", before)
     return next((w for w in words if w not in {"Shares", "The", "Its", "Stock"}), "unknown")
 
 
@@ -114,4 +162,4 @@ def measures_of(sentence: str, value: str) -> str:
         end += 1
     clause = re.split(r"(?<!\d),|,(?!\d)|;", sentence[start:end])
     best = next((c for c in clause if value in c), sentence)
-    return " ".join(best.split())[:160]
+    return clip(best, 160)

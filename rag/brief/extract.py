@@ -12,11 +12,14 @@ from collections.abc import Iterator
 
 from rag.core.text import normalise, split_sentences
 
-# "Alibaba (BABA -1.71%)", "Nvidia (NVDA -0.23%)", "Apple (NASDAQ: AAPL)"
+# "Alibaba (BABA -1.71%)", "Nvidia (NVDA -0.23%)", "Apple (NASDAQ: AAPL)", "Home Depot
+# (ticker: HD)", "Lowe’s (LOW)"; a minus may be written as a hyphen, an en dash or U+2212
 QUOTE_BOX = re.compile(
-    r"(?P<name>(?:[A-Z][\w&.'-]*\s){0,3}[A-Z][\w&.'-]*)\s*\((?:(?:NASDAQ|NYSE|HKEX|LSE):\s*)?"
-    r"(?P<ticker>[A-Z]{1,5}(?:\.[A-Z]{1,2})?)(?:\s+(?P<move>[-+−]?\d+(?:\.\d+)?)%)?\)"
+    r"(?P<name>(?:[A-Z][\w&.'’-]*\s){0,3}[A-Z][\w&.'’-]*)\s*\("
+    r"(?:(?:NASDAQ|NYSE|HKEX|LSE|[Tt]icker|[Ss]ymbol):\s*)?"
+    r"(?P<ticker>[A-Z]{1,5}(?:\.[A-Z]{1,2})?)(?:\s+(?P<move>[-+−–]?\s?\d+(?:\.\d+)?)%)?\)"
 )
+_POSSESSIVE = re.compile(r"['’]s$")
 _UP = "rallied|rose|risen|jumped|surged|gained|climbed|soared|advanced|rebounded|popped|spiked|up"
 _DOWN = "fell|dropped|slid|sank|tumbled|declined|plunged|lost|slumped|down"
 MOVE = re.compile(
@@ -47,21 +50,37 @@ def sentence_containing(text: str, start: int) -> str:
 def quote_boxes(text: str) -> Iterator[tuple[str, str, float | None, str]]:
     """(company, ticker, shown move in % or None, sentence) for each quote box."""
     for m in QUOTE_BOX.finditer(text):
-        name = m.group("name").split()[-1] if m.group("name") else m.group("ticker")
+        name = _box_name(m.group("name"), text) if m.group("name") else m.group("ticker")
         move = m.group("move")
-        value = float(move.replace("−", "-")) if move else None
+        value = float(re.sub(r"[−–]\s?", "-", move).replace(" ", "")) if move else None
         yield name, m.group("ticker"), value, sentence_containing(text, m.start())
 
 
-def reported_moves(text: str) -> Iterator[tuple[str, float, str | None, str]]:
-    """(direction, percent, when, sentence) for moves like 'rallied 8.1% on Tuesday'."""
+def _box_name(words: str, text: str) -> str:
+    """The company's name before its ticker: the longest tail of the capitalised run that the
+    article uses elsewhere too ('giant Home Depot (ticker: HD)' -> 'Home Depot'; 'Shares of
+    Alibaba (BABA)' -> 'Alibaba'), without a possessive ('Lowe’s' -> 'Lowe’s' kept whole)."""
+    parts = words.split()
+    for i in range(len(parts)):
+        name = " ".join(parts[i:])
+        if parts[i][0].isupper() and text.count(name) >= 2 and parts[i] not in _NOT_NAMES:
+            return name
+    return parts[-1]
+
+
+def reported_moves(text: str) -> Iterator[tuple[str, float, str | None, str, str]]:
+    """(direction, percent, when, sentence, the sentence up to the move) for moves like
+    'rallied 8.1% on Tuesday'."""
     for m in MOVE.finditer(text):
         direction = "down" if re.fullmatch(_DOWN, m.group("verb")) else "up"
+        sentence = sentence_containing(text, m.start())
+        at = sentence.find(m.group())
         yield (
             direction,
             float(m.group("pct")),
             m.group("when"),
-            sentence_containing(text, m.start()),
+            sentence,
+            sentence[: at if at >= 0 else len(sentence)],
         )
 
 
@@ -90,6 +109,8 @@ PERSON_AFTER = re.compile(
     rf"(?P<role>(?:[\w-]+\s+){{0,2}}{_TITLE_WORDS}(?:\s+(?:at|of|for)\s+[A-Z][\w&]+"
     r"(?:\s[A-Z][\w&]+)?)?)"
 )
+# A reporting period, not a product: "Q3", "H1", "FY2024", "FY24"
+_PERIOD = re.compile(r"(?:Q[1-4]|H[12]|FY\d{2,4}|\d{4}Q[1-4])")
 # An organisation named by what its people do, or by the company it keeps: "HSBC analyst",
 # "Goldman Sachs analysts", "counterparts like Amazon", "working with Apple"
 ORG_BY_ROLE = re.compile(rf"\b(?P<org>[A-Z][\w&]+(?:\s[A-Z][\w&]+)?)\s+{_TITLE_WORDS}\b")
@@ -142,7 +163,7 @@ def entity_names(text: str) -> Iterator[tuple[str, str, str | None]]:
             yield name, "company", None
     for m in PRODUCT.finditer(text):
         name = m.group()
-        if name not in seen and not name[0].isdigit():
+        if name not in seen and not name[0].isdigit() and not _PERIOD.fullmatch(name):
             seen.add(name)
             yield name, "product", None
     companies = {m.group("a") or m.group("b") for m in COMPANY_HINT.finditer(text)}

@@ -11,7 +11,7 @@ from rag.answer.claims import line_problems
 from rag.brief.schema import Sentiment
 from rag.core.guard import GuardedText
 from rag.core.numbers import canonical, numbers_in
-from rag.core.text import content_terms
+from rag.core.text import clip, content_terms
 
 
 def clean_sentences(text: str) -> list[str]:
@@ -105,7 +105,7 @@ def as_point(sentence: str) -> str:
     point = " ".join(point.split())
     if (m := _CONNECTIVE.match(point)) and len(point) > m.end() + 8:
         point = point[m.end()].upper() + point[m.end() + 1 :]
-    return point if len(point) <= 150 else point[:149].rsplit(" ", 1)[0] + "…"
+    return clip(point, 150)
 
 
 def gist_problems(gist: str, sents: Sequence[str]) -> list[str]:
@@ -143,47 +143,84 @@ def shortened(sentence: str, limit: int) -> str:
 
 
 _POSITIVE_TEXT = """
-    rally rallied surge surged jump jumped rise rose risen gain gained climb climbed soar
-    soared boost boosted record best top tops beat beats growth leader euphoria comeback
-    sustainable efficient"""
+    rally rallied rallies rallying surge surged surges surging jump jumped jumps jumping rise
+    rose risen rises rising gain gained gains climb climbed climbs soar soared soaring boost
+    boosted record best top tops beat beats beating growth leader euphoria comeback
+    sustainable efficient raised upgrade upgraded"""
 
 
 _NEGATIVE_TEXT = """
-    fall fell drop dropped slide slid sink sank tumble tumbled decline declined plunge
-    plunged loss lost slump slumped ban banned cut cuts crackdown halt fizzled weak weaker
-    worst miss missed risk lawsuit probe"""
+    fall fell falls falling drop dropped drops dropping slide slid slides sliding sink sank
+    sinking tumble tumbled tumbling decline declined declining plunge plunged plunges
+    plunging loss losses lost slump slumped slumping ban banned cut cuts crackdown halt
+    fizzled weak weaker worst miss missed misses risk lawsuit probe lowered downgrade
+    downgraded warning"""
 
 
 _POSITIVE = frozenset(_POSITIVE_TEXT.split())
 
 
 _NEGATIVE = frozenset(_NEGATIVE_TEXT.split())
+Label = Literal["positive", "negative", "neutral", "mixed"]
 
 
-def lexical_sentiment(text: str) -> Sentiment:
-    """Sentiment from counted market words; the reason names them, so it can be checked."""
+def lexical_sentiment(
+    text: str, title: str = "", moves: Sequence[tuple[str, float]] = ()
+) -> Sentiment:
+    """Sentiment from what states the news first: the move of the company the article is
+    about (its first reported move) and the headline's market words; when they agree (or one
+    is silent) they decide, when they disagree it is mixed; with neither, the body's market
+    words are counted. 'Sales miss, shares plunge' is negative whatever the body's words.
+    `moves`: (who, signed percent), the main company's first. The reason names what decided,
+    so it can be checked."""
     words = re.findall(r"[a-z]+", text.lower())
     pos = [w for w in words if w in _POSITIVE]
     neg = [w for w in words if w in _NEGATIVE]
-    if not pos and not neg:
+    head = re.findall(r"[a-z]+", title.lower())
+    head_pos = [w for w in head if w in _POSITIVE]
+    head_neg = [w for w in head if w in _NEGATIVE]
+    votes: list[Label] = []
+    said = []
+    if moves:
+        who, pct = moves[0]
+        votes.append("positive" if pct > 0 else "negative")
+        said.append(f"move: {who} {'up' if pct > 0 else 'down'} {abs(pct):g}%")
+    if len(head_pos) != len(head_neg):
+        votes.append("positive" if len(head_pos) > len(head_neg) else "negative")
+        said.append(f"headline: {', '.join(dict.fromkeys(head_pos + head_neg))}")
+    label: Label
+    if votes:
+        label = votes[0] if len(set(votes)) == 1 else "mixed"
+    elif not pos and not neg:
         return Sentiment(label="neutral", reason="no market-moving words in the article")
-    if pos and neg and min(len(pos), len(neg)) * 3 >= max(len(pos), len(neg)):
-        label: Literal["positive", "negative", "neutral", "mixed"] = "mixed"
+    elif pos and neg and min(len(pos), len(neg)) * 3 >= max(len(pos), len(neg)):
+        label = "mixed"
     else:
         label = "positive" if len(pos) > len(neg) else "negative"
     top_pos = ", ".join(list(dict.fromkeys(pos))[:3]) or "none"
     top_neg = ", ".join(list(dict.fromkeys(neg))[:3]) or "none"
-    reason = f"market words: positive ({top_pos}), negative ({top_neg})"
-    return Sentiment(label=label, reason=reason[:120])
+    reason = "; ".join([*said, f"market words: positive ({top_pos}), negative ({top_neg})"])
+    return Sentiment(label=label, reason=clip(reason, 120))
 
 
 _FORWARD = re.compile(
     r"\b(?:will|hopes? to|plans? to|expects?|expected|remains to be seen|could|may|soon|next|"
-    r"upcoming|over the next|outlook|forecast)\b",
+    r"upcoming|over the next)\b",
     re.IGNORECASE,
 )
-
-
+_DAY = (
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|tomorrow|tonight|"
+    r"next (?:week|month|year|quarter)|later (?:this|in the) (?:week|month|year)|"
+    r"\d{1,2}(?::\d\d)? ?[ap]\.?m\.?)"
+)
+# A dated event to come: 'is scheduled to', 'reports earnings Wednesday', 'hosts a
+# conference call at 9 a.m.', 'will vote next week'
+_EVENT = re.compile(
+    r"\b(?:is|are) (?:scheduled|due|set|slated) to\b|"
+    r"\b(?:reports?|hosts?|holds?|meets?|votes?|releases?|publishes|unveils?|launch(?:es)?|"
+    rf"opens?|begins?|decides?|rules?|will \w+)\b(?<!\ba report)(?<!\bresearch report)"
+    rf"[^.;]{{0,60}}\b{_DAY}",
+)
 _PAST_TIME = re.compile(
     r"\b(?:last (?:week|month|year|quarter)|yesterday|ago|earlier (?:this|in|on)|previously)\b",
     re.IGNORECASE,
@@ -191,14 +228,23 @@ _PAST_TIME = re.compile(
 
 
 def watch_items(sents: list[str]) -> list[str]:
-    """Forward-looking sentences, shortened: what the article says comes next. A sentence
-    set in the past ('Early last week, Alibaba announced plans ...') reports an event, unless
-    it also says what will happen."""
-    items = []
+    """What the article says comes next, shortened: dated events to come first ('Lowe's
+    reports earnings Wednesday'), then other forward-looking sentences that are not a
+    speaker's quote. A sentence set in the past ('Early last week, Alibaba announced plans
+    ...') reports an event, unless it also says what will happen."""
+    events, forward = [], []
     for sentence in sents:
         past = _PAST_TIME.search(sentence) and not re.search(r"\bwill\b", sentence)
-        if _FORWARD.search(sentence) and not past:
-            items.append(as_point(sentence))
-        if len(items) == 3:
-            break
-    return items
+        if past:
+            continue
+        if _EVENT.search(sentence):
+            events.append(sentence)
+        elif (
+            _FORWARD.search(sentence)
+            and len(sentence.split()) >= 5
+            and sentence.rstrip()[-1:] in '.!?"”'
+            and not sentence.lstrip().startswith(("“", '"'))
+        ):
+            forward.append(sentence)
+    chosen = (events + forward)[:3]
+    return [as_point(s) for s in sents if s in chosen]

@@ -150,16 +150,6 @@ def log_for(settings: Settings, no_log: bool) -> AbstractContextManager[Any]:
     )
 
 
-def clip(text: str, limit: int) -> str:
-    """One line, at most `limit` characters, cut at a word where one is near."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    word = cut.rsplit(" ", 1)[0]
-    return (word if len(word) > limit // 2 else cut) + "…"
-
-
 def progress_bar(label: str) -> Progress:
     """A bar with count and elapsed time on stderr when it is a terminal (one slow item, a
     server or --mode full, shows its time too)."""

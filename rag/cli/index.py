@@ -9,7 +9,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from rag.cli.common import (
     all_copies_option,
-    clip,
     err,
     filter_options,
     filters_of,
@@ -19,6 +18,7 @@ from rag.cli.common import (
     question_arg,
     settings_of,
 )
+from rag.core.text import clip
 from rag.core.textsafe import safe
 from rag.core.types import ArticleInfo
 

@@ -8,7 +8,8 @@ from datetime import datetime
 import click
 from rich.table import Table
 
-from rag.cli.common import clip, err, out, print_json, settings_of, write_or_echo
+from rag.cli.common import err, out, print_json, settings_of, write_or_echo
+from rag.core.text import clip
 from rag.core.textsafe import safe
 
 

@@ -29,6 +29,8 @@ _ABBREVIATIONS = {
 _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
 _INITIAL = re.compile(r"[A-HJ-Z]")  # not "I."
 _AFTER_INITIAL = re.compile(r"\s+[A-Z][a-z]")
+_CLOCK = {"a.m", "p.m"}
+_TIME_ZONE = re.compile(r"\s+(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|HKT|JST|IST|AEST|local)\b")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ def split_sentences(text: str) -> list[Span]:
             word = _LAST_WORD.search(text[start:end].rstrip("\"'”’)]"))
             if word and word.group(1).lower() in _ABBREVIATIONS:
                 continue
+            if word and word.group(1).lower() in _CLOCK and _TIME_ZONE.match(text, end):
+                continue  # 'at 9 a.m. ET to discuss results'
             if word and _INITIAL.fullmatch(word.group(1)) and _AFTER_INITIAL.match(text, end):
                 continue  # 'Richard F. Burton', 'John F. Kennedy': an initial ends no sentence
         add_trimmed(text, start, end, spans)
@@ -210,3 +214,13 @@ def content_terms(text: str) -> set[str]:
             if "-" in term:
                 out.add(stem(term.replace("-", "")))
     return out
+
+
+def clip(text: str, limit: int) -> str:
+    """One line, at most `limit` characters, cut at a word where one is near."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    word = cut.rsplit(" ", 1)[0]
+    return (word if len(word) > limit // 2 else cut) + "…"

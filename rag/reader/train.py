@@ -164,6 +164,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     p.add_argument("--out", type=Path, default=ROOT / ".reader-run")
     p.add_argument("--examples", type=int, default=70_000, help="training sequences used")
+    p.add_argument("--first", type=int, default=0, help="skip this many sequences of the shuffle")
+    p.add_argument("--init", type=Path, help="start from these weights (a run's reader.pt)")
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=1e-4)
     p.add_argument("--warmup", type=float, default=0.05)
@@ -232,8 +234,12 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     articles = data.load_articles(ROOT / "evals")
     train = [a for a in articles if data.split_of(a["title"]) == "train"]
-    items = data.examples(train, args.seed, args.easy_share, args.drop_before)[: args.examples]
+    items = data.examples(train, args.seed, args.easy_share, args.drop_before)
+    items = items[args.first : args.first + args.examples]
     model, tokenizer = load_reader(base_dir())
+    if args.init:
+        model.load_state_dict(torch.load(args.init, weights_only=True))
+        log.info("starting from %s", args.init)
     rows = encoded_rows(tokenizer, items)
     plan = batches(rows, args.batch, args.seed)
     log.info("%d articles, %d sequences (%d positive), %d steps", len(train), len(rows),
