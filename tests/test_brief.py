@@ -400,3 +400,20 @@ def test_what_to_watch_lists_dated_events_to_come():
         "Home Depot management hosts a conference call at 9 a.m. ET to discuss results with "
         "analysts and investors.",
     ]
+
+
+def test_entities_are_names_a_reader_would_list():
+    from rag.brief.entities import entities_and_moves
+
+    text = (
+        "Meanwhile, Taiwan's president Tsai Ing-wen spoke in Taipei. According to officials, "
+        "South Korean makers lead. South Korea’s Ministry of Trade, Industry and Energy (MOTIE) "
+        "has a plan. Many firms agree. MOTIE said costs fall. Meanwhile, Taipei waits for Tsai "
+        "Ing-wen and the South Korean firms. According to Hanwha, costs fall. Hanwha agrees. "
+        "President Moon Jae-in, the leader of South Korea, spoke on Nov. 5."
+    )
+    entities, moves = entities_and_moves(text)
+    names = {e.name: e for e in entities}
+    assert not moves and "Energy" not in names  # MOTIE abbreviates the ministry: no ticker
+    assert {"Tsai Ing-wen", "Moon Jae-in", "Taipei", "Hanwha", "South Korea"} <= set(names)
+    assert not {"Meanwhile", "According", "Many", "South", "South Korean", "Nov"} & set(names)

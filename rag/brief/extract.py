@@ -50,10 +50,33 @@ def sentence_containing(text: str, start: int) -> str:
 def quote_boxes(text: str) -> Iterator[tuple[str, str, float | None, str]]:
     """(company, ticker, shown move in % or None, sentence) for each quote box."""
     for m in QUOTE_BOX.finditer(text):
+        if not m.group("move") and _abbreviates(
+            m.group("ticker"), text[max(0, m.start() - 80) : m.end()]
+        ):
+            continue  # 'Ministry of Trade, Industry and Energy (MOTIE)' names no ticker
         name = _box_name(m.group("name"), text) if m.group("name") else m.group("ticker")
         move = m.group("move")
         value = float(re.sub(r"[−–]\s?", "-", move).replace(" ", "")) if move else None
         yield name, m.group("ticker"), value, sentence_containing(text, m.start())
+
+
+def _abbreviates(letters: str, before: str) -> bool:
+    """The letters are the initials of the words just before them with a small word among
+    those ('Ministry of Trade, Industry and Energy (MOTIE)'): an abbreviation, not a ticker
+    ('Home Depot (HD)' has none)."""
+    words = re.findall(r"[A-Za-z]+", before.rsplit("(", 1)[0])[-12:]
+    i, small = len(letters) - 1, False
+    for word in reversed(words):
+        if i < 0:
+            break
+        if word[0].upper() == letters[i]:
+            small |= word.islower()
+            i -= 1
+        elif word.islower() and i < len(letters) - 1:
+            small = True  # 'and' between 'Industry' and 'Energy'
+        else:
+            return False
+    return i < 0 and small
 
 
 def _box_name(words: str, text: str) -> str:
@@ -101,11 +124,11 @@ _TITLE_WORDS = (
 # "Tencent CEO Pony Ma", "HSBC analyst Frank He", "chief executive Jensen Huang"
 PERSON = re.compile(
     rf"(?P<org>\b[A-Z][\w&]+(?:\s[A-Z][\w&]+)?\s+)?(?P<title>{_TITLE_WORDS}),?\s+"
-    r"(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2})"
+    r"(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+(?:-[a-z]+)?){1,2})"
 )
 # "Frank He, an analyst at HSBC," / "Pony Ma, the chief executive of Tencent"
 PERSON_AFTER = re.compile(
-    r"(?P<name>\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,2}),\s+(?:an?\s+|the\s+|its\s+)?"
+    r"(?P<name>\b[A-Z][a-z]+(?:\s[A-Z][a-z]+(?:-[a-z]+)?){1,2}),\s+(?:an?\s+|the\s+|its\s+)?"
     rf"(?P<role>(?:[\w-]+\s+){{0,2}}{_TITLE_WORDS}(?:\s+(?:at|of|for)\s+[A-Z][\w&]+"
     r"(?:\s[A-Z][\w&]+)?)?)"
 )
@@ -121,18 +144,33 @@ ORG_BY_COMPANY = re.compile(
 # Model and product names carry a digit: "H20", "QwQ-32B", "Kimi K2", "DeepSeek-R1"
 PRODUCT = re.compile(r"\b(?:[A-Z][a-z]+\s)?(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Z][\w]*(?:-[\w]+)*\b")
 COMPANY_HINT = re.compile(
-    r"(?:giant|maker|company|firm|startup|start-up|rival)\s+(?:named\s+)?(?P<a>[A-Z][\w]+)"
-    r"|(?P<b>[A-Z][\w]+)(?:'s)?\s+(?:shares|stock)\b"
+    r"(?:giant|maker|company|firm|startup|start-up|rival)\s+(?:named\s+)?"
+    r"(?P<a>[A-Z][\w]+(?:\s[A-Z][\w]+)*)|(?P<b>[A-Z][\w]+)(?:'s)?\s+(?:shares|stock)\b"
 )
-# Capitalised runs: "Goldman Sachs", "Hugging Face", "Alibaba"
-PROPER = re.compile(r"\b[A-Z][a-zA-Z&]+(?:\s(?:[A-Z][a-zA-Z&]+))*\b")
+# Capitalised runs: "Goldman Sachs", "Hugging Face", "Alibaba", "Tsai Ing-wen"
+_CAP = r"[A-Z][a-zA-Z&]+(?:-[a-zA-Z]+)*"
+PROPER = re.compile(rf"\b{_CAP}(?:\s{_CAP})*")
+_OPENING = re.compile(r"(?:^|[.!?]['\"”’)\]]*\s+|\n\s*)['\"“‘(]*$")
 _NOT_NAMES_TEXT = """
     A An The This That These Those It Its In On At As After Before Last Early Late Whether
     Shares Stock Image Unlock Upgrade Now Open Investors Therefore Nevertheless Nevetheless And But
     If When While Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
     April May June July August September October November December AI US U.S GPU Big Tech Cloud
-    Chinese American European Japanese"""
-_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
+    Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mr Mrs Ms Dr
+"""
+# A people is no entity: 'South Korean' is dropped whole, 'Chinese Communist Party' keeps the
+# party
+_DEMONYMS_TEXT = """
+    Chinese American European Japanese Korean British French German Indian Russian Western
+    Eastern Asian African Australian Canadian Mexican Brazilian Italian Spanish Ecuadorean
+    Ecuadorian Israeli Iranian Saudi Emirati Turkish Ukrainian Taiwanese Swiss Dutch Swedish
+    Irish Polish Greek Egyptian Pakistani Vietnamese Indonesian Arab Muslim Christian Jewish"""
+_DEMONYMS = frozenset(_DEMONYMS_TEXT.split())
+_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split()) | _DEMONYMS
+_HONORIFICS_TEXT = """
+    President Premier Chancellor Governor Senator King Queen Prince Princess Minister Judge
+    Justice General Pope Mayor Chairman Sir Dame Lord Lady"""
+_HONORIFICS = frozenset(_HONORIFICS_TEXT.split())
 
 
 def entity_names(text: str) -> Iterator[tuple[str, str, str | None]]:
@@ -147,7 +185,10 @@ def entity_names(text: str) -> Iterator[tuple[str, str, str | None]]:
         role = " ".join(f"{org} {m.group('title')}".split())
         people.setdefault(m.group("name"), role)
     for m in PERSON_AFTER.finditer(text):
-        if m.group("name").split()[0] not in _NOT_NAMES:
+        first, *rest = m.group("name").split()
+        if first in _HONORIFICS and len(rest) >= 2:  # 'President Moon Jae-in, the leader of'
+            people.setdefault(" ".join(rest), first)
+        elif first not in _NOT_NAMES:
             people.setdefault(m.group("name"), " ".join(m.group("role").split()))
     for name, given in people.items():
         seen.add(name)
@@ -169,7 +210,14 @@ def entity_names(text: str) -> Iterator[tuple[str, str, str | None]]:
     companies = {m.group("a") or m.group("b") for m in COMPANY_HINT.finditer(text)}
     counts: dict[str, int] = {}
     for m in PROPER.finditer(text):
+        if m.group().split()[-1] in _DEMONYMS:
+            continue
         words = [w for w in m.group().split() if w not in _NOT_NAMES]
+        # 'Meanwhile', 'According', 'Many': a sentence's first word is a name only where the
+        # article also capitalises it inside a sentence
+        opening = words and words[0] == m.group().split()[0] and _opens_sentence(text, m.start())
+        if opening and not _named_inside(words[0], text):
+            words = words[1:]
         if words:
             counts[" ".join(words)] = counts.get(" ".join(words), 0) + 1
     taken = {part for name in seen for part in name.split()}
@@ -177,3 +225,14 @@ def entity_names(text: str) -> Iterator[tuple[str, str, str | None]]:
         if count >= 2 and name not in seen and name not in taken and len(name) > 2:
             seen.add(name)
             yield name, "company" if name in companies else "other", None
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    return bool(_OPENING.search(text[max(0, at - 8) : at])) or at == 0
+
+
+def _named_inside(word: str, text: str) -> bool:
+    """The word is capitalised somewhere other than at a sentence's start."""
+    return any(
+        not _opens_sentence(text, m.start()) for m in re.finditer(rf"\b{re.escape(word)}\b", text)
+    )
