@@ -92,9 +92,40 @@ def test_weak_retrieval_support_abstains_without_asking_the_model(retriever):
 
 def test_follow_up_is_rewritten_with_the_question_before_it():
     history = ["Why did Alibaba's stock jump on Thursday?"]
-    query = standalone_query("And how much did it rise?", history)
+    query, _ = standalone_query("And how much did it rise?", history)
     assert query == "Why did Alibaba's stock jump on Thursday? And how much did it rise?"
-    assert standalone_query("Who is Tencent's CEO?", history) == "Who is Tencent's CEO?"
+    assert standalone_query("Who is Tencent's CEO?", history) == ("Who is Tencent's CEO?", None)
+
+
+def test_the_other_company_is_the_one_the_last_passages_name_besides_the_asked_one(
+    seeds_retriever,
+):
+    """After a question about one company, 'What about the other company?' asks it of the
+    company the last answer's passages name most besides that one (issue 39, item 4)."""
+    from rag.answer.followup import other_named
+
+    passages = [
+        "Alibaba rallied 8.1% after Nvidia said it would resume H20 sales. Nvidia shares rose.",
+        "Nvidia (NVDA -0.23%) expects licences. Alibaba's Qwen model leads.",
+    ]
+    asked = "How much did Alibaba's shares rise on Tuesday?"
+    assert other_named("What about the other company?", asked, passages, "8.1% [1]") == (
+        "Nvidia",
+        "How much did Nvidia's shares rise on Tuesday?",
+    )
+    assert other_named("And why?", asked, passages, "8.1%") is None
+    assert other_named("And the other one?", asked, ["Alibaba rose."], "8.1%") is None
+
+    first = answer_question(
+        "How much did Alibaba's shares rally on Tuesday?", retriever=seeds_retriever,
+        model=ScriptedChatModel([]),
+    )  # fmt: skip
+    then = answer_question(
+        "What about the other company?", retriever=seeds_retriever,
+        model=ScriptedChatModel(["n/a"] * 3), history=[first.query], previous=first,
+    )  # fmt: skip
+    assert then.query == "How much did Nvidia's shares rally on Tuesday?"
+    assert then.read_as == f"{then.query} ('the other' taken as Nvidia)"
 
 
 def test_prompt_placeholders_are_checked_at_load(tmp_path):

@@ -30,6 +30,7 @@ from rag.answer.checks import (
 )
 from rag.answer.choose import Candidate, add_dense, candidates, term_weights
 from rag.answer.conflicts import Conflict, Said, across, against_copies, sentences_of
+from rag.answer.followup import other_named
 from rag.answer.kinds import named_in, names_all, word_set
 from rag.answer.phrases import typed_phrase, with_count_noun
 from rag.answer.polarity import said_share, yes_or_no
@@ -63,12 +64,25 @@ _FOLLOW_UP = re.compile(
 MIN_SUPPORT = 0.4
 
 
-def standalone_query(question: str, history: Sequence[str] = ()) -> str:
-    """A follow-up ("And how much did it rise?") is searched with the question before it.
-    Deterministic on purpose: a 270M model rewrites worse than concatenation retrieves."""
+def standalone_query(
+    question: str, history: Sequence[str] = (), previous: Answer | None = None
+) -> tuple[str, str | None]:
+    """The query searched, and how the question was read when it points at something else.
+    A follow-up ("And how much did it rise?") is searched with the question before it;
+    "What about the other company?" asks the question before of the name the last answer's
+    passages use most besides the one asked about (rag.answer.followup). Deterministic on
+    purpose: a 270M model rewrites worse than concatenation retrieves."""
+    if previous is not None:
+        cited = sorted(previous.citations, key=lambda c: c.n not in previous.cited)
+        other = other_named(
+            question, history[-1] if history else previous.query,
+            [c.text for c in cited], previous.text,
+        )  # fmt: skip
+        if other:
+            return other[1], f"{other[1]} ('the other' taken as {other[0]})"
     if history and _FOLLOW_UP.search(question) and len(content_terms(question)) <= 4:
-        return f"{history[-1]} {question}"
-    return question
+        return f"{history[-1]} {question}", None
+    return question, None
 
 
 # What the reader answers; yes/no, summaries and causes keep their own steps.
@@ -89,6 +103,7 @@ def answer_question(
     as_of: date | None = None,
     read_dates: bool = True,
     reader: AnswerReader | None = None,
+    previous: Answer | None = None,
 ) -> Answer:
     """Retrieve, choose the sentence that answers, take the phrase of the asked kind from it
     (by rule, or by the model copying a span of it), check it, or abstain. A model that
@@ -99,7 +114,7 @@ def answer_question(
     started = time.perf_counter()
     if not history and not content_terms(question):  # 'And why?' with nothing before it
         return _nothing_asked(question, model.name, started)
-    query = standalone_query(question, history)
+    query, read_as = standalone_query(question, history, previous)
     kind = question_kind(question)
     scope = None
     if read_dates:
@@ -110,7 +125,7 @@ def answer_question(
     result = Answer(
         question=question, query=query, text=ABSTAIN, abstained=True, method="abstain",
         kind=kind, citations=citations, model=model.name,
-        time_scope=scope.describe() if scope else None,
+        time_scope=scope.describe() if scope else None, read_as=read_as,
     )  # fmt: skip
     if model.reads_passages and _read_by_model(
         result, model, scope, retriever, filters, k, history

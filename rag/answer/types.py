@@ -83,6 +83,11 @@ class Answer(BaseModel):
         description="How a time expression in the question was read: the publication dates "
         "searched or preferred, and the reference day ('as of').",
     )
+    read_as: str | None = Field(
+        None,
+        description="The question asked when the question pointed at another thing the last "
+        "answer's passages name ('What about the other company?').",
+    )
     evidence_date: str | None = Field(None, description="Publication date of the evidence.")
     evidence_days: dict[str, str] = Field(
         default_factory=dict,

@@ -92,6 +92,8 @@ def print_answer(console: Console, answer: Answer, passages: bool = True) -> Non
         console.print(f'Evidence [{answer.evidence_n}]{dated}: "{safe(shown)}"', markup=False)
     elif answer.evidence_date and not answer.abstained:
         console.print(f"Source date: {answer.evidence_date}", markup=False)
+    if answer.read_as:
+        console.print(f"Read as: {safe(answer.read_as)}", style="dim", markup=False)
     if answer.time_scope:
         console.print(f"Dates: {safe(answer.time_scope)}", style="dim", markup=False)
     for flag in answer.flags:

@@ -181,6 +181,7 @@ class Repl:
                 on_delta=view.on_delta,
                 as_of=self.as_of,
                 reader=self.reader,
+                previous=self.last,
             )
         except KeyboardInterrupt:
             view.erase()

@@ -1,0 +1,74 @@
+"""A follow-up that points at something else the last answer's passages name: after "How much
+did Alibaba's shares rise?", "What about the other company?" asks the same of the company
+those passages name most, other than the one asked about or answered."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from rag.core.lexical import STOPWORDS
+
+_OTHER = re.compile(
+    r"\bthe other (?:company|firm|one|bank|group|carmaker|automaker|chipmaker|side|party|"
+    r"country|team|stock|airline|brand|startup|start-up|business|lender|insurer|retailer|"
+    r"manufacturer|maker|rival|player|candidate|deal|model)\b",
+    re.I,
+)
+_NAME = re.compile(r"\b[A-Z][\w&-]*(?:['’]s)?(?:\s[A-Z][\w&-]*)*")
+_NOT_NAMES_TEXT = """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February
+    March April May June July August September October November December Shares Stock Reuters"""
+_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised runs, without a possessive, minus a sentence's opening function word."""
+    out = []
+    for m in _NAME.finditer(text):
+        words = re.sub(r"['’]s$", "", m.group()).split()
+        while words and (words[0].lower() in STOPWORDS or words[0] in _NOT_NAMES):
+            words = words[1:]
+        if words and len(" ".join(words)) > 1:
+            out.append(" ".join(words))
+    return out
+
+
+def other_named(
+    question: str, asked: str, passages: Sequence[str], answered: str
+) -> tuple[str, str] | None:
+    """(the name 'the other company' stands for, the question it asks) when `question` says
+    'the other ...': the name the passages (the cited first) use most that is not in the
+    question before (`asked`) or its answer; the question before with its name swapped for
+    that one, or with it added when it named none. None when nothing else is named."""
+    if not _OTHER.search(question):
+        return None
+    before = names_in(asked)
+    taken = {w.lower() for name in [*before, *names_in(answered)] for w in name.split()}
+    counts = Counter(
+        name
+        for text in passages
+        for name in names_in(text)
+        if not {w.lower() for w in name.split()} & taken
+    )
+    if not counts:
+        return None
+    text = " ".join(passages)
+    # a name the passages treat as an actor ('Nvidia (NVDA', 'Nvidia said', 'giant Nvidia')
+    # before one that is only frequent ('AI')
+    other = max(counts, key=lambda name: (_acts(name, text), counts[name]))
+    if before:
+        swapped = re.sub(rf"\b{re.escape(before[0])}\b", other, asked, count=1)
+        return other, swapped
+    return other, f"{asked} {other}"
+
+
+def _acts(name: str, text: str) -> int:
+    n = re.escape(name)
+    cues = (
+        rf"\b{n}\s*\([A-Z]",
+        rf"\b{n}(?:['’]s)?\s+(?:shares|stock|said|says|reported|announced|expects|plans|CEO|"
+        r"chief|founder)\b",
+        rf"\b(?:giant|maker|company|firm|rival|peer|startup|start-up|bank|group)\s+{n}\b",
+    )
+    return sum(len(re.findall(cue, text)) for cue in cues)
