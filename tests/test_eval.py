@@ -174,6 +174,32 @@ def test_brief_metrics_on_hand_made_briefs():
     assert failed["schema_valid"] == 0.0 and failed["fact_recall"] == 0.0
 
 
+def test_brief_entity_precision_types_gist_support_and_alternatives():
+    """Issue 37: names listed that the gold has in neither list count against precision, a
+    kind unlike the gold's counts against type accuracy, a gist the article's sentences do
+    not back is counted, and 'a|b' in a fact accepts either."""
+    [article] = list(load_path(SEEDS / TUESDAY))
+    gold = GoldBrief.model_validate(
+        BRIEF_GOLD.model_dump()
+        | {
+            "facts": [{"fact": "rally", "must_contain": ["8.1 percent|8.1%"]}],
+            "entity_types": {"Alibaba": "company", "Nvidia": "company", "China": "place"},
+            "also_ok": ["China"],
+        }
+    )
+    listed = [
+        Entity(name="Alibaba", kind="company"), Entity(name="Nvidia", kind="other"),
+        Entity(name="China", kind="place"), Entity(name="Tuesday", kind="other"),
+    ]  # fmt: skip
+    scores = brief_scores(gold, make(entities=listed), article.text)
+    assert scores["fact_recall"] == 1.0 and scores["entity_recall"] == 1.0
+    assert scores["entity_precision"] == 0.75  # 'Tuesday' is in neither list
+    assert scores["entity_type_accuracy"] == 2 / 3  # Nvidia is a company, not 'other'
+    assert scores["gist_supported"] == 1.0
+    invented = make(one_line="Alibaba rallied 38% on Tuesday, its largest gain ever.")
+    assert brief_scores(gold, invented, article.text)["gist_supported"] == 0.0
+
+
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory):
     runs = tmp_path_factory.mktemp("runs")

@@ -106,11 +106,12 @@ def answer_question(
     previous: Answer | None = None,
 ) -> Answer:
     """Retrieve, choose the sentence that answers, take the phrase of the asked kind from it
-    (by rule, or by the model copying a span of it), check it, or abstain. A model that
-    reads (model.reads_passages) answers from the passages itself, with quotes that code
-    checks (rag.answer.reading); when its reply fails the checks twice, the steps above
-    answer, flagged. A time expression in the question narrows or orders the articles by
-    date (rag.answer.when) unless `read_dates` is off or the filters already give dates."""
+    (by the reader, a rule, or the model copying a span), check it, or abstain. A model that
+    reads (model.reads_passages) answers from the passages with quotes that code checks
+    (rag.answer.reading); a reply failing the checks twice leaves it to the steps above,
+    flagged. A time expression in the question narrows or orders the articles by date
+    (rag.answer.when) unless `read_dates` is off or the filters give dates. `previous`: the
+    last answer, for 'the other company' (rag.answer.followup)."""
     started = time.perf_counter()
     if not history and not content_terms(question):  # 'And why?' with nothing before it
         return _nothing_asked(question, model.name, started)
@@ -122,11 +123,9 @@ def answer_question(
     hits = retriever.search(query, k=k, filters=filters)
     weights = term_weights(query, retriever.store)
     citations = [Citation.of(n, hit.model_dump()) for n, hit in enumerate(hits, start=1)]
-    result = Answer(
-        question=question, query=query, text=ABSTAIN, abstained=True, method="abstain",
-        kind=kind, citations=citations, model=model.name,
-        time_scope=scope.describe() if scope else None, read_as=read_as,
-    )  # fmt: skip
+    result = Answer(question=question, query=query, text=ABSTAIN, abstained=True, kind=kind,
+                    method="abstain", citations=citations, model=model.name, read_as=read_as,
+                    time_scope=scope.describe() if scope else None)  # fmt: skip
     if model.reads_passages and _read_by_model(
         result, model, scope, retriever, filters, k, history
     ):

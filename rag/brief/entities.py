@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rag.brief import extract
+from rag.brief.names import entity_names
 from rag.brief.schema import Entity, Figure, MarketMove
 from rag.core.text import clip
 
@@ -27,7 +28,7 @@ def entities_and_moves(text: str) -> tuple[list[Entity], list[MarketMove]]:
                     quote=sentence,
                 )
             )
-    named = list(extract.entity_names(text))
+    named = list(entity_names(text))
     companies = [b[0] for b in boxes] + [n for n, kind, _ in named if kind == "company"]
     main = _main_company(text, [b[0] for b in boxes], companies)
     seen: set[tuple[float, str]] = set()

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from rag.llm import Usage
 
-SCHEMA_VERSION = "2"  # 2: entities carry a role; variants merged
+SCHEMA_VERSION = "3"  # 2: entities carry a role; variants merged; 3: organisation and place kinds
 
 
 Mode = Literal["auto", "full", "guided"]
@@ -45,9 +45,12 @@ class MapPoints(BaseModel):
     key_points: list[KeyPoint] = Field(min_length=1, max_length=3)
 
 
+EntityKind = Literal["company", "person", "product", "organisation", "place", "other"]
+
+
 class Entity(BaseModel):
     name: str
-    kind: Literal["company", "person", "product", "other"]
+    kind: EntityKind
     ticker: str | None = Field(None, description="Only when the article gives it.")
     role: str | None = Field(
         None, description="A person's role as the article gives it ('Tencent CEO')."

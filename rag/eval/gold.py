@@ -8,6 +8,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from rag.brief.schema import EntityKind
 from rag.core.errors import RagError
 
 G = TypeVar("G", bound=BaseModel)
@@ -160,7 +161,8 @@ class GoldFact(BaseModel):
 
     fact: str = Field(description="The fact in words, for readers of the report.")
     must_contain: list[str] = Field(
-        min_length=1, description="Strings that must all occur in the brief's text."
+        min_length=1,
+        description="Strings that must all occur in the brief's text; 'a|b' is either.",
     )
 
 
@@ -187,9 +189,20 @@ class GoldBrief(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(min_length=1)
+    split: Split | None = Field(
+        None, description="dev (tune on it) or test (report only); set once, before tuning."
+    )
     article: str = Field(description="File name of the article (in the eval's article folder).")
     facts: list[GoldFact] = Field(min_length=1)
     entities: list[str] = Field(default_factory=list, description="Names the brief should list.")
+    entity_types: dict[str, EntityKind] = Field(
+        default_factory=dict, description="Entity name -> its kind, for type accuracy."
+    )
+    also_ok: list[str] = Field(
+        default_factory=list,
+        description="Other names a brief may list without error; with entity_types given, any "
+        "listed name in neither list counts against entity precision.",
+    )
     tickers: dict[str, str] = Field(default_factory=dict, description="Entity name -> ticker.")
     moves: list[GoldMove] = Field(default_factory=list)
     forbidden: list[ForbiddenClaim] = Field(default_factory=list)

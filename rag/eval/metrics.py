@@ -16,8 +16,9 @@ from rag.answer.spans import unit_mismatches
 from rag.brief import Brief
 from rag.brief.extract import quote_in
 from rag.brief.schema import MarketMove
+from rag.brief.sentences import gist_problems
 from rag.core.numbers import NUMBER, canonical, numbers_in
-from rag.core.text import MARKER
+from rag.core.text import MARKER, sentences
 from rag.core.text import normalise as text_normalise
 from rag.core.types import Hit
 from rag.eval.gold import GoldBrief, GoldMove, GoldQA
@@ -228,7 +229,8 @@ def mean_bounds(values: Sequence[float], z: float = Z_ONE_SIDED_95) -> tuple[flo
 BRIEF_METRICS = (
     "schema_valid", "fact_recall", "entity_recall", "ticker_accuracy", "move_recall",
     "numeric_precision", "quote_validity", "forbidden_rate", "role_recall", "entity_merge",
-    "duplicate_fact_rate", "dangling_point_rate",
+    "duplicate_fact_rate", "dangling_point_rate", "entity_precision", "entity_type_accuracy",
+    "gist_supported",
 )  # fmt: skip
 # A key point that leans on the sentence before it, or opens with a connective it does not need
 _DANGLING_POINT = re.compile(
@@ -271,7 +273,10 @@ def brief_units(gold: GoldBrief, brief: Brief | None, article_text: str) -> dict
     except ValidationError:
         valid = 0
     text = normalise(brief_text(brief))
-    found = [all(normalise(s) in text for s in f.must_contain) for f in gold.facts]
+    found = [
+        all(any(normalise(a) in text for a in s.split("|")) for s in f.must_contain)
+        for f in gold.facts
+    ]
     move_hits = [any(_same_move(m, g) for m in brief.market_moves) for g in gold.moves]
     shown = [m.group() for m in NUMBER.finditer(brief_text(brief))]
     known = set(numbers_in(article_text))
@@ -298,13 +303,15 @@ def brief_units(gold: GoldBrief, brief: Brief | None, article_text: str) -> dict
         "forbidden_rate": [sum(violated), len(violated)],
         "duplicate_fact_rate": [sum(repeated), len(repeated)],
         "dangling_point_rate": [sum(dangling), len(dangling)],
+        "gist_supported": [int(not gist_problems(brief.one_line, sentences(article_text))), 1],
     }
 
 
 def _entity_units(gold: GoldBrief, brief: Brief) -> dict[str, list[int]]:
     """Entities found, tickers right, people's roles given, variants listed once."""
     names = {e.name.lower(): e for e in brief.entities}
-    entity_hits = [any(g.lower() == n or g.lower() in n for n in names) for g in gold.entities]
+    bare = [_bare(n) for n in names]
+    entity_hits = [any(_bare(g) in n for n in bare) for g in gold.entities]
     ticker_hits = [
         any(e.ticker == ticker and name.lower() in n for n, e in names.items())
         for name, ticker in gold.tickers.items()
@@ -316,12 +323,25 @@ def _entity_units(gold: GoldBrief, brief: Brief) -> dict[str, list[int]]:
         for person, words in gold.roles.items()
     ]
     merged = [len({v.lower() for v in group} & set(names)) <= 1 for group in gold.variants]
+    listed = [_bare(e.name) for e in brief.entities] if gold.entity_types else []
+    allowed = {_bare(n) for n in [*gold.entities, *gold.also_ok]}
+    kinds = {_bare(e.name): e.kind for e in brief.entities}
+    typed = [kinds[_bare(n)] == kind for n, kind in gold.entity_types.items() if _bare(n) in kinds]
     return {
+        "entity_precision": [sum(n in allowed for n in listed), len(listed)],
+        "entity_type_accuracy": [sum(typed), len(typed)],
         "entity_recall": [sum(entity_hits), len(entity_hits)],
         "ticker_accuracy": [sum(ticker_hits), len(ticker_hits)],
         "role_recall": [sum(role_hits), len(role_hits)],
         "entity_merge": [sum(merged), len(merged)],
     }
+
+
+def _bare(name: str) -> str:
+    """A name compared without case, a leading 'The', a possessive or a full stop."""
+    name = re.sub(r"^the\s+", "", name.lower().strip().rstrip("."))
+    name = re.sub(r",?\s+(?:inc|corp|co|ltd|llc|plc)$", "", name)
+    return re.sub(r"['’]s$", "", name)
 
 
 def _field_text(brief: Brief, field: str | None) -> str:

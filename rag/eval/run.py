@@ -136,6 +136,10 @@ def _gold(
         qa_items = [i for i in qa_items if i.split == split]
         if not qa_items:
             raise InputError(f"no gold item in {qa_gold} has split {split!r}")
+    if split and briefs:
+        briefs = [b for b in briefs if b.split == split]
+        if not briefs:
+            raise InputError(f"no brief gold item in {brief_gold} has split {split!r}")
     if limit:
         qa_items = _limit(qa_items, limit)
         briefs = briefs[:limit]

@@ -1,0 +1,375 @@
+"""The names a reader would list from an article, by code: people with their full name and
+role, companies, organisations, places and products (issue 37).
+
+People are found by what the article does with a name: a role before or after it ('Tencent
+CEO Pony Ma', 'Frank He, an analyst at HSBC'), a title ('Gov. Kristi Noem'), an age ('Patrick
+W. Carlineo Jr., 55'), a verb of saying ('said Philip Luther'), or a surname used alone later
+('Kevin Mayer' ... 'Mayer said'). Other names are capitalised runs that recur, or that name
+their kind ('... University', '... Inc', a country); a sentence's opening word, a people
+('South Korean'), a role ('Chief Strategy Officer') or a month is no name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+_TITLE_WORDS = (
+    r"(?:CEO|COO|CFO|CTO|chief executive|founder|cofounder|co-founder|analysts?|leader|"
+    r"president|chairman|economist|strategist|spokes(?:wo)?man|spokesperson|coach|quarterback|"
+    r"director|manager|professor|scientist|researcher|pulmonologist|minister|secretary|"
+    r"attorney|Attorney General|Secretary of State|Defense Secretary|Press Secretary|"
+    r"Interior Minister|Prime Minister|President|Chancellor)"
+)
+# a given name, an optional initial, one or two more names, an optional Jr./Sr.
+_NAME = (
+    r"[A-ZÀ-Þ][a-zß-ÿ]+(?:-[A-Za-z]+)?(?: [A-Z]\.)?"
+    r"(?: (?:Mc|Mac|O')?[A-ZÀ-Þ][a-zß-ÿ]+(?:-[a-z]+)?){1,2}"
+    r"(?:,? (?:Jr|Sr)\.?)?(?![a-zA-Z])"
+)
+# "Tencent CEO Pony Ma", "HSBC analyst Frank He", "chief executive Jensen Huang"
+PERSON = re.compile(
+    rf"(?P<org>\b[A-Z][\w&-]+(?:\s[A-Z][\w&]+)?\s+)?(?P<title>{_TITLE_WORDS}),?\s+"
+    rf"(?P<name>{_NAME})"
+)
+# "Frank He, an analyst at HSBC," / "Pony Ma, the chief executive of Tencent"
+PERSON_AFTER = re.compile(
+    rf"(?P<name>\b{_NAME}),\s+(?:an?\s+|the\s+|its\s+)?"
+    rf"(?P<role>(?:[\w-]+\s+){{0,2}}{_TITLE_WORDS}(?:\s+(?:at|of|for)\s+[A-Z][\w&]+"
+    r"(?:\s[A-Z][\w&]+)?)?)"
+)
+# "Gov. Kristi Noem", "Dr. Owen Dempsey", "Lt. Matt Harris"; "Patrick W. Carlineo Jr., 55,";
+# "said Philip Luther", "Mike Glass threw"
+_TITLED = re.compile(rf"\b(?P<title>Gov|Rep|Sen|Dr|Lt|Sgt|Prof|Mr|Mrs|Ms)\.\s(?P<name>{_NAME})")
+_AGED = re.compile(rf"\b(?P<name>{_NAME}),\s\d{{1,3}},")
+_SAID = re.compile(
+    rf"\b(?:said|says|told|wrote|according to)\s+(?P<name>{_NAME})\b(?!\s[A-Z])|"
+    rf"\b(?P<name2>{_NAME})\s+(?:said|says|told|wrote|added)\b"
+)
+# A reporting period, not a product: "Q3", "H1", "FY2024", "FY24"
+_PERIOD = re.compile(r"(?:Q[1-4]|H[12]|FY\d{2,4}|\d{4}Q[1-4])")
+# An organisation named by what its people do, or by the company it keeps: "HSBC analyst",
+# "Goldman Sachs analysts", "counterparts like Amazon", "working with Apple"
+ORG_BY_ROLE = re.compile(
+    r"\b(?P<org>[A-Z][\w&-]+(?:\s[A-Z][\w&]+)?)\s+(?:CEO|COO|CFO|analysts?|economist|"
+    r"strategist|spokes(?:wo)?man|spokesperson|chairman|founder)\b"
+)
+ORG_BY_COMPANY = re.compile(
+    r"\b(?:counterparts?|rivals?|competitors?|peers?)\s+(?:like|such as|including)\s+"
+    r"(?P<a>[A-Z][\w&]+)|\b(?:working|partnered|partnering|deal)\s+with\s+(?P<b>[A-Z][\w&]+)"
+)
+# Model and product names carry a digit: "H20", "QwQ-32B", "Kimi K2", "DeepSeek-R1"
+PRODUCT = re.compile(r"\b(?:[A-Z][a-z]+\s)?(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Z][\w]*(?:-[\w]+)*\b")
+COMPANY_HINT = re.compile(
+    r"(?:giant|maker|company|firm|startup|start-up|rival|peer)\s+(?:named\s+)?"
+    r"(?P<a>[A-Z][\w&-]+(?:\s[A-Z][\w&-]+)*)|(?P<b>[A-Z][\w&-]+)(?:['’]s)?\s+(?:shares|stock)\b"
+)
+_ORG_WORDS = (
+    r"University|College|Institute|Department|Ministry|Agency|Administration|Commission|"
+    r"Committee|Council|Court|Party|Police|Office|Association|Foundation|Army|Government|"
+    r"Parliament|Senate|Congress|Observatory|Infirmary|Hospital|Center|Centre|Museum|Union|"
+    r"Federation|League|Academy|Fame|Bureau|Authority|Board|Organization|Organisation|Fund|"
+    r"Society|Church|Embassy|Program|Programme|Initiative|Directorate|International|Reports|"
+    r"Protection|Enforcement|Patrol|Brotherhood|Brothers|Team|Times|Post|Journal|News"
+)
+_COMPANY_WORDS = (
+    r"Inc|Corp|Corporation|Co|Company|Group|Holdings|Technologies|Technology|Systems|Robotics|"
+    r"Productions|Partners|Capital|Bank|Airlines|Airways|Motors|Electronics|Labs|Entertainment|"
+    r"Media|Pharmaceuticals|Studios|Music|Cells|Ltd|LLC|plc|AG|SA"
+)
+_TIME_WORDS = (
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December)\b"
+)
+_CAP = r"(?:Mc|Mac)?[A-ZÀ-Þ][a-zA-Zß-ÿÀ-Þ&]*(?:-[a-zA-Z]+)*"
+# "Rock and Roll Hall of Fame", "Ministry of Trade, Industry and Energy": small words and
+# commas inside a run are kept only when it ends in a word that names an organisation
+ORG_RUN = re.compile(
+    rf"\b{_CAP}(?:(?: (?:of|and|for|&|the))? {_CAP})*(?: (?:of|and|for|&|the))? (?:{_ORG_WORDS})\b"
+    rf"(?: (?:of|for) (?!{_TIME_WORDS})[A-Z][a-z]+(?: (?!{_TIME_WORDS})[A-Z][a-z]+)*)?"
+)
+# Capitalised runs: "Goldman Sachs", "Hugging Face", "Alibaba", "Tsai Ing-wen", "T-Mobile"
+PROPER = re.compile(rf"\b{_CAP}(?: {_CAP})*")
+_OPENING = re.compile(r"(?:^|[.!?:|]['\"”’)\]]*\s+|\n\s*|\s[-—–]\s)['\"“‘(]*$")
+_NOT_NAMES_TEXT = """
+    A An The This That These Those It Its In On At As After Before Last Early Late Whether
+    Shares Stock Image Unlock Upgrade Now Open Investors Therefore Nevertheless Nevetheless And But
+    If When While Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
+    April May June July August September October November December AI US U.S GPU Big Tech Cloud
+    Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mr Mrs Ms Dr Gov Rep Sen Lt
+    CEO COO CFO CTO Chief Executive Officer Strategy Operating Financial Technology Head
+    """
+# A people is no entity: 'South Korean' is dropped whole, 'Chinese Communist Party' keeps the
+# party
+_DEMONYMS_TEXT = """
+    Chinese American European Japanese Korean British French German Indian Russian Western
+    Eastern Asian African Australian Canadian Mexican Brazilian Italian Spanish Ecuadorean
+    Ecuadorian Israeli Iranian Saudi Emirati Turkish Ukrainian Taiwanese Swiss Dutch Swedish
+    Irish Polish Greek Egyptian Pakistani Vietnamese Indonesian Arab Muslim Christian Jewish"""
+_DEMONYMS = frozenset(_DEMONYMS_TEXT.split())
+NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split()) | _DEMONYMS
+_HONORIFICS_TEXT = """
+    President Premier Chancellor Governor Senator King Queen Prince Princess Minister Judge
+    Justice General Pope Mayor Chairman Sir Dame Lord Lady"""
+_HONORIFICS = frozenset(_HONORIFICS_TEXT.split())
+_ROLE_WORDS_TEXT = """
+    CEO COO CFO CTO Chief Executive Officer Strategy Operating Financial Technology President
+    Vice Senior Head Director Manager Founder Chairman General Attorney Secretary Minister
+    Interior Defense Press State Administrator Deputy Associate Assistant of and"""
+_ROLE_WORDS = frozenset(_ROLE_WORDS_TEXT.split())
+_PLACE_CUE = re.compile(r"\b(?:in|from|across|near|outside|inside)\s+$")
+_GEOGRAPHY = re.compile(r" (?:Sea|Ocean|River|Island|Islands|Mountains|Valley|Bay|Gulf|Strait)$")
+# A company is what acts as one: 'Apple's products', 'Amazon is now letting', 'Google has bought'
+_ACTS = (
+    r"(?:['’]s (?:shares|stock|CEO|founder|products?|service|app|platform|customers|sales)|"
+    r" (?:announced|reported|launched|unveiled|bought|acquired|sold|makes|offers|is now|"
+    r"has bought|revealed))"
+)
+Named = tuple[str, str, str | None]  # (name, kind, role)
+
+
+def entity_names(text: str) -> Iterator[Named]:
+    """(name, kind, role) for the people, companies, organisations, places and products an
+    article names: people first, then names by their kind's cues, then recurring names."""
+    people = _people(text)
+    seen: set[str] = set()
+    for name, role in people.items():
+        seen.add(name)
+        yield name, "person", role
+    person_words = {part for name in people for part in name.split()}
+    for name, kind in _typed_names(text):
+        if name not in seen and not set(name.split()) & person_words and len(name) > 2:
+            seen.add(name)
+            yield name, kind, None
+    yield from _recurring(text, seen, person_words)
+
+
+def _people(text: str) -> dict[str, str | None]:
+    """Person -> role (None when the article gives none), in the order found."""
+    people: dict[str, str | None] = {}
+    for m in PERSON.finditer(text):
+        org = (m.group("org") or "").strip()
+        org = "" if org.split(" ")[0] in NOT_NAMES else org
+        if _personal(_clean(m.group("name")), text):
+            role = " ".join(f"{org} {m.group('title')}".split())
+            people.setdefault(_clean(m.group("name")), role)
+    for m in PERSON_AFTER.finditer(text):
+        first, *rest = m.group("name").split()
+        if first in _HONORIFICS and len(rest) >= 2:  # 'President Moon Jae-in, the leader of'
+            people.setdefault(" ".join(rest), first)
+        elif first not in NOT_NAMES and _personal(_clean(m.group("name")), text):
+            people.setdefault(_clean(m.group("name")), " ".join(m.group("role").split()))
+    for pattern in (_TITLED, _AGED, _SAID):
+        for m in pattern.finditer(text):
+            name = _unroled(_clean(m.group("name") or m.groupdict().get("name2") or ""))
+            if _personal(name, text):
+                people.setdefault(name, _title(m))
+    orgs = [(m.start(), m.end()) for m in ORG_RUN.finditer(text)]
+    for m in PROPER.finditer(text):
+        name = _clean(m.group())
+        inside = any(a <= m.start() < b for a, b in orgs)  # 'Roll Hall' of 'Rock and Roll ...'
+        fresh = name not in people and not inside
+        if fresh and _surname_alone(name, text) and _personal(name, text):
+            people[name] = None
+    return _longest(people)
+
+
+def _unroled(name: str) -> str:
+    """'Administrator Jim Bridenstine' -> 'Jim Bridenstine'."""
+    words = name.split()
+    while len(words) > 2 and (words[0] in _ROLE_WORDS or words[0] in _HONORIFICS):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _title(m: re.Match[str]) -> str | None:
+    title = m.groupdict().get("title")
+    return {"Gov": "Gov.", "Rep": "Rep.", "Sen": "Sen.", "Dr": "Dr."}.get(title or "")
+
+
+def _clean(name: str) -> str:
+    return " ".join(name.replace(",", "").split())
+
+
+def _personal(name: str, text: str) -> bool:
+    """Shaped like a person's name: two to four words, none a kind of organisation, place,
+    role or month, not a place."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or set(words) & (NOT_NAMES | _ROLE_WORDS | _HONORIFICS):
+        return False
+    if words[0].endswith("ing"):  # 'Hosting Cook', 'Leveraging Unite Connect'
+        return False
+    if re.search(rf"\b(?:{_ORG_WORDS}|{_COMPANY_WORDS})\b", name):
+        return False
+    return not any(_is_place(w) for w in words) and not _is_place(name)
+
+
+def _surname_alone(name: str, text: str) -> bool:
+    """'Kevin Mayer' ... 'Mayer said': the run's last word is used alone, as people's
+    surnames are (and the first word never is)."""
+    words = name.split()
+    shaped = r"(?:Mc|Mac|O')?[A-ZÀ-Þ][a-zß-ÿ]+(?:-\w+)?"
+    if not 2 <= len(words) <= 3 or not all(re.fullmatch(shaped, w) for w in words):
+        return False
+    last, first = re.escape(words[-1]), re.escape(words[0])
+    alone = rf"(?<![A-Z][a-z]\s)(?<![A-Z][a-z]{{2}}\s)(?<!the\s)(?<!The\s)\b{last}\b(?!\s[A-Z])"
+    return bool(re.search(alone, text.replace(name, ""))) and not re.search(
+        rf"\b{first}\b(?!\s[A-Z])", text.replace(name, "")
+    )
+
+
+def _longest(people: dict[str, str | None]) -> dict[str, str | None]:
+    """'Patrick W. Carlineo Jr.' keeps 'Patrick W. Carlineo' out; a role found once stays."""
+    out: dict[str, str | None] = {}
+    for name, role in people.items():
+        if any(name != other and name in other for other in people):
+            longer = next(o for o in people if name != o and name in o)
+            out[longer] = out.get(longer) or people[longer] or role
+            continue
+        out[name] = out.get(name) or role
+    return out
+
+
+def _typed_names(text: str) -> Iterator[tuple[str, str]]:
+    """Names whose kind the article shows: organisations by their last word or their
+    people ('HSBC analyst'), companies by theirs or by the company they keep, products by
+    a digit."""
+    for m in ORG_RUN.finditer(text):
+        name = _strip_opening(m.group(), text, m.start())
+        if name and " " in name:
+            yield name, "organisation"
+    for m in ORG_BY_ROLE.finditer(text):
+        words = [w for w in m.group("org").split() if w not in NOT_NAMES]
+        if words:
+            yield " ".join(words), "company"
+    for m in ORG_BY_COMPANY.finditer(text):
+        yield m.group("a") or m.group("b"), "company"
+    for m in PRODUCT.finditer(text):
+        name = m.group()
+        if not name[0].isdigit() and not _PERIOD.fullmatch(name):
+            yield name, "product"
+
+
+def _strip_opening(name: str, text: str, at: int) -> str:
+    words = name.split()
+    if words and words[0] in NOT_NAMES and words[0] not in _DEMONYMS:
+        return " ".join(words[1:])
+    if _opens_sentence(text, at) and not _named_inside(words[0], text):
+        return " ".join(words[1:])
+    return name
+
+
+def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Named]:
+    """Capitalised runs named twice or more, or once with their kind's cue, with the kind
+    their cues give."""
+    companies = {m.group("a") or m.group("b") for m in COMPANY_HINT.finditer(text)}
+    counts: dict[str, int] = {}
+    headings = _title_case_lines(text)
+    for m in PROPER.finditer(text):
+        if any(start <= m.start() < end for start, end in headings):
+            continue  # a related-stories link or a headline: Every Word Capitalised
+        for words in _parts(m.group().split()):
+            opening = words[0] == m.group().split()[0] and _opens_sentence(text, m.start())
+            if opening and not _named_inside(words[0], text):  # 'Meanwhile', 'According'
+                words = words[1:]
+            if words and len(words[-1]) == 1:  # 'Ryan S' of 'Ryan S. Hollman'
+                continue
+            if words and not set(words) <= _ROLE_WORDS and not _common_caps(words, text):
+                counts[" ".join(words)] = counts.get(" ".join(words), 0) + 1
+    person_words |= {part for name in seen for part in name.split()}
+    for name, count in counts.items():
+        kind = _kind(name, text, companies)
+        strong = kind in {"company", "place"} and bool(re.search(r"\s|[A-Z]{2}", name))
+        shares = set(name.split()) & person_words  # 'Hosting Cook', 'Christopher L'
+        if (count >= 2 or strong) and name not in seen and not shares and len(name) > 2:
+            seen.add(name)
+            yield name, kind, None
+
+
+def _parts(words: list[str]) -> Iterator[list[str]]:
+    """A run split at role words, demonyms and non-names: 'SoftBank CEO Masayoshi Son' ->
+    'SoftBank', 'Masayoshi Son'; a run ending in a people ('South Korean') is none."""
+    if words[-1] in _DEMONYMS:
+        return
+    part: list[str] = []
+    for w in words:
+        if w in NOT_NAMES or w in _ROLE_WORDS:
+            if part:
+                yield part
+            part = []
+        else:
+            part.append(w)
+    if part:
+        yield part
+
+
+def _kind(name: str, text: str, companies: set[str]) -> str:
+    if _is_place(name) or _GEOGRAPHY.search(name):
+        return "place"
+    if re.search(rf"\b(?:{_COMPANY_WORDS})$", name) or name in companies:
+        return "company"
+    if re.search(rf"\b(?:{_ORG_WORDS})$", name):
+        return "organisation"
+    if _placed(name, text):
+        return "place"
+    if re.fullmatch(r"[A-Z]{3,6}", name) and not re.search(rf"\({name}\)", text):
+        return "organisation"  # 'NASA', 'MOTIE'; a ticker in brackets is a company's
+    if re.search(rf"\b{re.escape(name)}{_ACTS}", text):
+        return "company"
+    return "other"
+
+
+def _placed(name: str, text: str) -> bool:
+    """Named after 'in', 'from', 'across' ... each time, and never as one who acts."""
+    uses = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b(?![-\w])", text)]
+    cued = [at for at in uses if _PLACE_CUE.search(text[max(0, at - 12) : at])]
+    acts = re.search(rf"\b{re.escape(name)}(?:['’]s)?\s+(?:said|says|shares|stock|CEO)\b", text)
+    return bool(uses) and len(cued) * 2 >= len(uses) and not acts
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """Countries (names and common names) and their subdivisions, from pycountry."""
+    import pycountry
+
+    names: set[str] = set()
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            if value := getattr(c, attr, None):
+                names.add(value)
+    for s in pycountry.subdivisions:
+        names.add(re.sub(r"\s(?:Shi|Sheng|Province|State|Region)$", "", s.name))
+    extra = {"Britain", "Russia", "UK", "U.K.", "Europe", "Asia", "Africa", "America"}
+    return frozenset(names | extra)
+
+
+def _is_place(name: str) -> bool:
+    return name in _places()
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    return at == 0 or bool(_OPENING.search(text[max(0, at - 8) : at]))
+
+
+def _named_inside(word: str, text: str) -> bool:
+    """The word is capitalised somewhere other than at a sentence's start."""
+    return any(
+        not _opens_sentence(text, m.start()) for m in re.finditer(rf"\b{re.escape(word)}\b", text)
+    )
+
+
+def _title_case_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of lines of three or more words, nearly all capitalised: headings and links."""
+    spans = []
+    for m in re.finditer(r"[^\n]+", text):
+        words = re.findall(r"[A-Za-z][\w'’-]*", m.group())
+        caps = sum(w[0].isupper() for w in words)
+        if len(words) >= 3 and caps >= 0.7 * len(words) and not m.group().rstrip().endswith("."):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _common_caps(words: list[str], text: str) -> bool:
+    """'MORE': a word in capitals that the article also writes in lower case."""
+    return len(words) == 1 and words[0].isupper() and f" {words[0].lower()} " in text
