@@ -147,3 +147,28 @@ def test_parse_date_formats():
     assert parse_date("March 6, 2025") == "2025-03-06"
     assert parse_date("6 March 2025") == "2025-03-06"
     assert parse_date("last Tuesday") is None
+
+
+def test_a_hover_card_inside_a_sentence_is_not_read_into_it():
+    """The Hill nests a person's card (full name, their latest stories, 'MORE') inside the
+    sentence that names them; the sentence reads as written."""
+    from rag.ingest.loaders import parse_html
+
+    card = (
+        '<span class="rollover-people"><a class="rollover-people-link" href="/p">Kristi Noem</a>'
+        '<span class="rollover-people-block"><a class="name" href="/p">Kristi Lynn Noem</a>'
+        '<a class="people-articles" href="/x">South Dakota drops pipeline protest laws</a> MORE'
+        "</span></span>"
+    )
+    body = " ".join(
+        f"<p>Paragraph {i} of the story about the state's campaign and its critics.</p>"
+        for i in range(6)
+    )
+    html = (
+        "<html><head><title>Governor defends campaign</title></head><body><article>"
+        f"<p>South Dakota Gov. {card} (R) is defending the state's anti-drug campaign.</p>"
+        f"{body}</article></body></html>"
+    )
+    article = parse_html(html, "hill.html")
+    assert "Gov. Kristi Noem (R) is defending" in article.text
+    assert "Lynn" not in article.text and "MORE" not in article.text

@@ -222,7 +222,7 @@ def parse_html(html: str, source: str) -> Article | LoadFailure:
     import trafilatura
 
     found = trafilatura.bare_extraction(
-        html,
+        _without_hover_cards(html),
         with_metadata=True,
         include_comments=False,
         include_tables=True,
@@ -248,6 +248,28 @@ def parse_html(html: str, source: str) -> Article | LoadFailure:
         publisher=doc.get("sitename"),
         author=doc.get("author") or _visible_byline(html),
     )
+
+
+# Cards a site shows on hover or on a click, nested inside the sentence that names a person
+# (The Hill: 'Gov. Kristi Noem<span class="rollover-people-block">...MORE</span> (R) is')
+_HOVER_CARD = re.compile(
+    r"(?:rollover|hover)[\w-]*(?:block|card|content|box)\b|hovercard|tooltip|popover", re.I
+)
+
+
+def _without_hover_cards(html: str) -> str:
+    if not _HOVER_CARD.search(html):
+        return html  # most pages: not parsed twice
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    cards = soup.find_all(class_=lambda c: bool(c) and bool(_HOVER_CARD.fullmatch(str(c))))
+    if not cards:
+        return html
+    for tag in cards:
+        if tag.name in {"span", "div", "aside"}:
+            tag.decompose()
+    return str(soup)
 
 
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ")
