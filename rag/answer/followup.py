@@ -8,6 +8,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from rag.answer.spans import NAME
+from rag.answer.when import MONTHS, WEEKDAYS
 from rag.core.lexical import STOPWORDS
 
 _OTHER = re.compile(
@@ -16,16 +18,13 @@ _OTHER = re.compile(
     r"manufacturer|maker|rival|player|candidate|deal|model)\b",
     re.I,
 )
-_NAME = re.compile(r"\b[A-Z][\w&-]*(?:['’]s)?(?:\s[A-Z][\w&-]*)*")
-_NOT_NAMES_TEXT = """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February
-    March April May June July August September October November December Shares Stock Reuters"""
-_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
+_NOT_NAMES = frozenset([*WEEKDAYS, *MONTHS.split("|"), "Shares", "Stock", "Reuters"])
 
 
 def names_in(text: str) -> list[str]:
     """Capitalised runs, without a possessive, minus a sentence's opening function word."""
     out = []
-    for m in _NAME.finditer(text):
+    for m in NAME.finditer(text):
         words = re.sub(r"['’]s$", "", m.group()).split()
         while words and (words[0].lower() in STOPWORDS or words[0] in _NOT_NAMES):
             words = words[1:]

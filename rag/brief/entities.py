@@ -52,7 +52,7 @@ def entities_and_moves(text: str) -> tuple[list[Entity], list[MarketMove]]:
         )
         entities.setdefault(who, Entity(name=who, kind="company"))
     for name, kind, role in named:
-        if _bare(name) not in {_bare(e.name) for e in entities.values()}:
+        if bare_name(name) not in {bare_name(e.name) for e in entities.values()}:
             entities[name] = Entity(name=name, kind=kind, role=role)
     return _merge_variants(list(entities.values()), text), moves
 
@@ -97,7 +97,7 @@ def lead_moves(moves: list[MarketMove]) -> list[tuple[str, float]]:
     return sorted(reported, key=lambda r: r[0] != main)
 
 
-def _bare(name: str) -> str:
+def bare_name(name: str) -> str:
     """A name compared without case or possessive: 'Lowe’s' and 'Lowe' are one."""
     return re.sub(r"['’]s$", "", name.lower())
 

@@ -20,7 +20,6 @@ QUOTE_BOX = re.compile(
     r"(?:(?:NASDAQ|NYSE|HKEX|LSE|[Tt]icker|[Ss]ymbol):\s*)?"
     r"(?P<ticker>[A-Z]{1,5}(?:\.[A-Z]{1,2})?)(?:\s+(?P<move>[-+−–]?\s?\d+(?:\.\d+)?)%)?\)"
 )
-_POSSESSIVE = re.compile(r"['’]s$")
 _UP = "rallied|rose|risen|jumped|surged|gained|climbed|soared|advanced|rebounded|popped|spiked|up"
 _DOWN = "fell|dropped|slid|sank|tumbled|declined|plunged|lost|slumped|down"
 MOVE = re.compile(

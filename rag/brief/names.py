@@ -166,11 +166,13 @@ def _people(text: str) -> dict[str, str | None]:
             if _personal(name, text):
                 people.setdefault(name, _title(m))
     orgs = [(m.start(), m.end()) for m in ORG_RUN.finditer(text)]
+    tried: set[str] = set()  # each name is judged once, however often the article uses it
     for m in PROPER.finditer(text):
         name = _clean(m.group())
-        inside = any(a <= m.start() < b for a, b in orgs)  # 'Roll Hall' of 'Rock and Roll ...'
-        fresh = name not in people and not inside
-        if fresh and _surname_alone(name, text) and _personal(name, text):
+        if name in people or name in tried or any(a <= m.start() < b for a, b in orgs):
+            continue  # 'Roll Hall' of 'Rock and Roll Hall of Fame' is no surname
+        tried.add(name)
+        if _surname_alone(name, text) and _personal(name, text):
             people[name] = None
     return _longest(people)
 
@@ -223,11 +225,8 @@ def _longest(people: dict[str, str | None]) -> dict[str, str | None]:
     """'Patrick W. Carlineo Jr.' keeps 'Patrick W. Carlineo' out; a role found once stays."""
     out: dict[str, str | None] = {}
     for name, role in people.items():
-        if any(name != other and name in other for other in people):
-            longer = next(o for o in people if name != o and name in o)
-            out[longer] = out.get(longer) or people[longer] or role
-            continue
-        out[name] = out.get(name) or role
+        longer = next((o for o in people if o != name and name in o), name)
+        out[longer] = out.get(longer) or people[longer] or role
     return out
 
 

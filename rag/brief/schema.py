@@ -24,8 +24,11 @@ class KeyPoint(BaseModel):
     )
 
 
+SentimentLabel = Literal["positive", "negative", "neutral", "mixed"]
+
+
 class Sentiment(BaseModel):
-    label: Literal["positive", "negative", "neutral", "mixed"]
+    label: SentimentLabel
     reason: str = Field(min_length=3, max_length=120)
 
 

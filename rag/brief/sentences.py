@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Literal
 
 from rag.answer.claims import line_problems
-from rag.brief.schema import Sentiment
+from rag.brief.schema import Sentiment, SentimentLabel
 from rag.core.guard import GuardedText
 from rag.core.numbers import canonical, numbers_in
 from rag.core.text import clip, content_terms
@@ -24,10 +23,10 @@ def unbulleted(sents: list[str]) -> list[str]:
     return [s.lstrip("•*-–· ").strip() for s in sents]
 
 
-def is_prose(sentence: str) -> bool:
+def is_prose(sentence: str, min_words: int = 8) -> bool:
     """A sentence, not a heading, caption or bullet fragment."""
     words = sentence.split()
-    return len(words) >= 8 and sentence.rstrip()[-1:] in '.!?"”'
+    return len(words) >= min_words and sentence.rstrip()[-1:] in '.!?"”'
 
 
 def term_weights(sents: list[str]) -> dict[str, float]:
@@ -161,7 +160,6 @@ _POSITIVE = frozenset(_POSITIVE_TEXT.split())
 
 
 _NEGATIVE = frozenset(_NEGATIVE_TEXT.split())
-Label = Literal["positive", "negative", "neutral", "mixed"]
 
 
 def lexical_sentiment(
@@ -179,7 +177,7 @@ def lexical_sentiment(
     head = re.findall(r"[a-z]+", title.lower())
     head_pos = [w for w in head if w in _POSITIVE]
     head_neg = [w for w in head if w in _NEGATIVE]
-    votes: list[Label] = []
+    votes: list[SentimentLabel] = []
     said = []
     if moves:
         who, pct = moves[0]
@@ -188,7 +186,7 @@ def lexical_sentiment(
     if len(head_pos) != len(head_neg):
         votes.append("positive" if len(head_pos) > len(head_neg) else "negative")
         said.append(f"headline: {', '.join(dict.fromkeys(head_pos + head_neg))}")
-    label: Label
+    label: SentimentLabel
     if votes:
         label = votes[0] if len(set(votes)) == 1 else "mixed"
     elif not pos and not neg:
@@ -241,8 +239,7 @@ def watch_items(sents: list[str]) -> list[str]:
             events.append(sentence)
         elif (
             _FORWARD.search(sentence)
-            and len(sentence.split()) >= 5
-            and sentence.rstrip()[-1:] in '.!?"”'
+            and is_prose(sentence, min_words=5)  # 'Nvidia hopes to start deliveries soon.'
             and not sentence.lstrip().startswith(("“", '"'))
         ):
             forward.append(sentence)

@@ -14,6 +14,7 @@ from rag.answer import Answer
 from rag.answer.reading import claim_problems
 from rag.answer.spans import unit_mismatches
 from rag.brief import Brief
+from rag.brief.entities import bare_name
 from rag.brief.extract import quote_in
 from rag.brief.schema import MarketMove
 from rag.brief.sentences import gist_problems
@@ -338,10 +339,10 @@ def _entity_units(gold: GoldBrief, brief: Brief) -> dict[str, list[int]]:
 
 
 def _bare(name: str) -> str:
-    """A name compared without case, a leading 'The', a possessive or a full stop."""
+    """A name compared as the brief merges names (rag.brief.entities.bare_name), and also
+    without a leading 'The', a company suffix or a full stop."""
     name = re.sub(r"^the\s+", "", name.lower().strip().rstrip("."))
-    name = re.sub(r",?\s+(?:inc|corp|co|ltd|llc|plc)$", "", name)
-    return re.sub(r"['’]s$", "", name)
+    return bare_name(re.sub(r",?\s+(?:inc|corp|co|ltd|llc|plc)$", "", name))
 
 
 def _field_text(brief: Brief, field: str | None) -> str:

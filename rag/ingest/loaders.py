@@ -252,23 +252,25 @@ def parse_html(html: str, source: str) -> Article | LoadFailure:
 
 # Cards a site shows on hover or on a click, nested inside the sentence that names a person
 # (The Hill: 'Gov. Kristi Noem<span class="rollover-people-block">...MORE</span> (R) is')
-_HOVER_CARD = re.compile(
-    r"(?:rollover|hover)[\w-]*(?:block|card|content|box)\b|hovercard|tooltip|popover", re.I
-)
+_CARD_CLASS = r"(?:rollover|hover)[\w-]*(?:block|card|content|box)|hovercard|tooltip|popover"
+_HOVER_CARD = re.compile(_CARD_CLASS, re.I)
+# the same class as a whole token of a class attribute: a page whose scripts merely mention
+# 'tooltip' is not parsed twice
+_HOVER_CARD_ATTR = re.compile(rf"""class=["'](?:[^"']*\s)?(?:{_CARD_CLASS})[\s"']""", re.I)
+
+
+def _is_card(css_class: str | None) -> bool:
+    return bool(css_class and _HOVER_CARD.fullmatch(css_class))
 
 
 def _without_hover_cards(html: str) -> str:
-    if not _HOVER_CARD.search(html):
+    if not _HOVER_CARD_ATTR.search(html):
         return html  # most pages: not parsed twice
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    cards = soup.find_all(class_=lambda c: bool(c) and bool(_HOVER_CARD.fullmatch(str(c))))
-    if not cards:
-        return html
-    for tag in cards:
-        if tag.name in {"span", "div", "aside"}:
-            tag.decompose()
+    for tag in soup.find_all(["span", "div", "aside"], class_=_is_card):
+        tag.decompose()
     return str(soup)
 
 
