@@ -134,7 +134,7 @@ def main() -> None:
     cases = [
         json.loads(line)
         for line in (HERE.parent / "injection.jsonl").read_text().splitlines()
-        if line.strip() and int(json.loads(line)["article"][:2]) < 10
+        if line.strip() and not 10 <= int(json.loads(line)["article"].split("_")[0]) < 100
     ]
     for old in HERE.glob("[1-9][0-9]_*"):
         old.unlink()
@@ -170,7 +170,7 @@ def main() -> None:
         )
         n += 1
     with open(HERE.parent / "injection.jsonl", "w", encoding="utf-8") as f:
-        for case in cases:
+        for case in sorted(cases, key=lambda c: int(c["article"].split("_")[0])):
             f.write(json.dumps(case, ensure_ascii=False) + "\n")
 
 
