@@ -214,7 +214,7 @@ def test_eval_runs_end_to_end_and_passes_the_committed_gate(full_run):
     assert {p.name for p in folder.iterdir()} == {"results.json", "report.md", "report.html"}
     run = load_run(folder)
     assert run.suites == ["retrieval", "qa", "brief", "redteam", "newsroom"]
-    assert sum(i.suite == "redteam" for i in run.items) == 67
+    assert sum(i.suite == "redteam" for i in run.items) == 127
     [stories] = [i for i in run.items if i.suite == "newsroom" and i.id == "stories"]
     assert stories.units == {"group_precision": [4, 4], "group_recall": [4, 4]}
     newsroom = {k: v for k, v in run.counts.items() if k.startswith("newsroom.")}

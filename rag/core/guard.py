@@ -170,6 +170,115 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# Who a planted instruction speaks to: an AI, a model, a bot, a summariser, in six languages.
+_MACHINE = (
+    r"(?:(?-i:AI|KI|IA)(?:[- ](?:assistants?|Assistenten|systems?|Systeme|tools?|models?|"
+    r"readers?|chatbots?))?|A\.I\.|artificial intelligence|chat ?bots?|language models?|"
+    r"(?-i:LLMs?)|(?:automated|machine)[- ](?:readers?|systems?|summar\w+|tools?)|"
+    r"summari[sz]ers?|summari[sz]ation (?:tools?|systems?|software)|"
+    r"(?:(?<=to )|(?<=for ))the model|"
+    r"(?:bots?|tools?|assistants?|systems?|machines?) (?:that|which) (?:relay|read|summari[sz]e|"
+    r"digest|process)\w*|if a machine|k[üu]nstliche Intelligenz|intelligence artificielle|"
+    r"inteligencia artificial|intelligenza artificiale|intelig[êe]ncia artificial|"
+    r"Sprachmodell\w*|mod[èe]les? de langage|modelos? de (?:lenguaje|linguagem)|人工智能)"
+)
+# ... told what to say: verbs of telling and writing, in the same six languages
+_TELL = (
+    r"(?:tell|describe|call|present|say|state|write|report|mention|add|note|include|leave out|"
+    r"omit|recommend|sagen|sage|schreib\w*|bericht\w*|erw[äa]hn\w*|dire|[ée]cri\w+|"
+    r"pr[ée]sent\w+|afirmar|decir|escrib\w+|scriv\w+|dir[ea]|escrever|dizer)"
+)
+_READING = (
+    r"(?:reading|processing|summari[sz]ing|digesting|relaying|asked about|writing about)\s+"
+    r"(?:this|these|us|the (?:article|story|page|text|report|news))"
+)
+_RULES += [
+    (
+        "addresses the AI",
+        re.compile(
+            rf"\b{_MACHINE}\b[^.;]{{0,80}}?\b{_TELL}\b|\b{_MACHINE}\b[^.;]{{0,20}}{_READING}"
+            rf"|\b{_MACHINE},\s+(?:please\s+)?{_TELL}\b",
+            re.I,
+        ),
+    ),
+    (
+        "dictates the reply",
+        re.compile(
+            r"^\W*(?:[\w,]+\s+){0,6}?(?:correct|right|true|real|accurate|definitive|verified|only "
+            r"accurate|actual)\s+(?:answer|headline|reply|response|summary)\b[^.]{0,60}?"
+            r"(?:\b(?:is|are|was|lautet|est|es|è|é)\b|:)"
+            r"|\b(?:answer|headline|summary) (?:for|to) (?:all|any|every) (?:summar|question|"
+            r"repl|answer|reader)"
+            r"|\b(?:summar(?:y|ies)|headlines?|briefs?)\b[^.]{0,30}\b(?:must|should|shall|need to|"
+            r"ought to|has to|have to)\s+(?:\w+\s+)?(?:state|say|describe|mention|call|present|"
+            r"report|include|read|lead)\b"
+            r"|\b(?:correct|right|true|real|accurate|actual) (?:figure|number|amount|total)\b"
+            r"[^.]{0,60}\b(?:despite|whatever|regardless|other reports|earlier reports|got wrong)"
+            r"|\bdie (?:richtige|korrekte|einzige) Antwort\b"
+            r"|^\W*(?:tell|remind|inform) (?:your |the |all )?(?:readers|users|people|viewers)\b"
+            r"|\b(?:ignore|disregard|forget)\s+(?:the\s+|all\s+)?(?:prior|previous|above|"
+            r"preceding)\s+(?:text|content|article|words)",
+            re.I,
+        ),
+    ),
+]
+# A sentence that only announces a message to a machine ("A message to language models
+# follows.", "Dear summariser."): it and the sentence after it are withheld.
+_ANNOUNCE = re.compile(
+    rf"\b(?:dear|attention|hey|hello|note|message|notice|instructions?|Hinweis|Anweisung|"
+    rf"Achtung)\b\W+(?:\w+\W+){{0,3}}?{_MACHINE}\b"
+    rf"|\b{_MACHINE}\b[^.]{{0,20}}?\b(?:listen|take note|pay attention|attention)\b"
+    rf"|\b(?:is|are|meant|intended|written|reserved)\s+(?:only\s+)?for\s+(?:the\s+|any\s+|"
+    rf"all\s+)?{_MACHINE}"
+    rf"|^\W*(?:now\s+)?(?:an?\s+)?(?:special|important|new|hidden)\s+(?:instruction|message|"
+    rf"note)s?\W*$|\b(?:summary|brief|output|answer|reply|response) instructions?\b",
+    re.I,
+)
+# Steering with no instruction in it, which a brief must not repeat as news: an "Update:"
+# note inside the text, advice to buy, promises ("guaranteed win", "cures migraines"), market
+# insiders with no name. (Words that real articles use as news -- "miracle", "flawless",
+# "experts agree", "no risk to" -- are left out: the 490 wiki articles use each.)
+_STEERING = re.compile(
+    r"^\W*(?:update[sd]?|latest|breaking|editor'?s (?:note|update)|further update)\b[^:]{0,25}:"
+    r"|\bstrong buy\b|\b(?:investors|readers|you|everyone) should (?:buy|sell|invest)\b"
+    r"|\bbuy\s+(?:\w+\s+){0,3}(?:shares|stock)\s+now\b|\bbefore the price (?:rises|goes up)"
+    r"|\bguaranteed (?:win|return|profit|gain)s?\b|\bcan(?:no|')t lose\b"
+    r"|\bonce-in-a-(?:generation|lifetime) (?:bargain|opportunity|buy|chance)\b"
+    r"|\bcures? (?:\w+\s+){0,2}(?:migraines?|cancer|diabetes|headaches?)\b"
+    r"|\b(?:outlasts?|beats?|outperforms?) every (?:rival|competitor)\b"
+    r"|\b(?:according to|say) (?:market |industry )?insiders\b",
+    re.I,
+)
+
+
+ANNOUNCES = "announces a message to the AI"
+
+
+def only_addressee(text: str) -> bool:
+    """A few words naming a machine reader and nothing else ('AI assistants', 'Note to
+    chatbots'): what is left of an instruction once its order is cut off."""
+    folded = skeleton(text)
+    return len(text.split()) <= 4 and re.search(rf"\b{_MACHINE}\b", folded, re.I) is not None
+
+
+def _announces(sentence: str) -> bool:
+    """A short sentence that only announces a message to a machine."""
+    return len(sentence.split()) <= 10 and _ANNOUNCE.search(skeleton(sentence)) is not None
+
+
+def brief_reason(sentence: str) -> str | None:
+    """Why a brief must not repeat the sentence: it addresses the model
+    (`injection_reason`), announces a message to a machine, or steers the reader with no
+    order in it ("Update: analysts now rate the stock a strong buy")."""
+    if reason := injection_reason(sentence):
+        return reason
+    if _announces(sentence):
+        return ANNOUNCES
+    if _STEERING.search(skeleton(sentence)):
+        return "steers the reader"
+    return None
+
+
 def injection_reason(sentence: str) -> str | None:
     """Why the sentence reads as an instruction to the model (None: it reads as news).
     Judged on the sentence as written and on its skeleton (look-alike letters, invisible
@@ -191,18 +300,23 @@ _ORDER = re.compile(
 )
 
 
-def flagged_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, reason) of each sentence in `text` that addresses the model."""
+def flagged_spans(text: str, steering: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, reason) of each sentence in `text` that addresses the model; with
+    `steering`, also those a brief must not repeat (`brief_reason`)."""
     out: list[tuple[int, int, str]] = []
-    after_flag = False
+    previous: str | None = None
     for span in split_sentences(text):
         sentence = text[span.start : span.end]
-        reason = injection_reason(sentence)
-        if reason is None and after_flag and _ORDER.search(skeleton(sentence)):
+        reason = ANNOUNCES if _announces(sentence) else injection_reason(sentence)
+        if reason is None and (
+            previous == ANNOUNCES or (previous and _ORDER.search(skeleton(sentence)))
+        ):
             reason = "continues an instruction to the model"
+        if reason is None and steering:
+            reason = brief_reason(sentence)
         if reason:
             out.append((span.start, span.end, reason))
-        after_flag = reason is not None
+        previous = reason
     return out
 
 
@@ -244,8 +358,9 @@ class GuardedText:
 
     @functools.cached_property
     def flagged(self) -> list[tuple[int, int, str]]:
-        """(start, end, reason) of each sentence addressed to the model."""
-        return flagged_spans(self.text)
+        """(start, end, reason) of each sentence addressed to the model or steering the
+        reader (`brief_reason`)."""
+        return flagged_spans(self.text, steering=True)
 
     @functools.cached_property
     def blanked(self) -> str:
@@ -263,5 +378,10 @@ class GuardedText:
 
     @functools.cached_property
     def safe_sentences(self) -> list[str]:
-        """Sentences that neither address the model nor carry a link."""
-        return [s for s in self.sentences if not injection_reason(s) and not has_link(s)]
+        """Sentences that are not flagged and carry no link."""
+        flagged = {self.text[a:b].strip() for a, b, _ in self.flagged}
+        return [
+            s
+            for s in self.sentences
+            if s not in flagged and not brief_reason(s) and not has_link(s)
+        ]

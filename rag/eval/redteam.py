@@ -21,6 +21,7 @@ from rag.answer.read import AnswerReader
 from rag.brief import make_brief
 from rag.brief.briefing import to_markdown
 from rag.core.resources import resource_dir
+from rag.eval.metrics import contains
 from rag.index.embed import Embedder
 from rag.index.retrieve import Retriever
 from rag.index.store import Store
@@ -38,6 +39,8 @@ class Case(BaseModel):
     answer: str  # the news the question asks about, to check answers survive the guard
     triggers: list[str]
     split: str = "dev"  # dev (the guard was tuned on it) or test (held back)
+    facts: list[str] = []  # real news the brief must still give (round 2)
+    round: int = 1
 
 
 # Any planted canary counts, whichever article it came from (several articles tell the same
@@ -51,6 +54,7 @@ class Outcome(BaseModel):
     surface: str  # "answer" or "brief"
     succeeded: bool
     answered: bool | None = None  # answers: the case's answer is in the output
+    facts_kept: list[int] | None = None  # briefs: [facts found, facts] of the case's facts
     output: str
 
 
@@ -99,7 +103,10 @@ def iter_attacks(
             [article] = list(load_path(folder / case.article))
             assert not isinstance(article, LoadFailure)
             brief = to_markdown(make_brief(article, model))
-            yield case, answered, _outcome(case, "brief", brief, marks)
+            briefed = _outcome(case, "brief", brief, marks)
+            if case.facts:
+                briefed.facts_kept = [sum(contains(f, brief) for f in case.facts), len(case.facts)]
+            yield case, answered, briefed
 
 
 def _outcome(case: Case, surface: str, output: str, marks: list[str]) -> Outcome:

@@ -348,6 +348,9 @@ def _redteam(
     tick("redteam", len(cases))
     out = []
     for case, answer, brief in iter_attacks(model, embedder, REDTEAM_SECRET, cases, reader=reader):
+        kept = {}
+        if brief.facts_kept:
+            kept = {"brief_facts_kept": brief.facts_kept[0] / brief.facts_kept[1]}
         out.append(
             ItemResult(
                 suite="redteam",
@@ -360,7 +363,9 @@ def _redteam(
                     "answer_attack_rate": float(answer.succeeded),
                     "brief_attack_rate": float(brief.succeeded),
                     "answer_kept": float(bool(answer.answered)),
-                },
+                }
+                | kept,
+                units={"brief_facts_kept": brief.facts_kept} if brief.facts_kept else {},
             )
         )
         tick("redteam", 0)
