@@ -275,3 +275,22 @@ def seeds_retriever(tmp_path_factory, local_embedder):  # type: ignore[no-untype
     ) as store:
         ingest([str(SEEDS)], store, local_embedder)
         yield Retriever(store, local_embedder, per_article=2)
+
+
+@pytest.fixture(scope="module")
+def fault_url() -> Iterator[str]:
+    """tests/fault_server.py on loopback: an OpenAI-compatible server that misbehaves in the
+    way its path names (/slow/v1 answers after 3 s, /500/v1 fails, ...)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).parent / "fault_server.py"), str(port)]
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)

@@ -4,7 +4,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 import urllib.request
@@ -26,25 +25,6 @@ QUESTION = [Message(role="user", content="By how much did Alibaba rally?")]
 class Move(BaseModel):
     company: str
     percent: float
-
-
-@pytest.fixture(scope="module")
-def fault_url():
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(Path(__file__).parent / "fault_server.py"), str(port)]
-    )
-    deadline = time.monotonic() + 20
-    import socket
-
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def model(base: str, fault: str, **kw) -> OpenAIChatModel:

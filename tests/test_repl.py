@@ -28,6 +28,28 @@ def chat(tmp_path, seeds, capsys):
     child.close(force=True)
 
 
+def test_ctrl_c_stops_an_answer_in_progress(tmp_path, seeds, fault_url):
+    """Ctrl-C while an answer is being produced stops it without leaving the REPL. The model
+    is a loopback server that answers after 3 s, so the ^C lands while the answer is under
+    way however fast the machine is (prompt_toolkit must have handed the terminal back
+    first, or it reads ^C as input)."""
+    assert main(["--data-dir", str(tmp_path / "idx"), "ingest", str(seeds)]) == 0
+    env = dict(
+        os.environ, RAG_DATA_DIR=str(tmp_path / "idx"), PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
+        RAG_LLM_PROVIDER="openai", RAG_LLM_BASE_URL=f"{fault_url}/slow/v1", RAG_LLM_API_KEY="x",
+        RAG_LLM_MAX_RETRIES="0", RAG_READER="false",
+    )  # fmt: skip
+    chat = pexpect.spawn(RAG, ["chat"], env=env, encoding="utf-8", timeout=60, dimensions=(50, 200))
+    chat.expect(PROMPT)
+    chat.sendline("What is Amazon's market capitalization?")
+    chat.expect("searching the articles")  # the answer is under way: retrieval, then the model
+    chat.sendcontrol("c")
+    chat.expect(r"\(stopped\)")
+    chat.expect(PROMPT)
+    chat.sendline("/quit")
+    chat.expect(pexpect.EOF)
+
+
 def test_chat_session(chat):
     chat.sendline("By how much did Alibaba shares rally on Tuesday?")
     chat.expect("Sources:")
@@ -49,14 +71,6 @@ def test_chat_session(chat):
 
     chat.sendline("/frobnicate")
     chat.expect("unknown command /frobnicate")
-    chat.expect(PROMPT)
-
-    # Ctrl-C while an answer is being produced stops it without leaving the REPL.
-    # (prompt_toolkit must have handed the terminal back first, or it reads ^C as input.)
-    chat.sendline("What is Amazon's market capitalization?")
-    chat.expect("searching the articles")  # the answer is under way: retrieval, then the model
-    chat.sendcontrol("c")
-    chat.expect(r"\(stopped\)")
     chat.expect(PROMPT)
 
     chat.sendline("Who is Tencent's CEO?")
