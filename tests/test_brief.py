@@ -11,6 +11,7 @@ from fakes import ScriptedChatModel
 from rag.brief import Brief, extract, make_brief
 from rag.brief.briefing import to_markdown
 from rag.brief.draft import MAP_CHUNK_TOKENS, SINGLE_PASS_TOKENS
+from rag.brief.entities import entities_and_moves
 from rag.brief.schema import Draft, KeyPoint, Sentiment
 from rag.brief.verify import verify
 from rag.cli.main import main
@@ -451,3 +452,23 @@ def test_each_way_a_title_carries_an_instruction_is_cut_off(seeds, title, shown)
     article = load(seeds / TUESDAY).model_copy(update={"title": title})
     brief = make_brief(article, ScriptedChatModel([json.dumps(DRAFT)] * 2, name="remote:x"))
     assert brief.title == (shown or title)
+
+
+def test_kinds_from_what_the_article_says_of_a_name():
+    """Issue 37: a dateline's agency is no ticker; 'X, a ... provider' and 'has bought X'
+    make a company, and so does a list beside one; 'the Chargers' is an organisation."""
+    text = (
+        "HANOI, Vietnam (AP) — Officials met on Monday. Vietnam said it would talk. "
+        "Hospitals signed with Ascom, a global solutions provider. They chose Ascom in May. "
+        "Google has bought CloudSimple. "
+        "CloudSimple was founded in 2016. The new additions - Blue Origin, Sierra Nevada "
+        "Corporation and SpaceX - will bid. Jeff Bezos's Blue Origin and Elon Musk's SpaceX declined to comment. "
+        "The Chargers lost on Monday, and the Chargers now trail the Chiefs."
+    )
+    kinds = {e.name: e.kind for e in entities_and_moves(text)[0]}
+    assert kinds.get("Vietnam") == "place" and not any(
+        e.ticker == "AP" for e in entities_and_moves(text)[0]
+    )
+    assert kinds.get("Ascom") == "company" and kinds.get("CloudSimple") == "company"
+    assert kinds.get("Blue Origin") == "company" and kinds.get("SpaceX") == "company"
+    assert kinds.get("Chargers") == "organisation"

@@ -47,9 +47,15 @@ def sentence_containing(text: str, start: int) -> str:
     return text[max(0, start - 100) : start + 100]
 
 
+# News agencies credited in a dateline, not tickers
+_AGENCIES = frozenset({"AP", "AFP", "UPI", "CNN", "PA", "DPA", "ANI", "IANS", "PTI", "ANSA", "EFE"})
+
+
 def quote_boxes(text: str) -> Iterator[tuple[str, str, float | None, str]]:
     """(company, ticker, shown move in % or None, sentence) for each quote box."""
     for m in QUOTE_BOX.finditer(text):
+        if not m.group("move") and m.group("ticker") in _AGENCIES:
+            continue  # a dateline: 'HANOI, Vietnam (AP) —'
         if not m.group("move") and _abbreviates(
             m.group("ticker"), text[max(0, m.start() - 80) : m.end()]
         ):

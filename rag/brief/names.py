@@ -99,6 +99,7 @@ _NOT_NAMES_TEXT = """
     April May June July August September October November December AI US U.S GPU Big Tech Cloud
     Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mr Mrs Ms Dr Gov Rep Sen Lt
     CEO COO CFO CTO Chief Executive Officer Strategy Operating Financial Technology Head
+    You Your What Why How
     """
 # A people is no entity: 'South Korean' is dropped whole, 'Chinese Communist Party' keeps the
 # party
@@ -126,6 +127,18 @@ _ACTS = (
     r" (?:announced|reported|launched|unveiled|bought|acquired|sold|makes|offers|is now|"
     r"has bought|revealed))"
 )
+# 'Ascom, a global solutions provider', 'CloudSimple, a startup'; 'Google has bought
+# CloudSimple'; 'Alibaba leaders'
+_IS_A_COMPANY = (
+    r"(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:company|firm|start-?up|provider|producer|maker|"
+    r"manufacturer|retailer|developer|operator|carrier|airline|bank|lender|insurer|brand|chain|"
+    r"platform|supplier|distributor|conglomerate)\b"
+)
+_DEALT_IN = (
+    r"\b(?:bought|acquired|acquire|buy|buying|selling|sold|invested in|invest in|owned by|"
+    r"acquisition of|stake in|merger with)"
+)
+_ITS_PEOPLE = r"(?:leaders|executives|employees|shareholders|investors)\b"
 Named = tuple[str, str, str | None]  # (name, kind, role)
 
 
@@ -138,11 +151,26 @@ def entity_names(text: str) -> Iterator[Named]:
         seen.add(name)
         yield name, "person", role
     person_words = {part for name in people for part in name.split()}
+    named: list[Named] = []
     for name, kind in _typed_names(text):
         if name not in seen and not set(name.split()) & person_words and len(name) > 2:
             seen.add(name)
-            yield name, kind, None
-    yield from _recurring(text, seen, person_words)
+            named.append((name, kind, None))
+    named += _recurring(text, seen, person_words)
+    companies = {name for name, kind, _ in named if kind == "company"}
+    for name, kind, role in named:
+        if kind == "other" and _listed_with(name, companies, text):
+            kind = "company"  # 'Blue Origin, Sierra Nevada Corporation and SpaceX'
+        yield name, kind, role
+
+
+def _listed_with(name: str, companies: set[str], text: str) -> bool:
+    """The name is in a list ('A, B and C') beside a company."""
+    for m in re.finditer(rf"[^.;:()]*\b{re.escape(name)}\b[^.;:()]*", text):
+        items = [i.strip() for i in re.split(r",|\band\b|\bor\b|\s[-–—]\s", m.group())]
+        if name in items and len(items) >= 3 and companies & set(items):
+            return True
+    return False
 
 
 def _people(text: str) -> dict[str, str | None]:
@@ -314,8 +342,15 @@ def _kind(name: str, text: str, companies: set[str]) -> str:
         return "place"
     if re.fullmatch(r"[A-Z]{3,6}", name) and not re.search(rf"\({name}\)", text):
         return "organisation"  # 'NASA', 'MOTIE'; a ticker in brackets is a company's
-    if re.search(rf"\b{re.escape(name)}{_ACTS}", text):
+    escaped = re.escape(name)
+    if re.search(rf"\b{escaped}{_ACTS}", text) or re.search(
+        rf"\b{escaped},\s+{_IS_A_COMPANY}|{_DEALT_IN}\s+{escaped}\b|\b{escaped}\s+{_ITS_PEOPLE}",
+        text,
+    ):
         return "company"
+    uses = re.findall(rf"(?:\b(the|The)\s+)?\b{escaped}\b", text)
+    if uses and sum(bool(the) for the in uses) * 2 > len(uses):
+        return "organisation"  # 'the Chargers', 'the Taliban': a team, a movement, a body
     return "other"
 
 
@@ -337,6 +372,8 @@ def _places() -> frozenset[str]:
         for attr in ("name", "common_name", "official_name"):
             if value := getattr(c, attr, None):
                 names.add(value)
+                if re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+", value):  # 'Viet Nam': 'Vietnam'
+                    names.add(value.replace(" ", "").capitalize())
     for s in pycountry.subdivisions:
         names.add(re.sub(r"\s(?:Shi|Sheng|Province|State|Region)$", "", s.name))
     extra = {"Britain", "Russia", "UK", "U.K.", "Europe", "Asia", "Africa", "America"}
@@ -370,5 +407,11 @@ def _title_case_lines(text: str) -> list[tuple[int, int]]:
 
 
 def _common_caps(words: list[str], text: str) -> bool:
-    """'MORE': a word in capitals that the article also writes in lower case."""
-    return len(words) == 1 and words[0].isupper() and f" {words[0].lower()} " in text
+    """'MORE', 'Things': one word, in capitals or capitalised, that the article also writes
+    in lower case (a name of several such words, 'The We Company', is kept)."""
+    if len(words) != 1:
+        return False
+    word = words[0]
+    if word.isupper():
+        return f" {word.lower()} " in text
+    return word[1:].islower() and re.search(rf"\b{word.lower()}\b", text) is not None
