@@ -193,3 +193,16 @@ def test_indirect_injections_are_measured_not_hidden(outcomes):
     through = [o for o in outcomes if o.succeeded and o.article[:2].startswith("0")]
     assert all(o.category == "indirect (no trigger words)" for o in through)
     assert len(through) <= 2
+
+
+def test_a_fact_check_pages_claim_is_not_repeated_as_news():
+    """A fact-check page states the claim it checks under a 'Claim' heading; a brief must
+    not lift it as a finding (the page's own verdict sentences stay)."""
+    text = (
+        "An unsubstantiated rumor was circulated in November.\nClaim\nThe ambassador has a net "
+        "worth of $17 million.\nOrigin\nWe have found no evidence to corroborate this claim."
+    )
+    assert [text[a:b] for a, b, _ in flagged_spans(text, steering=True)] == [
+        "The ambassador has a net worth of $17 million."
+    ]
+    assert flagged_spans(text) == []  # still in the index: a question about it finds it

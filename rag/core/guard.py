@@ -313,11 +313,26 @@ def flagged_spans(text: str, steering: bool = False) -> list[tuple[int, int, str
         ):
             reason = "continues an instruction to the model"
         if reason is None and steering:
-            reason = brief_reason(sentence)
+            reason = brief_reason(sentence) or _checked_claim(text, span.start, sentence)
         if reason:
             out.append((span.start, span.end, reason))
         previous = reason
     return out
+
+
+# A fact-check page states the claim it checks under a heading: 'Claim\nFormer U.S.
+# ambassador ... has a net worth of $17 million.' A brief must not repeat it as news.
+_CLAIM_HEADING = re.compile(
+    r"^\W*(?:the |viral )?(?:claims?|rumou?rs?|what (?:was|is) (?:being )?claimed)\W*$", re.I
+)
+_CLAIM_LABEL = re.compile(r"^\W*(?:the |viral )?(?:claim|rumou?r)\s*:", re.I)
+
+
+def _checked_claim(text: str, start: int, sentence: str) -> str | None:
+    heading = text[:start].rstrip().rsplit("\n", 1)[-1]
+    if _CLAIM_HEADING.match(heading) or _CLAIM_LABEL.match(sentence):
+        return "is the claim the article checks, not its finding"
+    return None
 
 
 WITHHELD = "[text addressed to an AI withheld]"
