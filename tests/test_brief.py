@@ -472,3 +472,15 @@ def test_kinds_from_what_the_article_says_of_a_name():
     assert kinds.get("Ascom") == "company" and kinds.get("CloudSimple") == "company"
     assert kinds.get("Blue Origin") == "company" and kinds.get("SpaceX") == "company"
     assert kinds.get("Chargers") == "organisation"
+
+
+def test_a_business_figure_that_rose_is_no_market_move():
+    """'quarterly profit rose 14%' is a figure; 'Its shares rose 3%' is the company's move,
+    and a company that opens every sentence naming it keeps its whole name."""
+    text = (
+        "Halvorsen Foods said on Wednesday that quarterly profit rose 14% to $820 million. "
+        "Online sales jumped 19%. Halvorsen Foods will open two plants. Its shares rose 3% "
+        "in early trading."
+    )
+    _, moves = entities_and_moves(text)
+    assert [(m.who, m.move_pct) for m in moves] == [("Halvorsen Foods", 3.0)]

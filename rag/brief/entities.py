@@ -30,9 +30,13 @@ def entities_and_moves(text: str) -> tuple[list[Entity], list[MarketMove]]:
             )
     named = list(entity_names(text))
     companies = [b[0] for b in boxes] + [n for n, kind, _ in named if kind == "company"]
-    main = _main_company(text, [b[0] for b in boxes], companies)
+    # with no company named as one, the most named thing that is no person or place
+    others = [n for n, kind, _ in named if kind not in ("person", "place")]
+    main = _main_company(text, [b[0] for b in boxes], companies) or _main_company(text, [], others)
     seen: set[tuple[float, str]] = set()
     for direction, pct, when, sentence, before in extract.reported_moves(text):
+        if _moved_is_a_figure(before):
+            continue  # 'quarterly profit rose 14%' is a figure, not a market move
         who = _subject(before, companies, main)
         if (pct, who) in seen:
             continue
@@ -120,6 +124,29 @@ def _only_analysts(firm: str, text: str) -> bool:
 
 
 _ANALYSTS = r"analysts?|economists?|strategists?|research|report|note"
+
+
+_MARKET = re.compile(
+    r"\b(?:shares?|stocks?|ADRs?|index|indexes|indices|futures|prices?|yields?|bonds?|"
+    r"currency|dollar|euro|yen|yuan|pound|bitcoin|Nasdaq|Dow|S&P|FTSE|Nikkei|Hang Seng|"
+    r"market|valuation|it|they)\b",
+    re.I,
+)
+_FIGURE_NOUN = re.compile(
+    r"\b(?:profits?|revenues?|sales|earnings|income|output|production|forecast|growth|"
+    r"margins?|orders|costs?|spending|demand|deliveries|wages|employment|jobs|imports|exports|"
+    r"GDP|inflation|subscribers|users|customers|passengers|traffic|volumes?|bookings)\b",
+    re.I,
+)
+
+
+def _moved_is_a_figure(before: str) -> bool:
+    """What moved, the nearest noun before the verb, is a business figure ('quarterly
+    profit rose 14%', 'Online sales jumped 19%') rather than a price that trades."""
+    clause = re.split(r"[,;:]|\b(?:that|while|and|as|after)\b", before)[-1]
+    figure = [m.start() for m in _FIGURE_NOUN.finditer(clause)]
+    market = [m.start() for m in _MARKET.finditer(clause)]
+    return bool(figure) and (not market or max(figure) > max(market))
 
 
 def _subject(before: str, companies: list[str], main: str | None) -> str:

@@ -76,7 +76,9 @@ _ORG_WORDS = (
 _COMPANY_WORDS = (
     r"Inc|Corp|Corporation|Co|Company|Group|Holdings|Technologies|Technology|Systems|Robotics|"
     r"Productions|Partners|Capital|Bank|Airlines|Airways|Motors|Electronics|Labs|Entertainment|"
-    r"Media|Pharmaceuticals|Studios|Music|Cells|Ltd|LLC|plc|AG|SA"
+    r"Media|Pharmaceuticals|Studios|Music|Cells|Ltd|LLC|plc|AG|SA|Foods|Pharma|Telecom|Retail|"
+    r"Air|Chemie|Chemicals|Mining|Steel|Software|Networks|Brands|Industries|Semiconductor|"
+    r"Therapeutics|Biotech|Logistics|Petroleum|Automotive"
 )
 _TIME_WORDS = (
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
@@ -389,10 +391,28 @@ def _opens_sentence(text: str, at: int) -> bool:
 
 
 def _named_inside(word: str, text: str) -> bool:
-    """The word is capitalised somewhere other than at a sentence's start."""
-    return any(
-        not _opens_sentence(text, m.start()) for m in re.finditer(rf"\b{re.escape(word)}\b", text)
+    """The word is capitalised somewhere other than at a sentence's start, or is no English
+    word at all ('Halvorsen', 'Vantara' opening each sentence that names them)."""
+    return (
+        word.isalpha()
+        and word.lower() not in _english()
+        or any(
+            not _opens_sentence(text, m.start())
+            for m in re.finditer(rf"\b{re.escape(word)}\b", text)
+        )
     )
+
+
+@lru_cache(maxsize=1)
+def _english() -> frozenset[str]:
+    """The 30,522 lower-case words and pieces of the reader's MiniLM vocabulary: the words
+    common enough to open a sentence ('Meanwhile', 'According')."""
+    import json
+
+    from rag.reader.model import MODEL_DIR
+
+    vocab = json.loads((MODEL_DIR / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(vocab)
 
 
 def _title_case_lines(text: str) -> list[tuple[int, int]]:
