@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from datetime import date
 from typing import Any, Literal
 
@@ -77,7 +77,6 @@ class Retriever:
         self.candidates = candidates
         self.per_article = per_article
         self.mode = mode  # the default for searches that name none
-        self._worker: ThreadPoolExecutor | None = None  # runs the lexical half of hybrid
 
     def search(
         self, query: str, k: int = 5, mode: Mode | None = None, filters: Filters | None = None
@@ -98,9 +97,10 @@ class Retriever:
         elif mode == "lexical":
             ranked = self._lexical(query, n, article_ids, wide)
         else:
-            if self._worker is None:
-                self._worker = ThreadPoolExecutor(1, thread_name_prefix="lexical")
-            lexical = self._worker.submit(self._lexical, query, n, article_ids, wide)
+            # the lexical half runs beside the dense half on a daemon thread: a search stopped
+            # by Ctrl-C leaves nothing that keeps the process from exiting (an executor's
+            # worker did: '/quit' hung after a stopped answer)
+            lexical = _Beside(self._lexical, query, n, article_ids, wide)
             try:
                 dense = self._dense(query, n, article_ids, wide)
             finally:
@@ -223,3 +223,26 @@ def fuse(dense: list[Hit], lexical: list[Hit]) -> list[Hit]:
             setattr(entry, field, rank)
             entry.score += weight / (RRF_K + rank)
     return sorted(fused.values(), key=lambda h: h.score, reverse=True)
+
+
+class _Beside:
+    """fn(*args) on a daemon thread; result() waits for it and re-raises its error."""
+
+    def __init__(self, fn: Any, *args: Any) -> None:
+        self._out: list[Any] = []
+        self._error: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                self._out.append(fn(*args))
+            except BaseException as exc:  # re-raised in the caller's thread
+                self._error.append(exc)
+
+        self._thread = threading.Thread(target=run, name="lexical", daemon=True)
+        self._thread.start()
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error:
+            raise self._error[0]
+        return self._out[0]
