@@ -313,7 +313,9 @@ def flagged_spans(text: str, steering: bool = False) -> list[tuple[int, int, str
         ):
             reason = "continues an instruction to the model"
         if reason is None and steering:
-            reason = brief_reason(sentence) or _checked_claim(text, span.start, sentence)
+            # injection and announcement were judged above: only steering is left to judge
+            steers = _STEERING.search(skeleton(sentence))
+            reason = "steers the reader" if steers else _checked_claim(text, span.start, sentence)
         if reason:
             out.append((span.start, span.end, reason))
         previous = reason
