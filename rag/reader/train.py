@@ -22,6 +22,7 @@ from torch import nn
 
 from rag.reader import data
 from rag.reader.encode import encode, plain, token_span
+from rag.reader.model import MAX_SPAN_TOKENS
 
 log = logging.getLogger("rag.reader.train")
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,14 +133,17 @@ def best_span(
 
 
 @torch.no_grad()
-def dev_figures(model: Reader, tokenizer: Any, qs: list[data.Question]) -> dict[str, float]:
-    """Sentence choice and EM/F1 over each held-out question's paragraph."""
+def dev_figures(
+    model: Reader, tokenizer: Any, qs: list[data.Question], alone: bool = True
+) -> dict[str, float]:
+    """Sentence choice and EM/F1 over each held-out question's paragraph, each sentence read
+    alone (as the answer step reads it) or, with alone=False, after the sentence before it."""
     from rag.reader.metrics import exact, f1
 
     model.eval()
     chosen = em = f1s = given_em = 0.0
     for q in qs:
-        encs = [encode(tokenizer, q.question, s, q.sentences[i - 1] if i else "")
+        encs = [encode(tokenizer, q.question, s, q.sentences[i - 1] if i and not alone else "")
                 for i, s in enumerate(q.sentences)]  # fmt: skip
         b = batch_tensors([(e, 0, 0, 0) for e in encs])
         start, end, here = model(b["ids"], b["mask"], b["types"])
@@ -147,7 +151,9 @@ def dev_figures(model: Reader, tokenizer: Any, qs: list[data.Question]) -> dict[
         chosen += pick == q.answer_sentence
         for k, tally in ((pick, "pick"), (q.answer_sentence, "given")):
             e = encs[k]
-            i, j, _ = best_span(start[k].tolist(), end[k].tolist(), e.first, len(e.offsets))
+            i, j, _ = best_span(
+                start[k].tolist(), end[k].tolist(), e.first, len(e.offsets), MAX_SPAN_TOKENS
+            )
             text = q.sentences[k][e.offsets[i - e.first][0] : e.offsets[j - e.first][1]]
             if tally == "pick":
                 em += exact(text, q.answers)
@@ -176,6 +182,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--save-every", type=int, default=200)
     p.add_argument("--resume", action="store_true")
     p.add_argument("--dev-only", action="store_true", help="score the checkpoint on dev and stop")
+    p.add_argument(
+        "--dev-before",
+        action="store_true",
+        help="on dev, give each sentence with the sentence before it (the answer step does not)",
+    )
     return p.parse_args(argv)
 
 
@@ -256,7 +267,10 @@ def main(argv: list[str] | None = None) -> int:
         _train(model, plan, opt, sched, done, args)
     dev = [a for a in articles if data.split_of(a["title"]) == "dev"]
     figures = dev_figures(
-        model, tokenizer, random.Random(args.seed).sample(data.questions(dev), 400)
+        model,
+        tokenizer,
+        random.Random(args.seed).sample(data.questions(dev), 400),
+        alone=not args.dev_before,
     )
     log.info("dev: %s", figures)
     (args.out / "dev.json").write_text(json.dumps(figures, indent=1))
