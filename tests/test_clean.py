@@ -82,3 +82,20 @@ def test_publishers_notices_and_pointers_are_removed_and_the_news_kept():
         "The exchange links buyers and sellers.",
         "Readers who want more can read more: the filing runs to 300 pages.",
     ]
+
+
+def test_footnote_markers_leave_the_sentence_and_the_notes():
+    """A press release's footnote references (issue 37: 'per shift[1]' in a brief's summary)
+    go; a list of the notes and brackets that are no footnote stay."""
+    raw = (
+        "Care givers face up to 1,000 alarms per shift [1], even though up to 99% of those do "
+        "not require intervention [2].\nSales rose 4%[3] in May.\n"
+        "[1] Alarm fatigue: impacts on patient safety.\nThe index [ten stocks] held."
+    )
+    assert clean_text(raw).splitlines() == [
+        "Care givers face up to 1,000 alarms per shift, even though up to 99% of those do "
+        "not require intervention.",
+        "Sales rose 4% in May.",
+        "[1] Alarm fatigue: impacts on patient safety.",
+        "The index [ten stocks] held.",
+    ]
