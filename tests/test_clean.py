@@ -75,12 +75,18 @@ def test_publishers_notices_and_pointers_are_removed_and_the_news_kept():
         "GET FOX BUSINESS ON THE GO BY CLICKING HERE",
         "The exchange links buyers and sellers. For more information, please visit www.example.com.",
         "Readers who want more can read more: the filing runs to 300 pages.",
+        "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
+        "Listen to Newsbeat live at 12:45 and 17:45 weekdays - or listen back here.",
+        "Follow the money on Twitter, she said.",
+        "Subscribe to 9to5Mac on YouTube for more Apple news:",
+        "Follow @BGRDeals on Twitter to keep up with the latest deals from around the web.",
     ])  # fmt: skip
     cleaned = clean_text(raw)
     assert [line for line in cleaned.splitlines() if line.strip()] == [
         news,
         "The exchange links buyers and sellers.",
         "Readers who want more can read more: the filing runs to 300 pages.",
+        "Follow the money on Twitter, she said.",
     ]
 
 

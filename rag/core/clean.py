@@ -47,7 +47,14 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
             r"|(?:[-•*][ \t]*)?(?:Order Reprints|Print Article|Reprints|Share This Article)"
             r"|GET FOX BUSINESS ON THE GO BY CLICKING HERE"
             r"|(?:Main )?[Ii]mage credits?:[^\n]{0,60}"
-            r"|Read more:[^\n]{0,160})[ \t]*$",
+            r"|Read more:[^\n]{0,160}"
+            # a broadcaster's sign-off: 'Follow Newsbeat on Instagram, Facebook, Twitter and
+            # YouTube.', 'Listen to Newsbeat live at 12:45 ... - or listen back here.'
+            r"|Follow [^\n]{1,40} on (?:Instagram|Facebook|Twitter|YouTube|X)"
+            r"(?:,? (?:and )?(?:Instagram|Facebook|Twitter|YouTube|X|TikTok|Snapchat))+\.?"
+            r"|(?:Follow|Subscribe to) [^\n]{1,40} on (?:Instagram|Facebook|Twitter|YouTube)"
+            r" (?:for more|to keep up with)\b[^\n]{0,120}"
+            r"|Listen to [^\n]{1,80}(?:listen back here|on BBC Sounds)\.?)[ \t]*$",
             re.M,
         ),
     ),
