@@ -370,6 +370,29 @@ def test_a_move_belongs_to_the_company_it_is_said_of():
     assert "Q3" not in names and "Lowe" not in names  # a period; the possessive's stem
 
 
+def test_a_company_named_only_at_sentence_starts_keeps_its_whole_name():
+    """'Cobalt' is an English word and opens every sentence naming the company: the name is
+    still 'Cobalt Telecom', and its shares' move is said of it; 'Vantara', the short name of
+    'Vantara Foods', is the same company, listed once (issue 37)."""
+    from rag.brief.entities import entities_and_moves
+
+    entities, moves = entities_and_moves(
+        "Cobalt Telecom to cut 900 jobs\n\nCobalt Telecom will cut 900 jobs, the company "
+        "said. Chief executive Rosa Mendes said it lost customers. Cobalt's shares rose 1% "
+        "in Lisbon."
+    )
+    assert [(e.name, e.kind) for e in entities if e.kind == "company"] == [
+        ("Cobalt Telecom", "company")
+    ]
+    assert [(m.who, m.move_pct) for m in moves] == [("Cobalt Telecom", 1.0)]
+    entities, moves = entities_and_moves(
+        "Vantara Foods said profit rose 14%. Chief executive Maria Lindqvist was pleased. "
+        "Its shares rose 3% in early trading. Vantara also raised its forecast."
+    )
+    assert [e.name for e in entities if e.kind == "company"] == ["Vantara Foods"]
+    assert [(m.who, m.move_pct) for m in moves] == [("Vantara Foods", 3.0)]
+
+
 def test_a_quote_box_keeps_its_minus_sign_whatever_the_dash():
     from rag.brief.entities import entities_and_moves
 

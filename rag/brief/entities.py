@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rag.brief import extract
-from rag.brief.names import entity_names
+from rag.brief.names import company_name, entity_names
 from rag.brief.schema import Entity, Figure, MarketMove
 from rag.core.text import clip
 
@@ -58,18 +58,21 @@ def entities_and_moves(text: str) -> tuple[list[Entity], list[MarketMove]]:
     for name, kind, role in named:
         if bare_name(name) not in {bare_name(e.name) for e in entities.values()}:
             entities[name] = Entity(name=name, kind=kind, role=role)
-    return _merge_variants(list(entities.values()), text), moves
+    kept, renamed = _merge_variants(list(entities.values()), text)
+    moves = [m.model_copy(update={"who": renamed.get(m.who, m.who)}) for m in moves]
+    return kept, moves
 
 
-def _merge_variants(entities: list[Entity], text: str) -> list[Entity]:
-    """One entry per thing: 'R1' and 'R-1' are 'DeepSeek-R1' (a later part of a longer
-    name), 'QwQ' is 'QwQ-32B' when the text never uses it alone; 'DeepSeek', used alone,
-    stays."""
+def _merge_variants(entities: list[Entity], text: str) -> tuple[list[Entity], dict[str, str]]:
+    """One entry per thing, and the names merged into another: 'R1' and 'R-1' are
+    'DeepSeek-R1' (a later part of a longer name), 'QwQ' is 'QwQ-32B' when the text never
+    uses it alone; 'DeepSeek', used alone, stays; a company's short name is its full name
+    ('Vantara' of 'Vantara Foods')."""
 
     def key(name: str) -> str:
         return re.sub(r"[^a-z0-9]", "", name.lower())
 
-    kept = []
+    kept, renamed = [], {}
     for entity in entities:
         k = key(entity.name)
         absorbed = False
@@ -82,12 +85,14 @@ def _merge_variants(entities: list[Entity], text: str) -> list[Entity]:
             alone = re.search(rf"\b{re.escape(entity.name)}\b(?![-\w])", text)
             # 'R1' of 'DeepSeek-R1'; not 'Home Depot' of 'One Home Depot' (named alone more)
             part = k in later and _uses(entity.name, text) <= 2 * _uses(other.name, text)
-            if part or (first and not alone and entity.kind != "company"):
+            short = first and entity.kind == other.kind == "company" and company_name(other.name)
+            if part or short or (first and not alone and entity.kind != "company"):
                 absorbed = True
+                renamed[entity.name] = other.name
                 break
         if not absorbed:
             kept.append(entity)
-    return kept
+    return kept, renamed
 
 
 def lead_moves(moves: list[MarketMove]) -> list[tuple[str, float]]:

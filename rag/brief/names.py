@@ -284,9 +284,22 @@ def _strip_opening(name: str, text: str, at: int) -> str:
     words = name.split()
     if words and words[0] in NOT_NAMES and words[0] not in _DEMONYMS:
         return " ".join(words[1:])
-    if _opens_sentence(text, at) and not _named_inside(words[0], text):
+    if _opens_sentence(text, at) and not _keeps_opening(words, text):
         return " ".join(words[1:])
     return name
+
+
+def company_name(name: str) -> bool:
+    """A name that ends as a company's does ('Vantara Foods', 'Acme Corp')."""
+    return bool(re.search(rf"\s(?:{_COMPANY_WORDS})$", name))
+
+
+def _keeps_opening(words: list[str], text: str) -> bool:
+    """Whether a run that opens a sentence keeps its first word: a word named inside a
+    sentence, no English word, or the first word of a company's name ('Cobalt Telecom
+    will cut 900 jobs' names 'Cobalt Telecom', not 'Telecom')."""
+    company = len(words) >= 2 and bool(re.fullmatch(rf"(?:{_COMPANY_WORDS})", words[-1]))
+    return _named_inside(words[0], text) or (company and words[0] not in NOT_NAMES)
 
 
 def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Named]:
@@ -300,7 +313,7 @@ def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Na
             continue  # a related-stories link or a headline: Every Word Capitalised
         for words in _parts(m.group().split()):
             opening = words[0] == m.group().split()[0] and _opens_sentence(text, m.start())
-            if opening and not _named_inside(words[0], text):  # 'Meanwhile', 'According'
+            if opening and not _keeps_opening(words, text):  # 'Meanwhile', 'According'
                 words = words[1:]
             if words and len(words[-1]) == 1:  # 'Ryan S' of 'Ryan S. Hollman'
                 continue
