@@ -393,6 +393,22 @@ def test_a_company_named_only_at_sentence_starts_keeps_its_whole_name():
     assert [(m.who, m.move_pct) for m in moves] == [("Vantara Foods", 3.0)]
 
 
+def test_a_person_called_by_first_name_too_is_a_person_when_a_pronoun_says_so():
+    """'Back to Taylor!' uses the first name alone, which companies' names never get; 'her'
+    after the full name says it is a person (issue 37: 'Taylor Swift (other)'); 'the Brydge
+    Pro ... she' is a product before someone's pronoun, not a person."""
+    from rag.brief.entities import entities_and_moves
+
+    entities, _ = entities_and_moves(
+        "Taylor Swift might not be able to perform her hits. Back to Taylor! According to "
+        "Swift, the label blocks her. I have not seen her without the Brydge Pro since the "
+        "day she got it. Brydge makes keyboards; the Brydge Pro sells well, Brydge says."
+    )
+    kinds = {e.name: e.kind for e in entities}
+    assert kinds["Taylor Swift"] == "person"
+    assert kinds.get("Brydge Pro") != "person"
+
+
 def test_a_quote_box_keeps_its_minus_sign_whatever_the_dash():
     from rag.brief.entities import entities_and_moves
 

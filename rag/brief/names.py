@@ -246,8 +246,16 @@ def _surname_alone(name: str, text: str) -> bool:
         return False
     last, first = re.escape(words[-1]), re.escape(words[0])
     alone = rf"(?<![A-Z][a-z]\s)(?<![A-Z][a-z]{{2}}\s)(?<!the\s)(?<!The\s)\b{last}\b(?!\s[A-Z])"
-    return bool(re.search(alone, text.replace(name, ""))) and not re.search(
-        rf"\b{first}\b(?!\s[A-Z])", text.replace(name, "")
+    if not re.search(alone, text.replace(name, "")):
+        return False
+    # the first name alone too ('Back to Taylor!') when a pronoun in the same sentence says
+    # it is someone ('Taylor Swift is ready to take her songs back')
+    pronoun = (
+        rf"(?<![Tt]he\s)(?<![Aa]\s)\b{re.escape(name)}\b(?:'s|’s)?\s[^.!?\n]{{0,50}}"
+        r"\b(?:she|he|her|his|him)\b"
+    )
+    return not re.search(rf"\b{first}\b(?!\s[A-Z])", text.replace(name, "")) or bool(
+        re.search(pronoun, text)
     )
 
 
