@@ -409,6 +409,20 @@ def test_a_person_called_by_first_name_too_is_a_person_when_a_pronoun_says_so():
     assert kinds.get("Brydge Pro") != "person"
 
 
+def test_people_by_their_role_or_after_a_demonym():
+    """Roles a reader knows ('deputy associate administrator', 'Project Manager') and a
+    person after a demonym ('Australian Timothy Weeks') are people (issue 37, dev pages)."""
+    from rag.brief.entities import entities_and_moves
+
+    entities, _ = entities_and_moves(
+        "The agency chose nine firms, Steve Clarke, deputy associate administrator for "
+        "exploration, said. Lexus Project Manager Fumihiko Hazama said the roof folds. "
+        "Australian Timothy Weeks was freed on Tuesday. Weeks had been held since 2016."
+    )
+    people = {e.name for e in entities if e.kind == "person"}
+    assert {"Steve Clarke", "Fumihiko Hazama", "Timothy Weeks"} <= people
+
+
 def test_a_quote_box_keeps_its_minus_sign_whatever_the_dash():
     from rag.brief.entities import entities_and_moves
 

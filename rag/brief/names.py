@@ -20,7 +20,9 @@ _TITLE_WORDS = (
     r"president|chairman|economist|strategist|spokes(?:wo)?man|spokesperson|coach|quarterback|"
     r"director|manager|professor|scientist|researcher|pulmonologist|minister|secretary|"
     r"attorney|Attorney General|Secretary of State|Defense Secretary|Press Secretary|"
-    r"Interior Minister|Prime Minister|President|Chancellor)"
+    r"Interior Minister|Prime Minister|President|Chancellor|administrator|commissioner|"
+    r"official|officer|editor|judge|ambassador|adviser|advisor|lawmaker|engineer|designer|"
+    r"Project Manager|Managing Director|Administrator)"
 )
 # a given name, an optional initial, one or two more names, an optional Jr./Sr.
 _NAME = (
@@ -199,6 +201,8 @@ def _people(text: str) -> dict[str, str | None]:
     tried: set[str] = set()  # each name is judged once, however often the article uses it
     for m in PROPER.finditer(text):
         name = _clean(m.group())
+        if name.split()[0] in _DEMONYMS:  # 'American Kevin King and Australian Timothy Weeks'
+            name = " ".join(name.split()[1:])
         if name in people or name in tried or any(a <= m.start() < b for a, b in orgs):
             continue  # 'Roll Hall' of 'Rock and Roll Hall of Fame' is no surname
         tried.add(name)
