@@ -43,8 +43,15 @@ def test_ctrl_c_stops_an_answer_in_progress(tmp_path, seeds, fault_url):
     chat.expect(PROMPT)
     chat.sendline("What is Amazon's market capitalization?")
     chat.expect("searching the articles")  # the answer is under way: retrieval, then the model
-    chat.sendcontrol("c")
-    chat.expect(r"\(stopped\)")
+    # On a loaded machine the status line can print before prompt_toolkit has handed the
+    # terminal back, and that ^C is read as input and lost; the model's 3 s leave time to
+    # send it again. A ^C that lands after the answer shows no '(stopped)', so this still fails.
+    for _ in range(6):
+        chat.sendcontrol("c")
+        if chat.expect([r"\(stopped\)", pexpect.TIMEOUT], timeout=0.4) == 0:
+            break
+    else:
+        chat.expect(r"\(stopped\)")
     chat.expect(PROMPT)
     chat.sendline("/quit")
     chat.expect(pexpect.EOF)
