@@ -200,9 +200,8 @@ def _people(text: str) -> dict[str, str | None]:
     orgs = [(m.start(), m.end()) for m in ORG_RUN.finditer(text)]
     tried: set[str] = set()  # each name is judged once, however often the article uses it
     for m in PROPER.finditer(text):
-        name = _clean(m.group())
-        if name.split()[0] in _DEMONYMS:  # 'American Kevin King and Australian Timothy Weeks'
-            name = " ".join(name.split()[1:])
+        words = _clean(m.group()).split()  # 'Australian Timothy Weeks' is 'Timothy Weeks'
+        name = " ".join(words[1:] if words[0] in _DEMONYMS else words)
         if name in people or name in tried or any(a <= m.start() < b for a, b in orgs):
             continue  # 'Roll Hall' of 'Rock and Roll Hall of Fame' is no surname
         tried.add(name)
@@ -250,7 +249,8 @@ def _surname_alone(name: str, text: str) -> bool:
         return False
     last, first = re.escape(words[-1]), re.escape(words[0])
     alone = rf"(?<![A-Z][a-z]\s)(?<![A-Z][a-z]{{2}}\s)(?<!the\s)(?<!The\s)\b{last}\b(?!\s[A-Z])"
-    if not re.search(alone, text.replace(name, "")):
+    elsewhere = text.replace(name, "")
+    if not re.search(alone, elsewhere):
         return False
     # the first name alone too ('Back to Taylor!') when a pronoun in the same sentence says
     # it is someone ('Taylor Swift is ready to take her songs back')
@@ -258,9 +258,7 @@ def _surname_alone(name: str, text: str) -> bool:
         rf"(?<![Tt]he\s)(?<![Aa]\s)\b{re.escape(name)}\b(?:'s|’s)?\s[^.!?\n]{{0,50}}"
         r"\b(?:she|he|her|his|him)\b"
     )
-    return not re.search(rf"\b{first}\b(?!\s[A-Z])", text.replace(name, "")) or bool(
-        re.search(pronoun, text)
-    )
+    return not re.search(rf"\b{first}\b(?!\s[A-Z])", elsewhere) or bool(re.search(pronoun, text))
 
 
 def _longest(people: dict[str, str | None]) -> dict[str, str | None]:
@@ -301,17 +299,20 @@ def _strip_opening(name: str, text: str, at: int) -> str:
     return name
 
 
+_COMPANY_END = re.compile(rf"\s(?:{_COMPANY_WORDS})$")
+
+
 def company_name(name: str) -> bool:
-    """A name that ends as a company's does ('Vantara Foods', 'Acme Corp')."""
-    return bool(re.search(rf"\s(?:{_COMPANY_WORDS})$", name))
+    """A name of two words or more that ends as a company's does ('Vantara Foods')."""
+    return bool(_COMPANY_END.search(name))
 
 
 def _keeps_opening(words: list[str], text: str) -> bool:
     """Whether a run that opens a sentence keeps its first word: a word named inside a
     sentence, no English word, or the first word of a company's name ('Cobalt Telecom
     will cut 900 jobs' names 'Cobalt Telecom', not 'Telecom')."""
-    company = len(words) >= 2 and bool(re.fullmatch(rf"(?:{_COMPANY_WORDS})", words[-1]))
-    return _named_inside(words[0], text) or (company and words[0] not in NOT_NAMES)
+    company = company_name(" ".join(words)) and words[0] not in NOT_NAMES
+    return company or _named_inside(words[0], text)
 
 
 def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Named]:

@@ -69,20 +69,17 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
             re.M,
         ),
     ),
-]
-
-# A footnote reference after a word or figure ("up to 1,000 alarms per shift [1], even ..."):
-# the marker is no part of the sentence, and in an answer or a brief it reads like rag's own
-# citation numbers (issue 37: "per shift[1]" in a press release's summary). The notes list
-# itself ("[1] Alarm fatigue: ...", at a line's start) is left as it is.
-RULES.append(
     (
+        # a footnote reference after a word or figure ('per shift [1], even ...'): no part
+        # of the sentence, and in an answer or a brief it reads like rag's own citation
+        # numbers (issue 37: 'per shift[1]' in a press release's summary); the notes list
+        # itself ('[1] Alarm fatigue: ...', at a line's start) stays
         "footnote-marker",
         re.compile(
             r"(?<=[\w%.,;:)\"”’])[ \t]?\[\d{1,2}\](?=[ \t]*[.,;:!?)]|[ \t]*$|[ \t]+\w)", re.M
         ),
-    )
-)
+    ),
+]
 
 # Characters a reader cannot see: zero-width, bidi controls, soft hyphen, variation
 # selectors, Unicode tag characters (invisible text). They can hide words from a rule
