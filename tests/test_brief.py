@@ -537,3 +537,80 @@ def test_a_business_figure_that_rose_is_no_market_move():
     )
     _, moves = entities_and_moves(text)
     assert [(m.who, m.move_pct) for m in moves] == [("Halvorsen Foods", 3.0)]
+
+
+def test_people_by_a_common_given_name_but_not_a_roster():
+    """Issue 37 (pages of a fresh dev draw): a common given name and a surname said once
+    make a person ('the podcast team of Carol Dunn, Peter Hale and Matt Ross'); a place in
+    the name makes none ('New Delhi', 'Virginia Beach'), a given name that is also a region
+    does ('Scott Paul'); more than MAX_GIVEN_ONLY such names are a roster, not the story."""
+    from rag.brief.names import MAX_GIVEN_ONLY, entity_names
+
+    text = (
+        "The Open began on Monday in Madrid. The podcast team of Carol Dunn, Peter Hale and "
+        "Matt Ross gave their views. Prices rose in New Delhi and Virginia Beach, said Scott "
+        "Paul, who heads a trade group."
+    )
+    people = {n for n, kind, _ in entity_names(text) if kind == "person"}
+    assert {"Carol Dunn", "Peter Hale", "Matt Ross", "Scott Paul"} <= people
+    assert not {"New Delhi", "Virginia Beach"} & people
+    players = [
+        "James Marsh",
+        "John Clift",
+        "Robert Zuck",
+        "David Hoff",
+        "William Robb",
+        "Mary Bail",
+    ]
+    roster = "Scorers: " + ", ".join(players[: MAX_GIVEN_ONLY + 1]) + "."
+    assert len(players) > MAX_GIVEN_ONLY
+    assert not any(kind == "person" for _, kind, _ in entity_names(roster))
+
+
+def test_names_a_reader_reads_whole():
+    """Issue 37, fresh dev draw: a demonym opening a company's or an award's name stays in
+    it, a people in the plural is no entity, an organisation's name runs on past
+    'International' and past an abbreviation before it, 'Associated Press' is no person,
+    a company's possessive makes a product, and the name after a role is the person's."""
+    from rag.brief.names import entity_names
+
+    text = (
+        "Fares rose at American Airlines. Americans paid more. The American Music Awards are "
+        "on Sunday, and the American Music Awards drew a crowd. Goods are paid to U.S. Customs "
+        "and Border Protection at the border. Customs and Border Protection asks for payment. "
+        "Ann Vale, a senior fellow at the "
+        "Peterson Institute for International Economics, agreed. The Associated Press reports "
+        "that fares rose. Apex Robotics unveiled a rover. Apex Robotics's Strider will land in "
+        "2026, and Strider carries two rovers. Ohio House Speaker Brian Bosma spoke. Bosma said "
+        "lawmakers would act."
+    )
+    kinds = {n: kind for n, kind, _ in entity_names(text)}
+    roles = {n: role for n, _, role in entity_names(text)}
+    assert kinds.get("American Airlines") == "company" and "American Music Awards" in kinds
+    assert "Americans" not in kinds and "Music Awards" not in kinds
+    assert kinds.get("Customs and Border Protection") == "organisation"
+    assert "Peterson Institute for International Economics" in kinds
+    assert kinds.get("Associated Press") != "person" and "Associated" not in kinds
+    assert kinds.get("Strider") == "product"
+    assert kinds.get("Brian Bosma") == "person" and "Speaker" in (roles["Brian Bosma"] or "")
+
+
+def test_people_by_more_ways_an_article_names_them():
+    """Issue 37: 'as X reports', a capitalised part after a hyphen ('Ngo-Anh'), a particle
+    ('Monica de Bolle'), 'a doctor at'; a sign's 'Less Money, More Money' and 'Agence
+    France-Presse' are nobody; an initials-only abbreviation of four or more words in
+    brackets is no ticker."""
+    from rag.brief.entities import entities_and_moves
+
+    text = (
+        "As Emily Kwan reports for the radio, research team head Jennifer Ngo-Anh says it "
+        "works. Monica de Bolle, a senior fellow at a think tank, agreed. Li Jifeng, a doctor "
+        "at a hospital, wrote a post. Signs read “Less Money on Testing, More Money on "
+        "Students.” An insurgent told Agence France-Presse. It will carry the Volatiles "
+        "Investigating Polar Exploration Rover (VIPER) to the pole."
+    )
+    entities, moves = entities_and_moves(text)
+    people = {e.name for e in entities if e.kind == "person"}
+    assert {"Emily Kwan", "Jennifer Ngo-Anh", "Monica de Bolle", "Li Jifeng"} <= people
+    assert not {"Less Money", "More Money", "Agence France-Presse"} & people
+    assert not any(e.ticker == "VIPER" for e in entities) and not moves

@@ -82,7 +82,7 @@ def _abbreviates(letters: str, before: str) -> bool:
             small = True  # 'and' between 'Industry' and 'Energy'
         else:
             return False
-    return i < 0 and small
+    return i < 0 and (small or len(letters) >= 4)  # 'Exploration Rover (VIPER)' too
 
 
 def _box_name(words: str, text: str) -> str:

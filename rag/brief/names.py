@@ -22,12 +22,13 @@ _TITLE_WORDS = (
     r"attorney|Attorney General|Secretary of State|Defense Secretary|Press Secretary|"
     r"Interior Minister|Prime Minister|President|Chancellor|administrator|commissioner|"
     r"official|officer|editor|judge|ambassador|adviser|advisor|lawmaker|engineer|designer|"
-    r"Project Manager|Managing Director|Administrator)"
+    r"Project Manager|Managing Director|Administrator|head|fellow|doctor|teacher)"
 )
 # a given name, an optional initial, one or two more names, an optional Jr./Sr.
 _NAME = (
     r"[A-ZÀ-Þ][a-zß-ÿ]+(?:-[A-Za-z]+)?(?: [A-Z]\.)?"
-    r"(?: (?:Mc|Mac|O')?[A-ZÀ-Þ][a-zß-ÿ]+(?:-[a-z]+)?){1,2}"
+    r"(?: (?:(?:de|van|von|da|di|del|der|le|la) )?"  # 'Monica de Bolle'
+    r"(?:Mc|Mac|O')?[A-ZÀ-Þ][a-zß-ÿ]+(?:-[A-Za-z]+)?){1,2}"
     r"(?:,? (?:Jr|Sr)\.?)?(?![a-zA-Z])"
 )
 # "Tencent CEO Pony Ma", "HSBC analyst Frank He", "chief executive Jensen Huang"
@@ -47,7 +48,7 @@ _TITLED = re.compile(rf"\b(?P<title>Gov|Rep|Sen|Dr|Lt|Sgt|Prof|Mr|Mrs|Ms)\.\s(?P
 _AGED = re.compile(rf"\b(?P<name>{_NAME}),\s\d{{1,3}},")
 _SAID = re.compile(
     rf"\b(?:said|says|told|wrote|according to)\s+(?P<name>{_NAME})\b(?!\s[A-Z])|"
-    rf"\b(?P<name2>{_NAME})\s+(?:said|says|told|wrote|added)\b"
+    rf"(?<![Tt]he )\b(?P<name2>{_NAME})\s+(?:said|says|told|wrote|added|reports|writes)\b"
 )
 # A reporting period, not a product: "Q3", "H1", "FY2024", "FY24"
 _PERIOD = re.compile(r"(?:Q[1-4]|H[12]|FY\d{2,4}|\d{4}Q[1-4])")
@@ -72,7 +73,8 @@ _ORG_WORDS = (
     r"Committee|Council|Court|Party|Police|Office|Association|Foundation|Army|Government|"
     r"Parliament|Senate|Congress|Observatory|Infirmary|Hospital|Center|Centre|Museum|Union|"
     r"Federation|League|Academy|Fame|Bureau|Authority|Board|Organization|Organisation|Fund|"
-    r"Society|Church|Embassy|Program|Programme|Initiative|Directorate|International|Reports|"
+    r"Society|Church|Embassy|Program|Programme|Initiative|Directorate|Reports|Press(?! Secretary)|"
+    r"International(?! [A-Z])|"  # 'Peterson Institute for International Economics'
     r"Protection|Enforcement|Patrol|Brotherhood|Brothers|Team|Times|Post|Journal|News"
 )
 _COMPANY_WORDS = (
@@ -80,7 +82,7 @@ _COMPANY_WORDS = (
     r"Productions|Partners|Capital|Bank|Airlines|Airways|Motors|Electronics|Labs|Entertainment|"
     r"Media|Pharmaceuticals|Studios|Music|Cells|Ltd|LLC|plc|AG|SA|Foods|Pharma|Telecom|Retail|"
     r"Air|Chemie|Chemicals|Mining|Steel|Software|Networks|Brands|Industries|Semiconductor|"
-    r"Therapeutics|Biotech|Logistics|Petroleum|Automotive"
+    r"Therapeutics|Biotech|Logistics|Petroleum|Automotive|Records"
 )
 _TIME_WORDS = (
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
@@ -100,7 +102,8 @@ _NOT_NAMES_TEXT = """
     A An The This That These Those It Its In On At As After Before Last Early Late Whether
     Shares Stock Image Unlock Upgrade Now Open Investors Therefore Nevertheless Nevetheless And But
     If When While Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
-    April May June July August September October November December AI US U.S GPU Big Tech Cloud
+    April May June July August September October November December AI US U.S GPU Cloud
+    Under Over Into Onto Upon Within Without About Above Below Between Through Since Thanks
     Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mr Mrs Ms Dr Gov Rep Sen Lt
     CEO COO CFO CTO Chief Executive Officer Strategy Operating Financial Technology Head
     You Your What Why How
@@ -116,13 +119,22 @@ _DEMONYMS = frozenset(_DEMONYMS_TEXT.split())
 NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split()) | _DEMONYMS
 _HONORIFICS_TEXT = """
     President Premier Chancellor Governor Senator King Queen Prince Princess Minister Judge
-    Justice General Pope Mayor Chairman Sir Dame Lord Lady"""
+    Justice General Pope Mayor Chairman Sir Dame Lord Lady Superintendent Speaker Sheriff
+    Commissioner"""
 _HONORIFICS = frozenset(_HONORIFICS_TEXT.split())
 _ROLE_WORDS_TEXT = """
     CEO COO CFO CTO Chief Executive Officer Strategy Operating Financial Technology President
     Vice Senior Head Director Manager Founder Chairman General Attorney Secretary Minister
-    Interior Defense Press State Administrator Deputy Associate Assistant of and"""
+    Administrator Deputy Associate Assistant of and"""
 _ROLE_WORDS = frozenset(_ROLE_WORDS_TEXT.split())
+# words of a role only beside another: 'Press Secretary', 'Secretary of State' ('Associated
+# Press' and 'Boise State' are names)
+_ROLE_QUALIFIERS = frozenset(["Interior", "Defense", "Press", "State"])
+# last words of places, events and things, not of people
+_NOT_SURNAMES_TEXT = """
+    Beach Avenue Street Road Square City County Valley Heights Hills Week Weekend Day
+    Collection Finals Final Festival Awards Show Series Cup Open Championship Games Tour"""
+_NOT_SURNAMES = frozenset(_NOT_SURNAMES_TEXT.split())
 _PLACE_CUE = re.compile(r"\b(?:in|from|across|near|outside|inside)\s+$")
 _GEOGRAPHY = re.compile(r" (?:Sea|Ocean|River|Island|Islands|Mountains|Valley|Bay|Gulf|Strait)$")
 # A company is what acts as one: 'Apple's products', 'Amazon is now letting', 'Google has bought'
@@ -144,6 +156,7 @@ _DEALT_IN = (
 )
 _ITS_PEOPLE = r"(?:leaders|executives|employees|shareholders|investors)\b"
 Named = tuple[str, str, str | None]  # (name, kind, role)
+MAX_GIVEN_ONLY = 4
 
 
 def entity_names(text: str) -> Iterator[Named]:
@@ -162,10 +175,20 @@ def entity_names(text: str) -> Iterator[Named]:
             named.append((name, kind, None))
     named += _recurring(text, seen, person_words)
     companies = {name for name, kind, _ in named if kind == "company"}
+    listed = {n for n, kind, _ in named if kind == "other" and _listed_with(n, companies, text)}
+    companies |= listed  # 'Blue Origin, Sierra Nevada Corporation and SpaceX'
     for name, kind, role in named:
-        if kind == "other" and _listed_with(name, companies, text):
-            kind = "company"  # 'Blue Origin, Sierra Nevada Corporation and SpaceX'
+        if name in listed:
+            kind = "company"
+        elif kind == "other" and _made_by(name, companies, text):
+            kind = "product"  # "SpaceX's Starship", "Blue Origin's Blue Moon"
         yield name, kind, role
+
+
+def _made_by(name: str, companies: set[str], text: str) -> bool:
+    """The name follows a company's possessive: "SpaceX's Starship"."""
+    owners = "|".join(re.escape(c) for c in sorted(companies, key=len, reverse=True))
+    return bool(owners) and bool(re.search(rf"\b(?:{owners})['’]s {re.escape(name)}\b", text))
 
 
 def _listed_with(name: str, companies: set[str], text: str) -> bool:
@@ -199,21 +222,48 @@ def _people(text: str) -> dict[str, str | None]:
                 people.setdefault(name, _title(m))
     orgs = [(m.start(), m.end()) for m in ORG_RUN.finditer(text)]
     tried: set[str] = set()  # each name is judged once, however often the article uses it
+    given: dict[str, str | None] = {}
     for m in PROPER.finditer(text):
         words = _clean(m.group()).split()  # 'Australian Timothy Weeks' is 'Timothy Weeks'
-        name = " ".join(words[1:] if words[0] in _DEMONYMS else words)
+        words = words[1:] if words[0] in _DEMONYMS else words
+        if not words:
+            continue
+        # 'Indiana House Speaker Brian Bosma': the name follows the last role word
+        roles = _ROLE_WORDS | _HONORIFICS
+        cut = max((i + 1 for i, w in enumerate(words) if w in roles), default=0)
+        cut = cut or int(words[0] in _ROLE_QUALIFIERS)  # 'State Mike Pompeo' of 'Secretary of'
+        name = " ".join(words[cut:])
         if name in people or name in tried or any(a <= m.start() < b for a, b in orgs):
             continue  # 'Roll Hall' of 'Rock and Roll Hall of Fame' is no surname
         tried.add(name)
-        if _surname_alone(name, text) and _personal(name, text):
-            people[name] = None
+        if not _personal(name, text):
+            continue
+        if _surname_alone(name, text):
+            people[name] = " ".join(words[:cut]) or None
+        elif _given_pair(name, text):
+            given[name] = " ".join(words[:cut]) or None
+    # a few names by their given name alone; many are a roster or a list of credits, not the
+    # people the story is about
+    if len(given) <= MAX_GIVEN_ONLY:
+        people.update((name, role) for name, role in given.items() if name not in people)
     return _longest(people)
 
 
-def _unroled(name: str) -> str:
-    """'Administrator Jim Bridenstine' -> 'Jim Bridenstine'."""
+def _given_pair(name: str, text: str) -> bool:
+    """A common given name and a surname ('Matt Roberts', 'Catherine Whitaker') that the
+    article never uses as a company's name ('Morgan Stanley analysts')."""
     words = name.split()
-    while len(words) > 2 and (words[0] in _ROLE_WORDS or words[0] in _HONORIFICS):
+    shaped = r"(?:Mc|Mac|O')?[A-ZÀ-Þ][a-zß-ÿ]+(?:-[A-Za-z]+)?"
+    if len(words) != 2 or words[0] not in _given_names() or not re.fullmatch(shaped, words[1]):
+        return False
+    escaped = re.escape(name)
+    return not re.search(rf"\b{escaped}(?:{_ACTS}|\s+{_ITS_PEOPLE}|\s+(?:analysts?|bank))", text)
+
+
+def _unroled(name: str) -> str:
+    """'Administrator Jim Bridenstine' -> 'Jim Bridenstine', 'As Emily Feng' -> 'Emily Feng'."""
+    words = name.split()
+    while len(words) > 2 and words[0] in _ROLE_WORDS | _ROLE_QUALIFIERS | _HONORIFICS | NOT_NAMES:
         words = words[1:]
     return " ".join(words)
 
@@ -237,7 +287,15 @@ def _personal(name: str, text: str) -> bool:
         return False
     if re.search(rf"\b(?:{_ORG_WORDS}|{_COMPANY_WORDS})\b", name):
         return False
-    return not any(_is_place(w) for w in words) and not _is_place(name)
+    if words[-1] in _NOT_SURNAMES:  # 'Virginia Beach', 'Milano Design Week'
+        return False
+    # no place in it ('New Delhi', 'Agence France-Presse', 'Southern California'), but for a
+    # given name: 'Paul' and 'Mary' are regions of some country too ('Scott Paul')
+    parts = [part for w in words for part in w.split("-")]
+    if any(_is_place(part) and part not in _given_names() for part in parts):
+        return False
+    pairs = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
+    return not any(_is_place(pair) for pair in pairs) and not _is_place(name)
 
 
 def _surname_alone(name: str, text: str) -> bool:
@@ -247,10 +305,9 @@ def _surname_alone(name: str, text: str) -> bool:
     shaped = r"(?:Mc|Mac|O')?[A-ZÀ-Þ][a-zß-ÿ]+(?:-\w+)?"
     if not 2 <= len(words) <= 3 or not all(re.fullmatch(shaped, w) for w in words):
         return False
-    last, first = re.escape(words[-1]), re.escape(words[0])
-    alone = rf"(?<![A-Z][a-z]\s)(?<![A-Z][a-z]{{2}}\s)(?<!the\s)(?<!The\s)\b{last}\b(?!\s[A-Z])"
+    first = re.escape(words[0])
     elsewhere = text.replace(name, "")
-    if not re.search(alone, elsewhere):
+    if not _used_alone(words[-1], elsewhere):
         return False
     # the first name alone too ('Back to Taylor!') when a pronoun in the same sentence says
     # it is someone ('Taylor Swift is ready to take her songs back')
@@ -259,6 +316,18 @@ def _surname_alone(name: str, text: str) -> bool:
         r"\b(?:she|he|her|his|him)\b"
     )
     return not re.search(rf"\b{first}\b(?!\s[A-Z])", elsewhere) or bool(re.search(pronoun, text))
+
+
+def _used_alone(word: str, text: str) -> bool:
+    """The word stands alone somewhere: no capitalised word right before it ('More Money',
+    'Davis Cup') or after it, and no 'the' before it."""
+    for m in re.finditer(rf"\b{re.escape(word)}\b(?!\s[A-Z])", text):
+        before = re.search(r"(\S+)\s+$", text[max(0, m.start() - 40) : m.start()])
+        previous = before.group(1).lstrip("\"'“‘([") if before else ""
+        if previous.lower() == "the" or (previous.istitle() and previous.isalpha()):
+            continue
+        return True
+    return False
 
 
 def _longest(people: dict[str, str | None]) -> dict[str, str | None]:
@@ -286,15 +355,21 @@ def _typed_names(text: str) -> Iterator[tuple[str, str]]:
         yield m.group("a") or m.group("b"), "company"
     for m in PRODUCT.finditer(text):
         name = m.group()
-        if not name[0].isdigit() and not _PERIOD.fullmatch(name):
+        if not name[0].isdigit() and not _PERIOD.fullmatch(name) and not _slug(name):
             yield name, "product"
+
+
+def _slug(name: str) -> bool:
+    """A link's file name or a code, not a product: 'TP_615', 'Cat-found-in-New-Mexico-1484'."""
+    return "_" in name or name.count("-") >= 3
 
 
 def _strip_opening(name: str, text: str, at: int) -> str:
     words = name.split()
     if words and words[0] in NOT_NAMES and words[0] not in _DEMONYMS:
         return " ".join(words[1:])
-    if _opens_sentence(text, at) and not _keeps_opening(words, text):
+    small = len(words) > 1 and words[1] in {"of", "and", "for", "&", "the"}
+    if _opens_sentence(text, at) and not small and not _keeps_opening(words, text):
         return " ".join(words[1:])
     return name
 
@@ -345,11 +420,17 @@ def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Na
 def _parts(words: list[str]) -> Iterator[list[str]]:
     """A run split at role words, demonyms and non-names: 'SoftBank CEO Masayoshi Son' ->
     'SoftBank', 'Masayoshi Son'; a run ending in a people ('South Korean') is none."""
-    if words[-1] in _DEMONYMS:
-        return
+    if words[-1] in _DEMONYMS or words[-1].removesuffix("s") in _DEMONYMS:
+        return  # 'South Korean', 'Americans'
     part: list[str] = []
-    for w in words:
-        if w in NOT_NAMES or w in _ROLE_WORDS:
+    for i, w in enumerate(words):
+        rest = words[i:]  # 'American Airlines', 'American Music Awards' keep their people
+        whole = company_name(" ".join(rest)) or rest[-1] == "Awards"
+        if w in _DEMONYMS and len(rest) > 1 and whole:
+            yield from [part, rest] if part else [rest]
+            return
+        beside = {*words[max(0, i - 1) : i], *words[i + 1 : i + 2]}
+        if w in NOT_NAMES or w in _ROLE_WORDS or w in _ROLE_QUALIFIERS and beside & _ROLE_WORDS:
             if part:
                 yield part
             part = []
@@ -391,8 +472,8 @@ def _placed(name: str, text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    """Countries (names and common names) and their subdivisions, from pycountry."""
+def _countries() -> frozenset[str]:
+    """Countries (names and common names) and continents, from pycountry."""
     import pycountry
 
     names: set[str] = set()
@@ -402,18 +483,46 @@ def _places() -> frozenset[str]:
                 names.add(value)
                 if re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+", value):  # 'Viet Nam': 'Vietnam'
                     names.add(value.replace(" ", "").capitalize())
-    for s in pycountry.subdivisions:
-        names.add(re.sub(r"\s(?:Shi|Sheng|Province|State|Region)$", "", s.name))
     extra = {"Britain", "Russia", "UK", "U.K.", "Europe", "Asia", "Africa", "America"}
     return frozenset(names | extra)
+
+
+_PLANETS = frozenset({"Mars", "Jupiter", "Saturn", "Mercury"})
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """Countries and their subdivisions, from pycountry."""
+    import pycountry
+
+    suffix = r"\s(?:Shi|Sheng|Province|State|Region)$"
+    regions = {re.sub(suffix, "", s.name) for s in pycountry.subdivisions}
+    return _countries() | frozenset(regions) | _PLANETS
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """Given names common in the US census of 1990 (the `names` package's lists): the 600
+    most common men's and the 1,000 most common women's, less months and countries."""
+    from importlib.resources import files
+
+    found: set[str] = set()
+    for listed, top in (("dist.male.first", 600), ("dist.female.first", 1000)):
+        lines = files("names").joinpath(listed).read_text(encoding="utf-8").splitlines()
+        found |= {line.split()[0].capitalize() for line in lines[:top] if line.strip()}
+    return frozenset(found - NOT_NAMES - _countries())
 
 
 def _is_place(name: str) -> bool:
     return name in _places()
 
 
+_ABBREVIATED = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Lt|Gen)\.)\s+$")
+
+
 def _opens_sentence(text: str, at: int) -> bool:
-    return at == 0 or bool(_OPENING.search(text[max(0, at - 8) : at]))
+    before = text[max(0, at - 8) : at]
+    return at == 0 or bool(_OPENING.search(before)) and not _ABBREVIATED.search(before)
 
 
 def _named_inside(word: str, text: str) -> bool:
