@@ -614,3 +614,17 @@ def test_people_by_more_ways_an_article_names_them():
     assert {"Emily Kwan", "Jennifer Ngo-Anh", "Monica de Bolle", "Li Jifeng"} <= people
     assert not {"Less Money", "More Money", "Agence France-Presse"} & people
     assert not any(e.ticker == "VIPER" for e in entities) and not moves
+
+
+def test_a_company_of_a_stock_index_is_typed_a_company_without_a_cue():
+    """Issue 37: 'Netflix' and 'Volkswagen' named twice with no company cue are companies
+    (pytickersymbols' index lists), and 'Apple's AirPods' is then a product."""
+    from rag.brief.names import entity_names
+
+    text = (
+        "The film will stream on Netflix. Netflix paid for it. Volkswagen showed a wagon, and "
+        "Volkswagen will build it. Apple's AirPods were on sale; AirPods cost less at Apple."
+    )
+    kinds = {n: kind for n, kind, _ in entity_names(text)}
+    assert kinds.get("Netflix") == kinds.get("Volkswagen") == kinds.get("Apple") == "company"
+    assert kinds.get("AirPods") == "product"

@@ -445,6 +445,8 @@ def _kind(name: str, text: str, companies: set[str]) -> str:
         return "place"
     if re.search(rf"\b(?:{_COMPANY_WORDS})$", name) or name in companies:
         return "company"
+    if name in _listed_companies():  # 'Netflix', 'Volkswagen', 'Apple'
+        return "company"
     if re.search(rf"\b(?:{_ORG_WORDS})$", name):
         return "organisation"
     if _placed(name, text):
@@ -498,6 +500,21 @@ def _places() -> frozenset[str]:
     suffix = r"\s(?:Shi|Sheng|Province|State|Region)$"
     regions = {re.sub(suffix, "", s.name) for s in pycountry.subdivisions}
     return _countries() | frozenset(regions) | _PLANETS
+
+
+@lru_cache(maxsize=1)
+def _listed_companies() -> frozenset[str]:
+    """The companies of the stock indices that `pytickersymbols` lists (S&P 500, DAX, FTSE
+    100 ...), each also without 'The' and its legal form ('Apple Inc.' -> 'Apple')."""
+    from pytickersymbols.indices_data import INDICES
+
+    form = re.compile(r",?\s+(?:Inc\.?|Corporation|Corp\.?|Group|Company|plc|PLC|AG|SE|SA|Ltd\.?)$")
+    found: set[str] = set()
+    for index in INDICES.values():
+        for company in index["companies"]:
+            name = re.sub(r"^The\s+", "", company["name"])
+            found |= {name, form.sub("", name)}
+    return frozenset(found)
 
 
 @lru_cache(maxsize=1)
