@@ -114,7 +114,13 @@ _DEMONYMS_TEXT = """
     Chinese American European Japanese Korean British French German Indian Russian Western
     Eastern Asian African Australian Canadian Mexican Brazilian Italian Spanish Ecuadorean
     Ecuadorian Israeli Iranian Saudi Emirati Turkish Ukrainian Taiwanese Swiss Dutch Swedish
-    Irish Polish Greek Egyptian Pakistani Vietnamese Indonesian Arab Muslim Christian Jewish"""
+    Irish Polish Greek Egyptian Pakistani Vietnamese Indonesian Arab Muslim Christian Jewish
+    Armenian Nigerian Kenyan Syrian Iraqi Afghan Lebanese Palestinian Cuban Venezuelan Chilean
+    Colombian Peruvian Argentine Argentinian Belgian Austrian Norwegian Danish Finnish
+    Portuguese Czech Hungarian Romanian Bulgarian Serbian Croatian Thai Filipino Malaysian
+    Singaporean Bangladeshi Nepalese Mongolian Ethiopian Somali Sudanese Moroccan Algerian
+    Tunisian Libyan Jordanian Qatari Kuwaiti Yemeni Scottish Welsh Kurdish Hispanic Latino
+    Catholic Hindu Buddhist Sikh Sunni Shia"""
 _DEMONYMS = frozenset(_DEMONYMS_TEXT.split())
 NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split()) | _DEMONYMS
 _HONORIFICS_TEXT = """
