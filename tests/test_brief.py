@@ -628,3 +628,26 @@ def test_a_company_of_a_stock_index_is_typed_a_company_without_a_cue():
     kinds = {n: kind for n, kind, _ in entity_names(text)}
     assert kinds.get("Netflix") == kinds.get("Volkswagen") == kinds.get("Apple") == "company"
     assert kinds.get("AirPods") == "product"
+
+
+def test_products_by_their_edition_word_and_people_by_their_sport():
+    """Issue 37, second fresh dev draw: 'iPhone 11 Pro Max', 'Galaxy Note 10 Plus' and 'The
+    Mavic Mini' are products (a brand named alone too is left off the front: 'Apple AirPods
+    Pro' -> 'AirPods Pro'); 'keeper Kepa Arrizabalaga', 'rider Steffen Peters' are people, and
+    so is a given name with two more names ('Kathleen Hawk Sawyer'), but not a band."""
+    from rag.brief.names import entity_names
+
+    text = (
+        "Apple impressed this year. Apple AirPods Pro for $235. The iPhone 11 Pro Max costs "
+        "$999, and the Samsung Galaxy Note 10 Plus costs $840. The Mavic Mini flies far. "
+        "Chelsea paid for Athletic Bilbao keeper Kepa Arrizabalaga. Olympic dressage rider "
+        "Steffen Peters will teach. The minister put Kathleen Hawk Sawyer in charge. The Dave "
+        "Matthews Band played."
+    )
+    kinds = {n: kind for n, kind, _ in entity_names(text)}
+    products = {n for n, kind in kinds.items() if kind == "product"}
+    for product in ("AirPods Pro", "iPhone 11 Pro Max", "Galaxy Note 10 Plus", "Mavic Mini"):
+        assert any(n.endswith(product) for n in products), product
+    for person in ("Kepa Arrizabalaga", "Steffen Peters", "Kathleen Hawk Sawyer"):
+        assert kinds.get(person) == "person", person
+    assert kinds.get("Dave Matthews Band") != "person" and "Apple AirPods Pro" not in kinds

@@ -22,7 +22,9 @@ _TITLE_WORDS = (
     r"attorney|Attorney General|Secretary of State|Defense Secretary|Press Secretary|"
     r"Interior Minister|Prime Minister|President|Chancellor|administrator|commissioner|"
     r"official|officer|editor|judge|ambassador|adviser|advisor|lawmaker|engineer|designer|"
-    r"Project Manager|Managing Director|Administrator|head|fellow|doctor|teacher)"
+    r"Project Manager|Managing Director|Administrator|head|fellow|doctor|teacher|rider|trainer|"
+    r"player|keeper|goalkeeper|striker|midfielder|defender|pitcher|singer|actor|actress|"
+    r"physician|surgeon|lawyer|prosecutor)"
 )
 # a given name, an optional initial, one or two more names, an optional Jr./Sr.
 _NAME = (
@@ -64,6 +66,10 @@ ORG_BY_COMPANY = re.compile(
 )
 # Model and product names carry a digit: "H20", "QwQ-32B", "Kimi K2", "DeepSeek-R1"
 PRODUCT = re.compile(r"\b(?:[A-Z][a-z]+\s)?(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Z][\w]*(?:-[\w]+)*\b")
+EDITION = re.compile(
+    r"\b[a-z]?[A-Z][\w-]*(?: [A-Z][\w-]*)*(?: \d+)? (?:Pro|Plus|Max|Mini|Ultra|Lite)"
+    r"(?: (?:Pro|Plus|Max|Mini|Ultra|Lite))?\b"
+)
 COMPANY_HINT = re.compile(
     r"(?:giant|maker|company|firm|startup|start-up|rival|peer)\s+(?:named\s+)?"
     r"(?P<a>[A-Z][\w&-]+(?:\s[A-Z][\w&-]+)*)|(?P<b>[A-Z][\w&-]+)(?:['’]s)?\s+(?:shares|stock)\b"
@@ -103,7 +109,7 @@ _NOT_NAMES_TEXT = """
     Shares Stock Image Unlock Upgrade Now Open Investors Therefore Nevertheless Nevetheless And But
     If When While Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
     April May June July August September October November December AI US U.S GPU Cloud
-    Under Over Into Onto Upon Within Without About Above Below Between Through Since Thanks
+    Under Over Into Onto Upon Within Without About Above Below Between Through Since Thanks Off
     Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mr Mrs Ms Dr Gov Rep Sen Lt
     CEO COO CFO CTO Chief Executive Officer Strategy Operating Financial Technology Head
     You Your What Why How
@@ -139,7 +145,8 @@ _ROLE_QUALIFIERS = frozenset(["Interior", "Defense", "Press", "State"])
 # last words of places, events and things, not of people
 _NOT_SURNAMES_TEXT = """
     Beach Avenue Street Road Square City County Valley Heights Hills Week Weekend Day
-    Collection Finals Final Festival Awards Show Series Cup Open Championship Games Tour"""
+    Collection Finals Final Festival Awards Show Series Cup Open Championship Games Tour Band
+    Orchestra Choir Quartet Trio"""
 _NOT_SURNAMES = frozenset(_NOT_SURNAMES_TEXT.split())
 _PLACE_CUE = re.compile(r"\b(?:in|from|across|near|outside|inside)\s+$")
 _GEOGRAPHY = re.compile(r" (?:Sea|Ocean|River|Island|Islands|Mountains|Valley|Bay|Gulf|Strait)$")
@@ -260,7 +267,9 @@ def _given_pair(name: str, text: str) -> bool:
     article never uses as a company's name ('Morgan Stanley analysts')."""
     words = name.split()
     shaped = r"(?:Mc|Mac|O')?[A-ZÀ-Þ][a-zß-ÿ]+(?:-[A-Za-z]+)?"
-    if len(words) != 2 or words[0] not in _given_names() or not re.fullmatch(shaped, words[1]):
+    if not 2 <= len(words) <= 3 or words[0] not in _given_names():
+        return False  # 'Matt Roberts', 'Kathleen Hawk Sawyer'
+    if not all(re.fullmatch(shaped, w) for w in words[1:]):
         return False
     escaped = re.escape(name)
     return not re.search(rf"\b{escaped}(?:{_ACTS}|\s+{_ITS_PEOPLE}|\s+(?:analysts?|bank))", text)
@@ -359,6 +368,15 @@ def _typed_names(text: str) -> Iterator[tuple[str, str]]:
             yield " ".join(words), "company"
     for m in ORG_BY_COMPANY.finditer(text):
         yield m.group("a") or m.group("b"), "company"
+    for m in EDITION.finditer(text):
+        words = m.group().split()
+        while words and words[0] in NOT_NAMES:  # 'The Mavic Mini'
+            words = words[1:]
+        alone = re.search(rf"\b{re.escape(words[0])}\b(?! [A-Z0-9])", text)
+        if len(words) >= 3 and not words[1][0].isdigit() and alone:
+            words = words[1:]  # 'Apple AirPods Pro': Apple is named alone too
+        if len(words) >= 2 and not _slug(m.group()):
+            yield " ".join(words), "product"
     for m in PRODUCT.finditer(text):
         name = m.group()
         if not name[0].isdigit() and not _PERIOD.fullmatch(name) and not _slug(name):
