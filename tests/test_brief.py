@@ -651,3 +651,12 @@ def test_products_by_their_edition_word_and_people_by_their_sport():
     for person in ("Kepa Arrizabalaga", "Steffen Peters", "Kathleen Hawk Sawyer"):
         assert kinds.get(person) == "person", person
     assert kinds.get("Dave Matthews Band") != "person" and "Apple AirPods Pro" not in kinds
+
+
+def test_a_country_named_once_is_a_place():
+    """Issue 37, fresh dev draw: 'Russia's victory against Croatia' lists both countries,
+    said once each; a capitalised word said once is still no entity."""
+    from rag.brief.names import entity_names
+
+    kinds = {n: k for n, k, _ in entity_names("Fans saw Russia's win over Croatia. Tickets sold.")}
+    assert kinds.get("Russia") == kinds.get("Croatia") == "place" and "Tickets" not in kinds

@@ -435,6 +435,7 @@ def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Na
     for name, count in counts.items():
         kind = _kind(name, text, companies)
         strong = kind in {"company", "place"} and bool(re.search(r"\s|[A-Z]{2}", name))
+        strong = strong or name in _countries()  # a country named once: 'in Croatia'
         shares = set(name.split()) & person_words  # 'Hosting Cook', 'Christopher L'
         if (count >= 2 or strong) and name not in seen and not shares and len(name) > 2:
             seen.add(name)
