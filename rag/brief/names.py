@@ -142,6 +142,13 @@ _ROLE_WORDS = frozenset(_ROLE_WORDS_TEXT.split())
 # words of a role only beside another: 'Press Secretary', 'Secretary of State' ('Associated
 # Press' and 'Boise State' are names)
 _ROLE_QUALIFIERS = frozenset(["Interior", "Defense", "Press", "State"])
+# words a person's name never opens with: a role, a title, a non-name ('As Emily Feng')
+_ROLES = _ROLE_WORDS | _HONORIFICS
+_NOT_OPENING_A_NAME = _ROLES | _ROLE_QUALIFIERS | NOT_NAMES
+# one word of a person's name: 'McDonald', "O'Brien", 'Ngo-Anh'
+_NAME_WORD = re.compile(r"(?:Mc|Mac|O')?[A-ZÀ-Þ][a-zß-ÿ]+(?:-\w+)?")
+# the small words inside an organisation's name: 'Customs and Border Protection'
+_CONNECTORS = frozenset(["of", "and", "for", "&", "the"])
 # last words of places, events and things, not of people
 _NOT_SURNAMES_TEXT = """
     Beach Avenue Street Road Square City County Valley Heights Hills Week Weekend Day
@@ -190,18 +197,19 @@ def entity_names(text: str) -> Iterator[Named]:
     companies = {name for name, kind, _ in named if kind == "company"}
     listed = {n for n, kind, _ in named if kind == "other" and _listed_with(n, companies, text)}
     companies |= listed  # 'Blue Origin, Sierra Nevada Corporation and SpaceX'
+    owners = "|".join(re.escape(c) for c in sorted(companies, key=len, reverse=True))
     for name, kind, role in named:
         if name in listed:
             kind = "company"
-        elif kind == "other" and _made_by(name, companies, text):
+        elif kind == "other" and owners and _made_by(name, owners, text):
             kind = "product"  # "SpaceX's Starship", "Blue Origin's Blue Moon"
         yield name, kind, role
 
 
-def _made_by(name: str, companies: set[str], text: str) -> bool:
-    """The name follows a company's possessive: "SpaceX's Starship"."""
-    owners = "|".join(re.escape(c) for c in sorted(companies, key=len, reverse=True))
-    return bool(owners) and bool(re.search(rf"\b(?:{owners})['’]s {re.escape(name)}\b", text))
+def _made_by(name: str, owners: str, text: str) -> bool:
+    """The name follows a company's possessive ("SpaceX's Starship"); `owners` is the
+    companies' names as one alternation."""
+    return bool(re.search(rf"\b(?:{owners})['’]s {re.escape(name)}\b", text))
 
 
 def _listed_with(name: str, companies: set[str], text: str) -> bool:
@@ -242,8 +250,7 @@ def _people(text: str) -> dict[str, str | None]:
         if not words:
             continue
         # 'Indiana House Speaker Brian Bosma': the name follows the last role word
-        roles = _ROLE_WORDS | _HONORIFICS
-        cut = max((i + 1 for i, w in enumerate(words) if w in roles), default=0)
+        cut = max((i + 1 for i, w in enumerate(words) if w in _ROLES), default=0)
         cut = cut or int(words[0] in _ROLE_QUALIFIERS)  # 'State Mike Pompeo' of 'Secretary of'
         name = " ".join(words[cut:])
         if name in people or name in tried or any(a <= m.start() < b for a, b in orgs):
@@ -266,10 +273,9 @@ def _given_pair(name: str, text: str) -> bool:
     """A common given name and a surname ('Matt Roberts', 'Catherine Whitaker') that the
     article never uses as a company's name ('Morgan Stanley analysts')."""
     words = name.split()
-    shaped = r"(?:Mc|Mac|O')?[A-ZÀ-Þ][a-zß-ÿ]+(?:-[A-Za-z]+)?"
     if not 2 <= len(words) <= 3 or words[0] not in _given_names():
         return False  # 'Matt Roberts', 'Kathleen Hawk Sawyer'
-    if not all(re.fullmatch(shaped, w) for w in words[1:]):
+    if not all(_NAME_WORD.fullmatch(w) for w in words[1:]):
         return False
     escaped = re.escape(name)
     return not re.search(rf"\b{escaped}(?:{_ACTS}|\s+{_ITS_PEOPLE}|\s+(?:analysts?|bank))", text)
@@ -278,7 +284,7 @@ def _given_pair(name: str, text: str) -> bool:
 def _unroled(name: str) -> str:
     """'Administrator Jim Bridenstine' -> 'Jim Bridenstine', 'As Emily Feng' -> 'Emily Feng'."""
     words = name.split()
-    while len(words) > 2 and words[0] in _ROLE_WORDS | _ROLE_QUALIFIERS | _HONORIFICS | NOT_NAMES:
+    while len(words) > 2 and words[0] in _NOT_OPENING_A_NAME:
         words = words[1:]
     return " ".join(words)
 
@@ -317,8 +323,7 @@ def _surname_alone(name: str, text: str) -> bool:
     """'Kevin Mayer' ... 'Mayer said': the run's last word is used alone, as people's
     surnames are (and the first word never is)."""
     words = name.split()
-    shaped = r"(?:Mc|Mac|O')?[A-ZÀ-Þ][a-zß-ÿ]+(?:-\w+)?"
-    if not 2 <= len(words) <= 3 or not all(re.fullmatch(shaped, w) for w in words):
+    if not 2 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) for w in words):
         return False
     first = re.escape(words[0])
     elsewhere = text.replace(name, "")
@@ -372,8 +377,7 @@ def _typed_names(text: str) -> Iterator[tuple[str, str]]:
         words = m.group().split()
         while words and words[0] in NOT_NAMES:  # 'The Mavic Mini'
             words = words[1:]
-        alone = re.search(rf"\b{re.escape(words[0])}\b(?! [A-Z0-9])", text)
-        if len(words) >= 3 and not words[1][0].isdigit() and alone:
+        if len(words) >= 3 and not words[1][0].isdigit() and _named_alone(words[0], text):
             words = words[1:]  # 'Apple AirPods Pro': Apple is named alone too
         if len(words) >= 2 and not _slug(m.group()):
             yield " ".join(words), "product"
@@ -381,6 +385,11 @@ def _typed_names(text: str) -> Iterator[tuple[str, str]]:
         name = m.group()
         if not name[0].isdigit() and not _PERIOD.fullmatch(name) and not _slug(name):
             yield name, "product"
+
+
+def _named_alone(word: str, text: str) -> bool:
+    """The word is used with no capitalised word or number after it ('Apple impressed')."""
+    return bool(re.search(rf"\b{re.escape(word)}\b(?! [A-Z0-9])", text))
 
 
 def _slug(name: str) -> bool:
@@ -392,7 +401,7 @@ def _strip_opening(name: str, text: str, at: int) -> str:
     words = name.split()
     if words and words[0] in NOT_NAMES and words[0] not in _DEMONYMS:
         return " ".join(words[1:])
-    small = len(words) > 1 and words[1] in {"of", "and", "for", "&", "the"}
+    small = len(words) > 1 and words[1] in _CONNECTORS
     if _opens_sentence(text, at) and not small and not _keeps_opening(words, text):
         return " ".join(words[1:])
     return name
@@ -450,8 +459,7 @@ def _parts(words: list[str]) -> Iterator[list[str]]:
     part: list[str] = []
     for i, w in enumerate(words):
         rest = words[i:]  # 'American Airlines', 'American Music Awards' keep their people
-        whole = company_name(" ".join(rest)) or rest[-1] == "Awards"
-        if w in _DEMONYMS and len(rest) > 1 and whole:
+        if w in _DEMONYMS and len(rest) > 1 and _whole_with_people(rest):
             yield from [part, rest] if part else [rest]
             return
         beside = {*words[max(0, i - 1) : i], *words[i + 1 : i + 2]}
@@ -463,6 +471,11 @@ def _parts(words: list[str]) -> Iterator[list[str]]:
             part.append(w)
     if part:
         yield part
+
+
+def _whole_with_people(words: list[str]) -> bool:
+    """A name that keeps the people opening it: a company's or an award's."""
+    return company_name(" ".join(words)) or words[-1] == "Awards"
 
 
 def _kind(name: str, text: str, companies: set[str]) -> str:
