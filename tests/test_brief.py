@@ -660,3 +660,18 @@ def test_a_country_named_once_is_a_place():
 
     kinds = {n: k for n, k, _ in entity_names("Fans saw Russia's win over Croatia. Tickets sold.")}
     assert kinds.get("Russia") == kinds.get("Croatia") == "place" and "Tickets" not in kinds
+
+
+def test_a_large_city_named_once_as_a_place_is_a_place():
+    """Issue 37: a city of 100,000 people or more (GeoNames), once named after 'in' or 'from',
+    is a place even said once; a city's name for its team, or inside 'New York', is not."""
+    from rag.brief.names import entity_names
+
+    def kinds(text):
+        return {n: k for n, k, _ in entity_names(text)}
+
+    assert kinds("The startup, founded in Hangzhou, raised money.").get("Hangzhou") == "place"
+    teams = kinds("Buffalo beat Detroit 3-2. Detroit lost again, and Buffalo won.")
+    assert teams.get("Buffalo") != "place" and teams.get("Detroit") != "place"
+    assert "York" not in kinds("He moved to New York in May.")
+    assert "Hangzhou" not in kinds("Hangzhou-born engineers are common.")

