@@ -104,3 +104,44 @@ def test_briefs_of_saved_pages_meet_their_gold(tmp_path):
     assert hits["forbidden_rate"][0] == 0 and hits["dangling_point_rate"][0] == 0, hits
     assert hits["numeric_precision"][0] == hits["numeric_precision"][1], hits
     assert hits["quote_validity"][0] == hits["quote_validity"][1], hits
+
+
+def test_bylines_keep_the_people_and_drop_titles_dates_desks_and_credentials():
+    """Issue 39: bylines of the saved news pages, as trafilatura reads them."""
+    from rag.ingest.meta import clean_byline
+
+    cases = {
+        "Tom Gillespie News reporter": "Tom Gillespie",
+        "Jeff Foust Monday; November": "Jeff Foust",
+        "Phil Helsel is a reporter": "Phil Helsel",
+        "ROBERT BURNS; AP National Security Writer": "Robert Burns",
+        "Ilana Muhlstein; MS; RDN": "Ilana Muhlstein",
+        "Troy Smith; Troy L Smith; Cleveland com": "Troy Smith",
+        "Lia Eustachewich; Yaron Steinbuch": "Lia Eustachewich, Yaron Steinbuch",
+        "The Associated Press": "Associated Press",
+        "Staff Reports": None,
+        "Practical Horseman Editorial Staff": None,
+        "Regan": "Regan",
+    }
+    for byline, people in cases.items():
+        assert clean_byline(byline) == people, byline
+    assert clean_byline("Charlie Wood; Business Insider", "Business Insider Deutschland") == (
+        "Charlie Wood"
+    )
+
+
+def test_the_outlet_is_read_from_the_title_tag_when_the_page_names_no_site():
+    from rag.ingest.meta import page_url, plausible_site, site_in_title
+
+    page = (
+        "<html><head><title>The Space Review: Seeking a bigger role for a big rocket</title>"
+        '<meta property="og:url" content="https://www.thespacereview.com/article/3835/1">'
+        "</head></html>"
+    )
+    assert site_in_title(page, "Seeking a bigger role for a big rocket") == "The Space Review"
+    assert site_in_title(
+        "<title>Deals on Apple devices – BGR</title>", "Deals on Apple devices"
+    ) == ("BGR")
+    assert site_in_title("<title>Deals on Apple devices</title>", "Deals on Apple devices") is None
+    assert page_url(page) == "https://www.thespacereview.com/article/3835/1"
+    assert plausible_site("Copyright 2014") is None and plausible_site("BGR") == "BGR"

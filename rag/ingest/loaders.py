@@ -18,6 +18,7 @@ from typing import Any
 
 from rag.core.clean import clean_text, invisible_count
 from rag.core.types import Article
+from rag.ingest.meta import clean_byline, page_url, plausible_site, site_in_title
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -235,18 +236,20 @@ def parse_html(html: str, source: str) -> Article | LoadFailure:
     text = doc.get("text") or ""
     if not text.strip():
         return parse_html_whole(html, source)
-    title = _without_site_name(doc.get("title") or "", doc.get("sitename"))
+    site = plausible_site(doc.get("sitename"))
+    title = _without_site_name(doc.get("title") or "", site)
     first, _, rest = text.partition("\n")
     if title and first.strip() == title and rest.strip():
         text = rest  # the headline repeated as the body's first line
+    site = site or site_in_title(html, title)
     return make_article(
         text,
         source,
         title=title or None,
         date_value=doc.get("date") or _visible_date(html),
-        url=doc.get("url"),
-        publisher=doc.get("sitename"),
-        author=doc.get("author") or _visible_byline(html),
+        url=doc.get("url") or page_url(html),
+        publisher=site,
+        author=clean_byline(doc.get("author") or _visible_byline(html), site),
     )
 
 
