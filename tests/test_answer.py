@@ -452,3 +452,24 @@ def test_a_question_with_nothing_to_search_says_so(retriever, question, said):
     assert answer.abstained and answer.flags[0].startswith(said) and model.calls == []
     followed, _ = ask(retriever, ["8.1%"], question=question, history=[TUESDAY_Q])
     assert not followed.flags or not followed.flags[0].startswith(said)
+
+
+def test_an_unsure_reader_is_checked_against_the_rules_sentence(retriever):
+    """End to end on the seeds: the rules choose the 8.1% sentence for the Tuesday question;
+    an unsure reading of that sentence stands, one of another sentence abstains."""
+    from test_reader import ScriptedReader
+
+    from rag.answer.read import AnswerReader
+
+    rules, _ = ask(retriever, [])
+    pool = ScriptedReader({})
+    ask(retriever, [], reader=AnswerReader(pool, 0.5, 0.8))
+    read = [s for _before, s in pool.read_pairs]
+    assert rules.evidence in read
+    wrong = next(s for s in read if "Alibaba" in s and s != rules.evidence)
+    for sentence, agreed in ((rules.evidence, True), (wrong, False)):
+        reader = AnswerReader(ScriptedReader({sentence: (0.75, sentence.split()[-1])}), 0.5, 0.8)
+        answer, model = ask(retriever, [], reader=reader)
+        assert model.calls == [] and answer.reader_score == 0.75
+        assert answer.abstained is not agreed, sentence
+        assert agreed or "rules chose another sentence" in answer.flags[-1]

@@ -124,3 +124,42 @@ def test_read_answer_abstains_below_the_threshold():
     why = read_answer(result, cands, AnswerReader(ScriptedReader({}), 0.5))
     assert why is not None and "0.01 < 0.5" in why
     assert result.abstained and result.reader_score == 0.01
+
+
+def _unsure_reading():
+    from rag.answer.choose import Candidate
+
+    cands = [
+        Candidate(n=1, text="Alibaba is based in Hangzhou.", start=0, rank=0),
+        Candidate(n=2, text="Shares rallied 8.1%, the most since May.", start=0, rank=1),
+    ]
+    return cands, ScriptedReader({cands[1].text: (0.75, "8.1%")})
+
+
+def test_an_unsure_reading_stands_only_where_the_rules_choose_the_same_sentence():
+    from rag.answer.read import AnswerReader, read_answer
+
+    cands, reader = _unsure_reading()
+    agreed = _answer_for()
+    assert read_answer(agreed, cands, AnswerReader(reader, 0.5, 0.8), lambda: cands[1]) is None
+    assert agreed.text == "8.1% [2]" and not agreed.abstained
+    for rules in (cands[0], None):  # another sentence, or the rules would abstain
+        vetoed = _answer_for()
+        why = read_answer(vetoed, cands, AnswerReader(reader, 0.5, 0.8), lambda r=rules: r)
+        assert (
+            why == "the reader is unsure (0.75 < 0.8) and the answer rules chose another sentence"
+        )
+        assert vetoed.abstained and vetoed.reader_score == 0.75
+
+
+def test_a_sure_reading_does_not_ask_the_rules():
+    from rag.answer.read import AnswerReader, read_answer
+
+    cands, reader = _unsure_reading()
+
+    def never():
+        raise AssertionError("the rules were asked")
+
+    result = _answer_for()
+    assert read_answer(result, cands, AnswerReader(reader, 0.5, 0.7), never) is None
+    assert result.text == "8.1% [2]"

@@ -17,6 +17,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 
 from rag.answer.checks import (
     WHEN_WORDS,
@@ -137,7 +138,8 @@ def answer_question(
     retrieved = time.perf_counter()
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
     if reader is not None and kind in READER_KINDS:
-        why_not = read_answer(result, ranked, reader)
+        second = partial(_rules_choice, result, weights, ranked)
+        why_not = read_answer(result, ranked, reader, second)
         return _finish(result, why_not, retriever.store, started, retrieved)
     fitting, why_not = _fitting(result, weights, ranked)
     if why_not:
@@ -374,6 +376,21 @@ def _citation_for(result: Answer, said: Said, store: Store) -> int | None:
     return n
 
 
+def _rules_choice(
+    result: Answer, weights: dict[str, float], ranked: list[Candidate]
+) -> Candidate | None:
+    """The sentence the hand-written rules would answer from (no model asked), or None where
+    they would abstain: the reader's second opinion (rag.answer.read)."""
+    fitting, why_not = _fitting(result, weights, ranked)
+    if why_not:
+        return None
+    ranked = fitting + [c for c in ranked if c not in fitting]
+    if result.kind in ("quantity", "date", "person", "reason"):
+        choice = _typed_choice(result, ranked, fitting, weights)
+        return None if isinstance(choice, str) else choice[0]
+    return fitting[0]
+
+
 def _answer_typed(
     result: Answer,
     ranked: list[Candidate],
@@ -384,6 +401,35 @@ def _answer_typed(
     """A quantity, date, person or reason: the phrase of that kind, by rule, from the best
     sentence holding one; the model copies it where no rule finds it. Why it cannot answer,
     or None."""
+    choice = _typed_choice(result, ranked, fitting, weights)
+    if isinstance(choice, str):
+        return choice
+    chosen, phrase = choice
+    if phrase is not None:
+        text = phrase.text
+        if result.kind == "quantity":
+            text = with_count_noun(phrase, chosen.text, result.question)
+        _set(result, text, chosen, "span")
+    elif result.kind == "reason":
+        said_next = _cause_said_next(chosen, ranked, result.query)
+        if said_next is not None:
+            cause, where = said_next
+            _set(result, cause.text, where, "span")
+        else:
+            _set(result, chosen.text, chosen, "extractive")
+    else:
+        ask(chosen)
+    return None
+
+
+def _typed_choice(
+    result: Answer,
+    ranked: list[Candidate],
+    fitting: list[Candidate],
+    weights: dict[str, float],
+) -> tuple[Candidate, Phrase | None] | str:
+    """The sentence that answers a quantity, date, person or reason question and the phrase
+    of that kind in it (None: no rule finds one); why none answers, as a string."""
     query, question, kind = result.query, result.question, result.kind
     # a sentence of the asked kind may stand in for the best, if it passes the same check
     # and itself says some of the question (not only the sentence before it)
@@ -418,22 +464,8 @@ def _answer_typed(
                 break
             why_not = why_not or why
         else:
-            return why_not
-    if phrase is not None:
-        text = phrase.text
-        if kind == "quantity":
-            text = with_count_noun(phrase, chosen.text, question)
-        _set(result, text, chosen, "span")
-    elif kind == "reason":
-        said_next = _cause_said_next(chosen, ranked, query)
-        if said_next is not None:
-            cause, where = said_next
-            _set(result, cause.text, where, "span")
-        else:
-            _set(result, chosen.text, chosen, "extractive")
-    else:
-        ask(chosen)
-    return None
+            return why_not or "no sentence has a figure of the kind asked"
+    return chosen, phrase
 
 
 CAUSE_WITHIN = 3  # sentences after the answering one where its cause may be given

@@ -130,6 +130,14 @@ class Settings(BaseSettings):
         description="The reader's answers-here probability below which an answer abstains: "
         "higher answers less often and is wrong less often (evals/README.md, risk-coverage).",
     )
+    reader_sure: float = Field(
+        0.8,
+        ge=0.0,
+        le=1.0,
+        description="Under this answers-here probability the reader answers only from the "
+        "sentence the hand-written answer rules would also choose; 0 turns the check off "
+        "(evals/README.md, the reader and the rules agreeing).",
+    )
     llm_provider: Literal["local", "openai"] = Field(
         "local",
         description="'local': a bundled GGUF model in-process (llama.cpp); 'openai': any "

@@ -114,7 +114,8 @@ def risk_coverage(items: list[ItemResult]) -> list[dict[str, float]]:
     """Per reader threshold: the share of QA items answered, and the confident errors among
     them, had the answer abstained below that threshold. Items the reader did not answer
     (yes/no, summaries, an earlier abstention) count as they are; thresholds below the run's
-    own cannot be told apart from it (run with RAG_READER_THRESHOLD=0 for the whole curve)."""
+    own cannot be told apart from it, nor an answer the rules' second opinion vetoed (run
+    with RAG_READER_THRESHOLD=0 RAG_READER_SURE=0 for the whole curve)."""
     qa = [i for i in items if i.suite == "qa" and i.error is None]
     rows = []
     for t in CURVE_THRESHOLDS:
