@@ -28,6 +28,15 @@ from rag.answer.polarity import yes_or_no
         ("Did the company go ahead with the merger?", "Shares fell after its cancelled merger.", "No"),
         ("Did the bank raise rates?", "The bank raised rates, but it did not signal more hikes.", "Yes"),
         ("Did the minister resign?", "The minister resigned on Tuesday after the vote.", "Yes"),
+        # another in the place of the question's last phrase, after the same word
+        ("Does Ann Lee work at the University of Ohio?", "Ann Lee, a chemist at the University of Utah, led it.", "No"),
+        ("Is the gene found in the lining of the lungs?", "The gene is found in the lining of the gut.", "No"),
+        ("Is the gene found in the lining of the gut?", "The gene is found in the lining of the gut.", "Yes"),
+        ("Did the man see his doctor in May 2016?", "The man saw his doctor in May 2016, tired.", "Yes"),
+        # what only would, could or should be, for a question of fact
+        ("Did the agency adopt cheaper rockets?", "Critics say the agency would be better off adopting cheaper rockets.", "No"),
+        ("Did the agency adopt cheaper rockets?", "The agency adopted cheaper rockets in 2019.", "Yes"),
+        ("Will the agency adopt cheaper rockets?", "The agency could adopt cheaper rockets.", "Yes"),
     ],
 )  # fmt: skip
 def test_yes_or_no_reads_the_evidence(question, evidence, answer):

@@ -34,7 +34,7 @@ from rag.answer.conflicts import Conflict, Said, across, against_copies, sentenc
 from rag.answer.followup import other_named
 from rag.answer.kinds import named_in, names_all, word_set
 from rag.answer.phrases import typed_phrase, with_count_noun
-from rag.answer.polarity import said_share, yes_or_no
+from rag.answer.polarity import said_share, swapped, yes_or_no
 from rag.answer.read import AnswerReader, read_answer
 from rag.answer.reading import read_with_model
 from rag.answer.spans import (
@@ -533,11 +533,19 @@ def _says_the_opposite(
     enough of it once the opposites of its words count ('fall' met by 'rallied', 'praised'
     by 'criticism'), and names the question's day or figure."""
     for cand in ranked[:OPPOSITE_WITHIN]:
-        if said_share(query, cand.text) >= YESNO_SUPPORT and not missing_specific(
+        if _speaks_to(query, cand.text) and not missing_specific(
             query, context_of(cand, citations)
         ):
             return [cand], None
     return None
+
+
+def _speaks_to(question: str, sentence: str) -> bool:
+    """Says enough of a yes/no question once opposites count, or says all of it but its
+    last phrase and names another in its place (rag.answer.polarity.swapped)."""
+    return (
+        said_share(question, sentence) >= YESNO_SUPPORT or swapped(question, sentence) is not None
+    )
 
 
 def _answer_yes_no(result: Answer, fitting: list[Candidate], question: str) -> str | None:
@@ -545,7 +553,7 @@ def _answer_yes_no(result: Answer, fitting: list[Candidate], question: str) -> s
     polarity against the question's (rag.answer.polarity: who won, figures compared, the
     opposite said, negation in scope). Why it cannot answer, or None."""
     says = [c for c in fitting if c.lexical >= YESNO_SUPPORT]
-    says = says or [c for c in fitting if said_share(question, c.text) >= YESNO_SUPPORT]
+    says = says or [c for c in fitting if _speaks_to(question, c.text)]
     if not says:
         return "no sentence says enough of the question to read a yes or a no from it"
     _set(result, yes_or_no(question, says[0].text).answer, says[0], "span")

@@ -11,6 +11,12 @@
    clause of the evidence that holds the question's words (or right before one of them),
    once in the question or the evidence, not in both.
 
+5. another in the asked one's place: the evidence says all but the question's last phrase
+   and puts another after the same word ('Does Locksley work at the University of
+   Pennsylvania?' against '... at the University of California');
+6. only possible: the question's word follows a 'would', 'could', 'may', 'should' in the
+   evidence ('it would be better off adopting commercial alternatives' does not say it did).
+
 The first of these that applies decides; when none does, the evidence says what is asked:
 Yes."""
 
@@ -32,7 +38,7 @@ class Polarity:
 
 def yes_or_no(question: str, evidence: str) -> Polarity:
     question, evidence = _plain(question), _plain(evidence)
-    for reading in (_who_won, _compared, _opposite):
+    for reading in (_who_won, _compared, _opposite, swapped, _only_possible):
         found = reading(question, evidence)
         if found is not None:
             return found
@@ -223,3 +229,80 @@ def _negated_in_scope(question: str, evidence: str) -> bool:
     clauses = _CLAUSE.split(evidence)
     best = max(clauses, key=lambda c: len(content_terms(c) & asked))
     return _negates(best)
+
+
+# -- 5. another in the asked one's place ---------------------------------------------------
+_PREP = r"(?:at|in|from|with|of|by|to|for|on|into)"
+_LAST_PHRASE = re.compile(
+    rf"\b(?P<head>[\w'’-]+)\s+(?P<prep>{_PREP})\s+(?P<slot>(?:(?!{_PREP}\b)[\w'’$.,-]+\s*){{1,5}})$",
+    re.I,
+)
+_OPENING = re.compile(r"^\s*(?:did|does|do|is|are|was|were|has|have|had|will|can)\s+", re.I)
+
+
+def swapped(question: str, evidence: str) -> Polarity | None:
+    """'No' when the evidence says the rest of the question (all its words but one at most)
+    and, after the word the question's last phrase follows, names another in its place:
+    'associated with the lining of the lungs?' against '... the lining of the intestines'."""
+    asked = _LAST_PHRASE.search(_OPENING.sub("", question).rstrip(" ?"))
+    if asked is None:
+        return None
+    slot, said = content_terms(asked["slot"]), content_terms(evidence)
+    rest = content_terms(_OPENING.sub("", question)[: asked.start("prep")])
+    if not slot or slot <= said or len(rest - said) > 1 or len(rest & said) < 2:
+        return None
+    head = content_terms(asked["head"]) or {asked["head"].lower()}
+    place = rf"\b([\w'’-]+)\s+{asked['prep']}\s+((?:[\w'’-]+\s*){{1,6}})"
+    for m in re.finditer(place, evidence, re.I):
+        mine = content_terms(m.group(1)) or {m.group(1).lower()}
+        other = content_terms(m.group(2)) - content_terms(question)
+        if mine & head and other:
+            instead = " ".join(m.group(2).split()[:4])
+            return Polarity(
+                "No",
+                f"the evidence says {asked['prep']} {instead!r}, not {asked['slot'].strip()!r}",
+            )
+    return None
+
+
+# -- 6. only possible ----------------------------------------------------------------------
+_MODAL = re.compile(r"\b(?:would|could|might|may|should|ought to)\b")
+_FACT_ASKED = re.compile(r"^\s*(?:did|does|do|is|are|was|were|has|have|had)\b", re.I)
+# words between a modal and the verb it governs: 'would be better off adopting'
+_SOFT = frozenset(
+    [
+        "be",
+        "been",
+        "have",
+        "not",
+        "also",
+        "still",
+        "only",
+        "better",
+        "off",
+        "well",
+        "soon",
+        "then",
+        "even",
+        "need",
+        "to",
+    ]
+)
+
+
+def _only_possible(question: str, evidence: str) -> Polarity | None:
+    """'No' when a question of fact ('Did ...?') finds its verb in the evidence only as what
+    would, could or should be: 'NASA has held firm despite criticisms that it would be better
+    off adopting commercial alternatives' for 'Did NASA adopt commercial alternatives?'."""
+    if not _FACT_ASKED.match(question) or _MODAL.search(question.lower()):
+        return None
+    asked = content_terms(_FACT_ASKED.sub("", question))
+    if len(asked & content_terms(evidence)) < 2:
+        return None
+    for m in _MODAL.finditer(evidence):
+        words = re.findall(r"[\w'’-]+", evidence[m.end() :])[:5]
+        verb = next((w for w in words if w.lower() not in _SOFT), "")
+        if content_terms(verb) & asked:
+            said = " ".join([m.group(), *words[: words.index(verb) + 1]])
+            return Polarity("No", f"the evidence says only that it {said!r}")
+    return None
