@@ -145,3 +145,19 @@ def test_the_outlet_is_read_from_the_title_tag_when_the_page_names_no_site():
     assert site_in_title("<title>Deals on Apple devices</title>", "Deals on Apple devices") is None
     assert page_url(page) == "https://www.thespacereview.com/article/3835/1"
     assert plausible_site("Copyright 2014") is None and plausible_site("BGR") == "BGR"
+
+
+def test_a_layout_table_cell_and_the_header_run_into_the_text_are_not_kept():
+    """A page laid out in a table (The Space Review): the article is one long cell among
+    empty ones, opening with the headline, byline and date run into its first sentence."""
+    body = "Earlier this month, NASA announced a milestone. " * 6
+    page = (
+        "<html><head><title>The Space Review: A bigger role for a big rocket</title>"
+        '<meta property="og:title" content="A bigger role for a big rocket"></head><body>'
+        "<table><tr><td></td><td>"
+        f"<p>A bigger role for a big rocket by Jeff Foust Monday, November 18, 2019 {body}</p>"
+        "</td></tr></table></body></html>"
+    )
+    article = parse_html(page, "space.html")
+    assert article.text.startswith("Earlier this month, NASA") and "|" not in article.text
+    assert article.publisher == "The Space Review"

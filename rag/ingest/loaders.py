@@ -18,7 +18,13 @@ from typing import Any
 
 from rag.core.clean import clean_text, invisible_count
 from rag.core.types import Article
-from rag.ingest.meta import clean_byline, page_url, plausible_site, site_in_title
+from rag.ingest.meta import (
+    clean_byline,
+    page_url,
+    plausible_site,
+    site_in_title,
+    without_run_in_header,
+)
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -238,6 +244,7 @@ def parse_html(html: str, source: str) -> Article | LoadFailure:
         return parse_html_whole(html, source)
     site = plausible_site(doc.get("sitename"))
     title = _without_site_name(doc.get("title") or "", site)
+    text = without_run_in_header(_LAYOUT_ROW.sub(lambda m: m["cell"], text), title)
     first, _, rest = text.partition("\n")
     if title and first.strip() == title and rest.strip():
         text = rest  # the headline repeated as the body's first line
@@ -251,6 +258,11 @@ def parse_html(html: str, source: str) -> Article | LoadFailure:
         publisher=site,
         author=clean_byline(doc.get("author") or _visible_byline(html), site),
     )
+
+
+# A table row used for layout: one long prose cell among empty ones ('|  | Seeking a bigger
+# role ... |'); a data table's rows have several short cells and stay.
+_LAYOUT_ROW = re.compile(r"^\|(?:\s*\|)*\s*(?P<cell>[^|\n]{200,}?)\s*(?:\|\s*)*$", re.M)
 
 
 # Cards a site shows on hover or on a click, nested inside the sentence that names a person

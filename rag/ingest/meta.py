@@ -135,3 +135,26 @@ def plausible_site(name: str | None) -> str | None:
     if not name or re.match(r"(?:copyright|©|\(c\)|all rights)", name.strip(), re.I):
         return None
     return name
+
+
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
+_RUN_IN = re.compile(
+    rf"^(?:by\s+(?:[A-Z][\w.'’-]*\s+){{1,4}}?)?(?:{_WEEKDAY},?\s+)?{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
+    r"(?:\s*[-–,]?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?)?\s+"
+)
+
+
+def without_run_in_header(text: str, title: str) -> str:
+    """The text without the headline, byline and date a page's layout ran into its first
+    line: 'Seeking a bigger role for a big rocket by Jeff Foust Monday, November 18, 2019
+    Earlier this month, NASA ...' -> 'Earlier this month, NASA ...'."""
+    head = " ".join(title.split())
+    if not head or not text.startswith(head):
+        return text
+    rest = text[len(head) :].lstrip()
+    found = _RUN_IN.match(rest)
+    return rest[found.end() :] if found and rest[found.end() :].strip() else text
