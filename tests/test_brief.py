@@ -342,6 +342,27 @@ def test_a_gist_built_from_two_figures_of_the_article_is_replaced(drafts_briefs)
     assert "'largest' is not in the article sentence that supports it" in details
 
 
+def test_a_line_that_gives_a_pronoun_another_subject_is_not_backed():
+    """An unused news page: the model's gist made NASA ('the agency') the bidder where the
+    article's sentence says 'it', meaning Boeing, named in the sentence before."""
+    from rag.brief.sentences import gist_problems
+
+    sents = [
+        "Boeing is one of the companies bidding on the HLS program, and confirmed that its "
+        "approach makes use of the SLS.",
+        "In a statement released November 5, the day the proposals were due to NASA, it said it "
+        "submitted a proposal that would involve the launch of an integrated lander on an SLS "
+        "Block 1B.",
+    ]
+    line = "The agency submitted a proposal to launch an integrated lander on an SLS Block 1B."
+    assert "the line's subject 'the agency' is not in the sentence it rests on" in (
+        gist_problems(line, sents)
+    )
+    said = "Boeing is one of the companies bidding on the HLS program."
+    assert gist_problems(said, sents) == []
+    assert gist_problems("Its approach makes use of the SLS, a big rocket.", sents) == []
+
+
 _HOME_DEPOT = (
     "Shares of construction goods giant Home Depot are dropping in premarket trading after the "
     "company cut full-year sales growth guidance.\n\nHome Depot (ticker: HD) reported $2.53 in "

@@ -112,9 +112,27 @@ def line_problems(
             problems.append(f"no sentence of the article says {clause!r}")
             continue
         problems += claim_problems(clause, support[0], wording=IN_ARTICLE, max_unsaid=max_unsaid)
+        problems += _unsaid_subject(clause, support[0])
         problems += miscounted(clause, support)
         problems += _reversed_names(clause, support)
     return list(dict.fromkeys(problems))
+
+
+_DESCRIBED = re.compile(r"^(?:The|This|That|Its|Their)\s+([a-z][a-z-]+)\b")
+
+
+def _unsaid_subject(clause: str, support: str) -> list[str]:
+    """A clause that opens on a description ('The agency has proposed ...') the sentence it
+    rests on does not use: the line has put a subject where the sentence says 'it' or names
+    another ('it said it submitted a proposal', of Boeing)."""
+    m = _DESCRIBED.match(clause)
+    if (
+        m is None
+        or not content_terms(m.group(1))
+        or content_terms(m.group(1)) <= content_terms(support)
+    ):
+        return []
+    return [f"the line's subject 'the {m.group(1)}' is not in the sentence it rests on"]
 
 
 _CLAUSE_BREAK = re.compile(

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from rag.answer.conflicts import Copies, against_copies, sentences_of
 from rag.brief import SCHEMA_VERSION, Brief, Mode, make_brief
-from rag.brief.schema import Difference
+from rag.brief.schema import CHECKS_VERSION, Difference
 from rag.core.errors import InputError, RagError
 from rag.core.prompts import load_prompt
 from rag.core.types import Article
@@ -41,7 +41,8 @@ class BriefCache:
 
     def key(self, article: Article, model_name: str, mode: Mode) -> str:
         prompt = load_prompt("brief" if mode == "guided" else "brief_full")
-        parts = [article.id, model_name, mode, prompt.version, SCHEMA_VERSION]
+        # the checks' version too: briefs checked by older rules are made again
+        parts = [article.id, model_name, mode, prompt.version, SCHEMA_VERSION, CHECKS_VERSION]
         if mode == "full":  # the map prompt shapes long articles
             parts.append(load_prompt("brief_map").version)
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]

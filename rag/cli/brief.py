@@ -16,6 +16,7 @@ from rag.core.textsafe import safe
 @click.argument("targets", nargs=-1, metavar="[ARTICLE]...")
 @click.option("--all", "all_", is_flag=True, help="Brief every indexed article.")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @click.option("--out", type=click.Path(file_okay=False), help="Write one file per article here.")
 @click.option("--force", is_flag=True, help="Regenerate even when a cached brief exists.")
 @click.option(
@@ -33,6 +34,7 @@ def brief(
     targets: tuple[str, ...],
     all_: bool,
     fmt: str,
+    as_json: bool,
     out: str | None,
     force: bool,
     mode: str,
@@ -40,13 +42,13 @@ def brief(
 ) -> None:
     """Write a checked brief of each ARTICLE (an id from `rag articles`, or a file).
 
-    --format json prints one JSON object per line (JSON lines); with --out, one indented
-    file per article.
+    --format json (or --json) prints one JSON object per line (JSON lines); with --out, one
+    indented file per article.
 
     Every quote and number is checked against the article; what the checks removed is listed
     under Checks; figures that other indexed copies of the same story give otherwise are
-    listed under "Differs from". Briefs are cached by article, model, mode and prompt
-    version; --force regenerates.
+    listed under "Differs from". Briefs are cached by article, model, mode, prompt and
+    version of the checks; --force regenerates.
     """
     from pathlib import Path
 
@@ -55,6 +57,7 @@ def brief(
 
     if not targets and not all_:
         raise click.UsageError("name ARTICLE ids or files, or pass --all")
+    fmt = "json" if as_json else fmt
     settings = settings_of(ctx)
     model = make_chat_model(settings)
     cache = BriefCache(settings.data_dir / "briefs")
