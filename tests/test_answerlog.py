@@ -284,3 +284,5 @@ def test_a_brief_is_logged_with_its_article(capsys, seeds):
     assert entry["command"] == "brief" and entry["record"]["key_points"] == brief["key_points"]
     [passage] = entry["passages"]
     assert "8.1%" in passage["text"] and passage["start"] == 0
+    code, out, _ = run(capsys, "brief", str(seeds / TUESDAY_FILE), "--json", "--no-log")
+    assert code == 0 and json.loads(out)["key_points"] == brief["key_points"]  # cached, same
