@@ -696,3 +696,26 @@ def test_a_large_city_named_once_as_a_place_is_a_place():
     assert teams.get("Buffalo") != "place" and teams.get("Detroit") != "place"
     assert "York" not in kinds("He moved to New York in May.")
     assert "Hangzhou" not in kinds("Hangzhou-born engineers are common.")
+
+
+def test_an_acronym_in_brackets_is_no_ticker_where_no_market_is_spoken_of():
+    """An unused news page on NASA: 'Exploration Upper Stage (EUS)' is no company with the
+    ticker EUS; in a markets story 'Advanced Micro Devices (AMD)' still is. Places by their
+    last word ('Michoud Assembly Facility', 'Stamford Bridge'), the Moon a place but not in
+    'Moon Jae-in'."""
+    from rag.brief.entities import entities_and_moves
+
+    space = (
+        "NASA wants the Exploration Upper Stage (EUS) for the Moon. Workers at the Michoud "
+        "Assembly Facility built it. The Michoud Assembly Facility is in New Orleans. Flights "
+        "to the Moon need it."
+    )
+    entities, _ = entities_and_moves(space)
+    kinds = {e.name: (e.kind, e.ticker) for e in entities}
+    assert not any(ticker for _kind, ticker in kinds.values())
+    assert kinds["Michoud Assembly Facility"][0] == kinds["Moon"][0] == "place"
+    market = "Shares of Advanced Micro Devices (AMD) rose 3% as investors cheered its chips."
+    entities, _ = entities_and_moves(market)
+    assert "AMD" in {e.ticker for e in entities}
+    entities, _ = entities_and_moves("President Moon Jae-in met Kim. Moon Jae-in said so.")
+    assert {e.name: e.kind for e in entities}.get("Moon Jae-in") == "person"

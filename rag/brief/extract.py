@@ -57,7 +57,7 @@ def quote_boxes(text: str) -> Iterator[tuple[str, str, float | None, str]]:
         if not m.group("move") and m.group("ticker") in _AGENCIES:
             continue  # a dateline: 'HANOI, Vietnam (AP) —'
         if not m.group("move") and _abbreviates(
-            m.group("ticker"), text[max(0, m.start() - 80) : m.end()]
+            m.group("ticker"), text[max(0, m.start() - 80) : m.end()], text
         ):
             continue  # 'Ministry of Trade, Industry and Energy (MOTIE)' names no ticker
         name = _box_name(m.group("name"), text) if m.group("name") else m.group("ticker")
@@ -66,10 +66,15 @@ def quote_boxes(text: str) -> Iterator[tuple[str, str, float | None, str]]:
         yield name, m.group("ticker"), value, sentence_containing(text, m.start())
 
 
-def _abbreviates(letters: str, before: str) -> bool:
+_MARKET = re.compile(r"\b(?:shares|stocks?|NYSE|Nasdaq|ticker|traded|investors|earnings)\b", re.I)
+
+
+def _abbreviates(letters: str, before: str, text: str) -> bool:
     """The letters are the initials of the words just before them with a small word among
-    those ('Ministry of Trade, Industry and Energy (MOTIE)'): an abbreviation, not a ticker
-    ('Home Depot (HD)' has none)."""
+    those ('Ministry of Trade, Industry and Energy (MOTIE)'), or four or more of them, or in
+    an article that never speaks of shares or stock ('Exploration Upper Stage (EUS)'): an
+    abbreviation, not a ticker ('Home Depot (HD)', 'Advanced Micro Devices (AMD)' in a
+    markets story)."""
     words = re.findall(r"[A-Za-z]+", before.rsplit("(", 1)[0])[-12:]
     i, small = len(letters) - 1, False
     for word in reversed(words):
@@ -82,7 +87,8 @@ def _abbreviates(letters: str, before: str) -> bool:
             small = True  # 'and' between 'Industry' and 'Energy'
         else:
             return False
-    return i < 0 and (small or len(letters) >= 4)  # 'Exploration Rover (VIPER)' too
+    # 'Exploration Rover (VIPER)' too
+    return i < 0 and (small or len(letters) >= 4 or not _MARKET.search(text))
 
 
 def _box_name(words: str, text: str) -> str:

@@ -156,7 +156,10 @@ _NOT_SURNAMES_TEXT = """
     Orchestra Choir Quartet Trio"""
 _NOT_SURNAMES = frozenset(_NOT_SURNAMES_TEXT.split())
 _PLACE_CUE = re.compile(r"\b(?:in|from|across|near|outside|inside)\s+$")
-_GEOGRAPHY = re.compile(r" (?:Sea|Ocean|River|Island|Islands|Mountains|Valley|Bay|Gulf|Strait)$")
+_GEOGRAPHY = re.compile(
+    r" (?:Sea|Ocean|River|Island|Islands|Mountains|Valley|Bay|Gulf|Strait|Lake|Canyon|Desert|"
+    r"Peninsula|Coast|Airport|Stadium|Arena|Facility|Square|Bridge|Street|Avenue|Boulevard)$"
+)
 # A company is what acts as one: 'Apple's products', 'Amazon is now letting', 'Google has bought'
 _ACTS = (
     r"(?:['’]s (?:shares|stock|CEO|founder|products?|service|app|platform|customers|sales)|"
@@ -480,7 +483,7 @@ def _whole_with_people(words: list[str]) -> bool:
 
 
 def _kind(name: str, text: str, companies: set[str]) -> str:
-    if _is_place(name) or _GEOGRAPHY.search(name):
+    if _is_place(name) or _GEOGRAPHY.search(name) or name == "Moon":  # not 'Moon Jae-in'
         return "place"
     if re.search(rf"\b(?:{_COMPANY_WORDS})$", name) or name in companies:
         return "company"
@@ -528,7 +531,7 @@ def _countries() -> frozenset[str]:
     return frozenset(names | extra)
 
 
-_PLANETS = frozenset({"Mars", "Jupiter", "Saturn", "Mercury"})
+_PLANETS = frozenset({"Mars", "Jupiter", "Saturn", "Mercury", "Venus", "Neptune"})
 
 
 @lru_cache(maxsize=1)
