@@ -473,3 +473,12 @@ def test_an_unsure_reader_is_checked_against_the_rules_sentence(retriever):
         assert model.calls == [] and answer.reader_score == 0.75
         assert answer.abstained is not agreed, sentence
         assert agreed or "rules chose another sentence" in answer.flags[-1]
+
+
+def test_an_instruction_is_answered_with_the_sentences_about_what_it_names(retriever):
+    """'Tell me about ...' and 'Explain ...' ask for an overview: the best sentences about
+    what they name, quoted, never a phrase, and no 'the sentence does not mention explain'."""
+    for question in ("Tell me about Alibaba's AI chips", "Explain the H20 chip sales to China"):
+        answer, model = ask(retriever, [], question=question)
+        assert model.calls == [] and answer.kind == "summary" and not answer.abstained
+        assert answer.method == "extractive" and len(answer.cited) >= 1, answer.flags

@@ -42,6 +42,12 @@ from rag.answer.spans import (
         ("How long did the siege last?", "quantity"),
         ("What is the highest level of support ever recorded?", "quantity"),
         ("Which theologian shaped the church most?", "person"),
+        # an instruction asks for an overview, not a phrase
+        ("Compare the SLS and the Falcon Heavy", "summary"),
+        ("Tell me about tuft cells", "summary"),
+        ("Explain feather duvet lung", "summary"),
+        ("What is the difference between the two rockets?", "summary"),
+        ("How does Somalia's tele-density compare with Ethiopia's?", "other"),
     ],
 )
 def test_question_kind(question, kind):

@@ -60,6 +60,16 @@ _FOLLOW_UP = re.compile(
 )
 
 
+# An instruction opening a question that asks for an overview ('Compare', 'Tell me about')
+_INSTRUCTION = re.compile(
+    r"^\s*(?:please\s+|can you\s+)?(?:compare|contrast|describe|explain|summari[sz]e|"
+    r"tell me (?:more )?about|what do (?:we|you|the articles) know about|"
+    r"give (?:me )?(?:an overview|the gist|a summary) of|"
+    r"what(?:'s| is| are) the differences? between)\s+",
+    re.I,
+)
+
+
 # Below this IDF-weighted share of the question's content terms found in the passages, the
 # articles are taken not to answer (a term no article holds weighs most).
 MIN_SUPPORT = 0.4
@@ -118,6 +128,8 @@ def answer_question(
         return _nothing_asked(question, model.name, started)
     query, read_as = standalone_query(question, history, previous)
     kind = question_kind(question)
+    if kind == "summary":  # 'Explain feather duvet lung': what to look for, not how
+        query = _INSTRUCTION.sub("", query) or query
     scope = None
     if read_dates:
         filters, query, scope = dated_query(query, retriever.store, filters, as_of)

@@ -17,7 +17,11 @@ Kind = Literal["quantity", "date", "person", "reason", "yesno", "summary", "othe
 _KINDS: list[tuple[Kind, re.Pattern[str]]] = [
     ("summary", re.compile(r"^(?:what(?:'s| is| was)(?: the)? (?:main |big |latest )?"
                            r"(?:news|story|headline)|what happened\b(?! to)|"
-                           r"summari[sz]e\b)", re.I)),
+                           r"summari[sz]e\b|compare\b|contrast\b|describe\b|explain\b|"
+                           r"(?:can you |please )?tell me (?:about|more)\b|"
+                           r"what do (?:we|you|the articles) know about\b|"
+                           r"give (?:me )?(?:an overview|the gist|a summary)\b|"
+                           r"what(?:'s| is| are) the differences? between\b)", re.I)),
     ("reason", re.compile(r"^(?:why\b|what (?:caused|led to|drove|explains)\b|"
                           r"for what reason\b|how come\b)", re.I)),
     ("quantity", re.compile(
