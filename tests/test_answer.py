@@ -482,3 +482,18 @@ def test_an_instruction_is_answered_with_the_sentences_about_what_it_names(retri
         answer, model = ask(retriever, [], question=question)
         assert model.calls == [] and answer.kind == "summary" and not answer.abstained
         assert answer.method == "extractive" and len(answer.cited) >= 1, answer.flags
+
+
+def test_a_follow_up_is_searched_with_the_question_before_but_read_as_asked(retriever):
+    """Given 'Which chips ...? And when was it forced to stop?' as one question, the reader
+    answered the first; it reads the follow-up alone, from the passages both found."""
+    from rag.answer.read import AnswerReader
+    from rag.reader.model import shipped_reader
+
+    reader = AnswerReader(shipped_reader())
+    first = "Which chips will Nvidia resume shipping to China?"
+    answer, _ = ask(
+        retriever, [], question="And when was it forced to stop?", history=[first], reader=reader
+    )
+    assert answer.query.startswith(first)  # searched with the question before
+    assert answer.text.startswith("April") and "H20" not in answer.text.split(" [")[0]

@@ -150,8 +150,13 @@ def answer_question(
     retrieved = time.perf_counter()
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
     if reader is not None and kind in READER_KINDS:
-        second = partial(_rules_choice, result, weights, ranked)
-        why_not = read_answer(result, ranked, reader, second)
+        # a follow-up is searched with the question before it but read as asked: given both,
+        # the reader answers the earlier one ('Where were the engines installed? And when
+        # will they be tested?' -> the place); the rules, which read both, give no second
+        # opinion on it
+        asked = query.removeprefix(f"{history[-1]} ") if history else query
+        second = partial(_rules_choice, result, weights, ranked) if asked == query else None
+        why_not = read_answer(result, ranked, reader, second, asked)
         return _finish(result, why_not, retriever.store, started, retrieved)
     fitting, why_not = _fitting(result, weights, ranked)
     if why_not:

@@ -51,17 +51,19 @@ def read_answer(
     result: Answer,
     ranked: list[Candidate],
     reader: AnswerReader,
-    rules_choice: Callable[[], Candidate | None] = lambda: None,
+    rules_choice: Callable[[], Candidate | None] | None = None,
+    asked: str | None = None,
 ) -> str | None:
     """Set the reader's answer on `result`; why there is none, or None. Under `reader.sure`
-    the answer stands only where `rules_choice` (asked then) gives the same sentence."""
+    the answer stands only where `rules_choice` (asked then; None: no second opinion) gives
+    the same sentence. `asked`: the question the reader reads, when not the query searched."""
     pool = ranked[:READ_TOP]  # titles too: a headline may be the only place a figure is said
     if not pool:
         return "no sentence to read"
     # Each sentence is read alone: given the sentence before it, the reader sometimes took
     # that sentence's answer for the next one's ('Trading was calm.' for the forecast the
     # sentence before gave); alone, dev lost ~2 answers per set and the red-team kept 67/67.
-    readings = reader.reader.read(result.query, [("", c.text) for c in pool])
+    readings = reader.reader.read(asked or result.query, [("", c.text) for c in pool])
     best = max(range(len(pool)), key=lambda i: readings[i].here)
     reading, cand = readings[best], pool[best]
     result.reader_score = round(reading.here, 4)
@@ -69,7 +71,7 @@ def read_answer(
         return (
             f"the reader finds no sentence that answers ({reading.here:.2f} < {reader.threshold})"
         )
-    if reading.here < reader.sure:
+    if rules_choice is not None and reading.here < reader.sure:
         other = rules_choice()
         if other is None or other.text.strip() != cand.text.strip():
             return (
