@@ -161,3 +161,11 @@ def test_a_layout_table_cell_and_the_header_run_into_the_text_are_not_kept():
     article = parse_html(page, "space.html")
     assert article.text.startswith("Earlier this month, NASA") and "|" not in article.text
     assert article.publisher == "The Space Review"
+
+
+def test_search_names_the_outlet_of_each_passage(capsys):
+    assert main(["ingest", str(PAGES / "wire-oil-crisis.html")]) == 0
+    capsys.readouterr()
+    assert main(["search", "oil", "-k", "1"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("[1] Global Wire · ") and "score" in first

@@ -20,7 +20,7 @@ from rag.cli.common import (
 )
 from rag.core.text import clip
 from rag.core.textsafe import safe
-from rag.core.types import ArticleInfo
+from rag.core.types import ArticleInfo, outlet_of
 
 
 @click.command()
@@ -237,7 +237,9 @@ def search(
     if not hits:
         err.print("no matching passages")
     for n, hit in enumerate(hits, start=1):
-        line = f"[{n}] {safe(hit.title)}  ({hit.date or 'no date'}, score {hit.score:.3f})"
+        outlet = outlet_of(hit.publisher, hit.url)
+        where = f"{safe(outlet)} · " if outlet else ""
+        line = f"[{n}] {where}{safe(hit.title)}  ({hit.date or 'no date'}, score {hit.score:.3f})"
         if explain:
             line += f"  dense #{hit.dense_rank or '-'} lexical #{hit.lexical_rank or '-'}"
         out.print(line, style="bold", markup=False)
