@@ -719,3 +719,20 @@ def test_an_acronym_in_brackets_is_no_ticker_where_no_market_is_spoken_of():
     assert "AMD" in {e.ticker for e in entities}
     entities, _ = entities_and_moves("President Moon Jae-in met Kim. Moon Jae-in said so.")
     assert {e.name: e.kind for e in entities}.get("Moon Jae-in") == "person"
+
+
+def test_things_and_subheadings_are_no_people():
+    """Unused news pages: 'Magic Keyboard' (the article also says 'the keyboard'), 'Fallen
+    Order', a subheading's 'Not Merely Taste', 'For Delhiites' opening a sentence; a given
+    name still makes a person of a name said once in such a line."""
+    from rag.brief.names import entity_names
+
+    text = (
+        "Not Merely Taste and Smell Receptors\n\n"
+        "The Magic Keyboard is great, and I type on the keyboard daily. Keyboard fans agree. "
+        "Smell matters, and Receptors vary. Taste is odd. For Delhiites, air is bad, and "
+        "Delhiites know it. For most people, it is fine.\n\nRobert Maguire, Research Director\n"
+    )
+    people = {n for n, k, _ in entity_names(text) if k == "person"}
+    assert not people & {"Magic Keyboard", "Not Merely Taste", "Smell Receptors", "For Delhiites"}
+    assert "Robert Maguire" in people

@@ -245,11 +245,16 @@ def _people(text: str) -> dict[str, str | None]:
             if _personal(name, text):
                 people.setdefault(name, _title(m))
     orgs = [(m.start(), m.end()) for m in ORG_RUN.finditer(text)]
+    headings = _title_case_lines(text)
     tried: set[str] = set()  # each name is judged once, however often the article uses it
     given: dict[str, str | None] = {}
     for m in PROPER.finditer(text):
+        # 'Not Merely Taste and Smell Receptors': a subheading's words are no surnames
+        heading = any(start <= m.start() < end for start, end in headings)
         words = _clean(m.group()).split()  # 'Australian Timothy Weeks' is 'Timothy Weeks'
         words = words[1:] if words[0] in _DEMONYMS else words
+        if words and _opens_sentence(text, m.start()) and _common_opening(words[0], text):
+            words = words[1:]  # 'Recent Samsung TVs ...'
         if not words:
             continue
         # 'Indiana House Speaker Brian Bosma': the name follows the last role word
@@ -261,7 +266,7 @@ def _people(text: str) -> dict[str, str | None]:
         tried.add(name)
         if not _personal(name, text):
             continue
-        if _surname_alone(name, text):
+        if not heading and _surname_alone(name, text):
             people[name] = " ".join(words[:cut]) or None
         elif _given_pair(name, text):
             given[name] = " ".join(words[:cut]) or None
@@ -322,11 +327,21 @@ def _personal(name: str, text: str) -> bool:
     return not any(_is_place(pair) for pair in pairs) and not _is_place(name)
 
 
+def _common_opening(word: str, text: str) -> bool:
+    """A word the article also writes in lower case, no given name, opening a sentence
+    ('Recent Samsung TVs', 'Because Google')."""
+    low = word.lower()
+    return word not in _given_names() and re.search(rf"\b{re.escape(low)}\b", text) is not None
+
+
 def _surname_alone(name: str, text: str) -> bool:
     """'Kevin Mayer' ... 'Mayer said': the run's last word is used alone, as people's
-    surnames are (and the first word never is)."""
+    surnames are (and the first word never is); not a thing the article also writes in
+    lower case after no given name ('Magic Keyboard' ... 'the keyboard')."""
     words = name.split()
     if not 2 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return False
+    if words[0] not in _given_names() and re.search(rf"\b{words[-1].lower()}\b", text):
         return False
     first = re.escape(words[0])
     elsewhere = text.replace(name, "")
