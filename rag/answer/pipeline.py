@@ -93,7 +93,7 @@ def standalone_query(
             return other[1], f"{other[1]} ('the other' taken as {other[0]})"
     if history and _FOLLOW_UP.search(question) and len(content_terms(question)) <= 4:
         return f"{history[-1]} {question}", None
-    return question, None
+    return _INSTRUCTION.sub("", question) or question, None  # 'Explain X': X is looked for
 
 
 # What the reader answers; yes/no, summaries and causes keep their own steps.
@@ -128,8 +128,6 @@ def answer_question(
         return _nothing_asked(question, model.name, started)
     query, read_as = standalone_query(question, history, previous)
     kind = question_kind(question)
-    if kind == "summary":  # 'Explain feather duvet lung': what to look for, not how
-        query = _INSTRUCTION.sub("", query) or query
     scope = None
     if read_dates:
         filters, query, scope = dated_query(query, retriever.store, filters, as_of)
@@ -150,13 +148,7 @@ def answer_question(
     retrieved = time.perf_counter()
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
     if reader is not None and kind in READER_KINDS:
-        # a follow-up is searched with the question before it but read as asked: given both,
-        # the reader answers the earlier one ('Where were the engines installed? And when
-        # will they be tested?' -> the place); the rules, which read both, give no second
-        # opinion on it
-        asked = query.removeprefix(f"{history[-1]} ") if history else query
-        second = partial(_rules_choice, result, weights, ranked) if asked == query else None
-        why_not = read_answer(result, ranked, reader, second, asked)
+        why_not = _read(result, reader, weights, ranked, history)
         return _finish(result, why_not, retriever.store, started, retrieved)
     fitting, why_not = _fitting(result, weights, ranked)
     if why_not:
@@ -168,6 +160,23 @@ def answer_question(
 
     why_not = _answer_by_kind(result, ranked, fitting, weights, ask)
     return _finish(result, why_not, retriever.store, started, retrieved)
+
+
+def _read(
+    result: Answer,
+    reader: AnswerReader,
+    weights: dict[str, float],
+    ranked: list[Candidate],
+    history: Sequence[str],
+) -> str | None:
+    """The learned reader's answer (rag.answer.read), with the rules' second opinion. A
+    follow-up is searched with the question before it but read as asked: given both, the
+    reader answers the earlier one ('Where were the engines installed? And when will they be
+    tested?' -> the place); the rules, which read both, give no second opinion on it."""
+    query = result.query
+    asked = query.removeprefix(f"{history[-1]} ") if history else query
+    second = partial(_rules_choice, result, weights, ranked) if asked == query else None
+    return read_answer(result, ranked, reader, second, asked)
 
 
 def _nothing_asked(question: str, model_name: str, started: float) -> Answer:

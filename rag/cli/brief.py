@@ -57,7 +57,6 @@ def brief(
 
     if not targets and not all_:
         raise click.UsageError("name ARTICLE ids or files, or pass --all")
-    fmt = "json" if as_json else fmt
     settings = settings_of(ctx)
     model = make_chat_model(settings)
     cache = BriefCache(settings.data_dir / "briefs")
@@ -78,7 +77,7 @@ def brief(
                     progress.advance(task)
                     continue
                 result = with_differences(result, article, catalog)
-                _emit_brief(result, fmt, folder)
+                _emit_brief(result, "json" if as_json else fmt, folder)
                 written += 1
                 if answer_log:
                     answer_log.record_brief(result, article)
