@@ -736,3 +736,15 @@ def test_things_and_subheadings_are_no_people():
     people = {n for n, k, _ in entity_names(text) if k == "person"}
     assert not people & {"Magic Keyboard", "Not Merely Taste", "Smell Receptors", "For Delhiites"}
     assert "Robert Maguire" in people
+
+
+def test_a_person_opening_an_organisations_name_is_a_person_of_it():
+    """An unused news page: 'Patrick Liu-Shiu-Cheong of Victoria Hospital' is a person and a
+    hospital, not one organisation."""
+    from rag.brief.names import entity_names
+
+    text = "For the report, Patrick Liu-Shiu-Cheong of Victoria Hospital told the tale of a man."
+    kinds = {n: k for n, k, _ in entity_names(text)}
+    assert kinds.get("Patrick Liu-Shiu-Cheong") == "person"
+    assert kinds.get("Victoria Hospital") == "organisation"
+    assert "Patrick Liu-Shiu-Cheong of Victoria Hospital" not in kinds

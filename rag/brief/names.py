@@ -244,7 +244,12 @@ def _people(text: str) -> dict[str, str | None]:
             name = _unroled(_clean(m.group("name") or m.groupdict().get("name2") or ""))
             if _personal(name, text):
                 people.setdefault(name, _title(m))
-    orgs = [(m.start(), m.end()) for m in ORG_RUN.finditer(text)]
+    orgs = []
+    for m in ORG_RUN.finditer(text):
+        person = _person_of(m.group())  # 'Patrick Liu-Shiu-Cheong of Victoria Hospital'
+        if person:
+            people.setdefault(person, None)
+        orgs.append((m.start() + (len(person) + 4 if person else 0), m.end()))
     headings = _title_case_lines(text)
     tried: set[str] = set()  # each name is judged once, however often the article uses it
     given: dict[str, str | None] = {}
@@ -275,6 +280,18 @@ def _people(text: str) -> dict[str, str | None]:
     if len(given) <= MAX_GIVEN_ONLY:
         people.update((name, role) for name, role in given.items() if name not in people)
     return _longest(people)
+
+
+def _person_of(run: str) -> str | None:
+    """The person an organisation's run opens with: 'Patrick Liu-Shiu-Cheong of Victoria
+    Hospital' -> 'Patrick Liu-Shiu-Cheong' (a given name and one or two more names)."""
+    head, found, _org = run.partition(" of ")
+    words = head.split()
+    if not found or not 2 <= len(words) <= 3 or words[0] not in _given_names():
+        return None
+    if not all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*", w) for w in words[1:]):
+        return None
+    return head if not set(words) & (_ROLES | NOT_NAMES) else None
 
 
 def _given_pair(name: str, text: str) -> bool:
@@ -383,6 +400,8 @@ def _typed_names(text: str) -> Iterator[tuple[str, str]]:
     a digit."""
     for m in ORG_RUN.finditer(text):
         name = _strip_opening(m.group(), text, m.start())
+        person = _person_of(name)
+        name = name[len(person) + 4 :] if person else name
         if name and " " in name:
             yield name, "organisation"
     for m in ORG_BY_ROLE.finditer(text):
