@@ -601,19 +601,42 @@ def _cities() -> frozenset[str]:
     return frozenset(found - _given_names() - _listed_companies() - NOT_NAMES)
 
 
+# first words of companies' names that name none alone ('General Motors', 'United Airlines')
+_GENERIC_FIRST_TEXT = """
+General American United National International First Global Universal Public Southern Northern
+Western Eastern Pacific Atlantic Central Royal Standard Allied Advanced Applied Continental
+Consolidated Federal Union
+"""
+_GENERIC_FIRST = frozenset(_GENERIC_FIRST_TEXT.split())
+
+
 @lru_cache(maxsize=1)
 def _listed_companies() -> frozenset[str]:
     """The companies of the stock indices that `pytickersymbols` lists (S&P 500, DAX, FTSE
-    100 ...), each also without 'The' and its legal form ('Apple Inc.' -> 'Apple')."""
+    100 ...), each also without 'The' and its legal form ('Apple Inc.' -> 'Apple'), without
+    the word for its trade ('Ford Motor' -> 'Ford'), or by the surname of its founder
+    ('Charles Schwab' -> 'Schwab')."""
     from pytickersymbols.indices_data import INDICES
 
     form = re.compile(r",?\s+(?:Inc\.?|Corporation|Corp\.?|Group|Company|plc|PLC|AG|SE|SA|Ltd\.?)$")
+    # what a company's short name leaves off: 'Ford Motor' -> 'Ford', 'Meta Platforms' -> 'Meta'
+    kind = re.compile(
+        r"\s+(?:Motor|Motors|Platforms|Holdings|Technologies|Communications|Entertainment|"
+        r"Industries|Systems|Brands|Resources|Financial|Pharmaceuticals|Laboratories|Networks|"
+        r"Software|Airlines|Semiconductor|Instruments|Stores|Foods)$"
+    )
     found: set[str] = set()
     for index in INDICES.values():
         for company in index["companies"]:
             name = re.sub(r"^The\s+", "", company["name"])
-            found |= {name, form.sub("", name)}
-    return frozenset(found)
+            short = form.sub("", name)
+            found |= {name, short}
+            if (bare := kind.sub("", short)) not in _GENERIC_FIRST:
+                found.add(bare)
+            first, _, last = short.partition(" ")
+            if last and " " not in last and first in _given_names():
+                found.add(last)  # 'Walt Disney' -> 'Disney', 'Charles Schwab' -> 'Schwab'
+    return frozenset(found - NOT_NAMES)
 
 
 @lru_cache(maxsize=1)
