@@ -753,8 +753,9 @@ def test_a_person_opening_an_organisations_name_is_a_person_of_it():
 def test_a_listed_company_is_known_by_its_short_name():
     """'Ford Motor Company' is listed: 'Ford' alone is a company; 'General Motors' does not
     make 'General' one."""
-    from rag.brief.names import _listed_companies, entity_names
+    from rag.brief.gazetteer import listed_companies
+    from rag.brief.names import entity_names
 
-    assert "Ford" in _listed_companies() and "General" not in _listed_companies()
+    assert "Ford" in listed_companies() and "General" not in listed_companies()
     kinds = {n: k for n, k, _ in entity_names("The car is made by Ford. Buyers like Ford cars.")}
     assert kinds.get("Ford") == "company"

