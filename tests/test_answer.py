@@ -497,3 +497,20 @@ def test_a_follow_up_is_searched_with_the_question_before_but_read_as_asked(retr
     )
     assert answer.query.startswith(first)  # searched with the question before
     assert answer.text.startswith("April") and "H20" not in answer.text.split(" [")[0]
+
+
+def test_of_two_sentences_saying_a_yes_no_question_the_reader_chooses(retriever):
+    """Two sentences say most of 'Did Alibaba's stock jump on Thursday?': the rules' first
+    is read unless the learned reader scores the other higher."""
+    from test_reader import ScriptedReader
+
+    from rag.answer.read import AnswerReader
+
+    question = "Did Alibaba's stock jump on Thursday?"
+    pool = ScriptedReader({})
+    first, _ = ask(retriever, [], question=question, reader=AnswerReader(pool))
+    read = [s for _before, s in pool.read_pairs]
+    assert len(read) == 2 and first.evidence == read[0] and first.text.startswith("Yes")
+    other = ScriptedReader({read[1]: (0.9, read[1].split()[0])})
+    answer, model = ask(retriever, [], question=question, reader=AnswerReader(other))
+    assert model.calls == [] and answer.evidence == read[1]

@@ -102,3 +102,14 @@ def test_an_initial_in_a_name_ends_no_sentence():
         "John F. Kennedy spoke.",
         "It was U.S. policy.",
     ]
+
+
+def test_a_clock_time_before_its_day_ends_no_sentence():
+    from rag.core.text import sentences
+
+    text = "Tickets go on sale at 10 a.m. Friday, Dec. 6. The show starts at 8 p.m. It sold out."
+    assert sentences(text) == [
+        "Tickets go on sale at 10 a.m. Friday, Dec. 6.",
+        "The show starts at 8 p.m.",
+        "It sold out.",
+    ]

@@ -56,6 +56,9 @@ def test_event_times_and_weekdays_do_not_filter():
     weekday = read_time("How much did Alibaba rally on Tuesday?", AS_OF, some_dated)
     assert weekday.kind == "note" and str(weekday.since) == "2025-07-15"
     assert weekday.rest == "How much did Alibaba rally on Tuesday?"
+    event = read_time("Did last month's outage affect 2 million people?", AS_OF, some_dated)
+    assert event.kind == "note"  # the outage's month; this month's articles report it too
+    assert read_time("What happened last month?", AS_OF, some_dated).kind == "filter"
     assert read_time("Who may lead the ECB?", AS_OF) is None  # 'may' is not the month
     assert read_time("What happened last week?", None) is None  # no dated article: no anchor
 

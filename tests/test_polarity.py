@@ -1,5 +1,6 @@
 """Yes/no answers read from the evidence's polarity (issue 39): who won, figures compared,
-the opposite said, negation in scope; and the seed examples end to end."""
+another figure, instead, the opposite said, another in the asked one's place, only possible,
+negation in scope; and the seed examples end to end."""
 
 import pytest
 
@@ -37,6 +38,35 @@ from rag.answer.polarity import yes_or_no
         ("Did the agency adopt cheaper rockets?", "Critics say the agency would be better off adopting cheaper rockets.", "No"),
         ("Did the agency adopt cheaper rockets?", "The agency adopted cheaper rockets in 2019.", "Yes"),
         ("Will the agency adopt cheaper rockets?", "The agency could adopt cheaper rockets.", "Yes"),
+        ("Is the storm expected to ease by Friday?", "The storm should ease by Friday morning.", "Yes"),
+        # another figure for the same word: not the one asked
+        ("Did Lee retire at age 60?", "Lee retired in 2010 at age 48, after a career in law.", "No"),
+        ("Did Lee retire at age 48?", "Lee retired in 2010 at age 48, after a career in law.", "Yes"),
+        ("Did the firm hold six rounds of talks?", "The firm held four rounds of talks.", "No"),
+        ("Did she speak only once at the summit?", "She was asked to speak twice at the summit.", "No"),
+        ("Do tickets go on sale on a Monday?", "Tickets go on sale at 10 a.m. Friday, Dec. 6.", "No"),
+        ("Were the RS-25 engines tested in Texas?", "The RS-25 engines were tested in Texas.", "Yes"),
+        ("Did shares rise 8% on Friday?", "Shares rose 8.1% on Friday.", "Yes"),
+        ("Did the fund pay $13 to its backers?", "The fund paid backers $12.9bn in all.", "Yes"),
+        # what did not happen, 'instead of' it
+        ("Did the valley get its usual 5 inches of rain?",
+         "The valley saw a fraction of an inch of rain instead of the usual 5 inches.", "No"),
+        # the opposite in the clause that holds the question's words
+        ("Do they call cutting costs a long-term fix?",
+         "Cutting costs is a short-term fix, whereas raising income is a long-term fix.", "No"),
+        ("Did the long-awaited game launch?", "The game launched after a short delay.", "Yes"),
+        ("Did the company raise its guidance?", "Shares fell after the company cut its guidance.", "No"),
+        ("Was the stock up in early trading?", "The stock was down 5% in early trading.", "No"),
+        ("Did the chief executive step down?", "The chief executive stepped down on Monday.", "Yes"),
+        # a negation the question shares is part of what is asked; an aside is not the answer
+        ("Can you take money out without penalty before 59?",
+         "You won't be able to take money out without penalty until 59.", "No"),
+        ("Can you withdraw contributions tax-free at any time?",
+         "You can withdraw contributions — not including any earnings — tax-free, at any time.",
+         "Yes"),
+        ("Did the outage affect 2.5 million people?",
+         "The outage affected 2.5 million people, who were angry because it failed to warn them.",
+         "Yes"),
     ],
 )  # fmt: skip
 def test_yes_or_no_reads_the_evidence(question, evidence, answer):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Copies the 21 articles of qa_yesno.jsonl (17 saved pages from ../shared, the 2 seeds) into
+# Copies the articles of qa_yesno.jsonl (saved pages from ../shared, the 2 seeds) into
 # DEST, for: rag eval --suite qa --qa-gold evals/yesno/qa_yesno.jsonl --articles DEST
 # The pages belong to their publishers: they stay outside the repository.
 set -euo pipefail

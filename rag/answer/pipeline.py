@@ -34,7 +34,7 @@ from rag.answer.conflicts import Conflict, Said, across, against_copies, sentenc
 from rag.answer.followup import other_named
 from rag.answer.kinds import named_in, names_all, word_set
 from rag.answer.phrases import typed_phrase, with_count_noun
-from rag.answer.polarity import said_share, swapped, yes_or_no
+from rag.answer.polarity import other_figure, said_share, swapped, yes_or_no
 from rag.answer.read import AnswerReader, read_answer
 from rag.answer.reading import read_with_model
 from rag.answer.spans import (
@@ -158,7 +158,7 @@ def answer_question(
     def ask(chosen: Candidate) -> None:
         _ask_model(result, chosen, question, model, prompt, on_delta, max_tokens, started)
 
-    why_not = _answer_by_kind(result, ranked, fitting, weights, ask)
+    why_not = _answer_by_kind(result, ranked, fitting, weights, ask, reader)
     return _finish(result, why_not, retriever.store, started, retrieved)
 
 
@@ -289,13 +289,14 @@ def _answer_by_kind(
     fitting: list[Candidate],
     weights: dict[str, float],
     ask: Callable[[Candidate], None],
+    reader: AnswerReader | None = None,
 ) -> str | None:
     """Answer from the fitting sentences as the question's kind asks; why not, if not."""
     if result.kind == "summary":
         _answer_summary(result, ranked)
         return None
     if result.kind == "yesno":
-        return _answer_yes_no(result, fitting, result.question)
+        return _answer_yes_no(result, fitting, result.question, reader)
     if result.kind in ("quantity", "date", "person", "reason"):
         return _answer_typed(result, ranked, fitting, weights, ask)
     ask(fitting[0])
@@ -559,29 +560,38 @@ def _says_the_opposite(
     enough of it once the opposites of its words count ('fall' met by 'rallied', 'praised'
     by 'criticism'), and names the question's day or figure."""
     for cand in ranked[:OPPOSITE_WITHIN]:
-        if _speaks_to(query, cand.text) and not missing_specific(
-            query, context_of(cand, citations)
+        if _speaks_to(query, cand.text) and (
+            not missing_specific(query, context_of(cand, citations))
+            or other_figure(query, cand.text)
         ):
             return [cand], None
     return None
 
 
 def _speaks_to(question: str, sentence: str) -> bool:
-    """Says enough of a yes/no question once opposites count, or says all of it but its
-    last phrase and names another in its place (rag.answer.polarity.swapped)."""
+    """Says enough of a yes/no question once opposites count, says all of it but its last
+    phrase and names another in its place (rag.answer.polarity.swapped), or gives another
+    figure for the one asked (rag.answer.polarity.other_figure)."""
     return (
-        said_share(question, sentence) >= YESNO_SUPPORT or swapped(question, sentence) is not None
+        said_share(question, sentence) >= YESNO_SUPPORT
+        or swapped(question, sentence) is not None
+        or other_figure(question, sentence) is not None
     )
 
 
-def _answer_yes_no(result: Answer, fitting: list[Candidate], question: str) -> str | None:
-    """Yes or No from the best sentence that says most of what is asked, read for its
-    polarity against the question's (rag.answer.polarity: who won, figures compared, the
-    opposite said, negation in scope). Why it cannot answer, or None."""
+def _answer_yes_no(
+    result: Answer, fitting: list[Candidate], question: str, reader: AnswerReader | None = None
+) -> str | None:
+    """Yes or No from the best sentence that says most of what is asked (of two such, the
+    one the learned reader scores higher), read for its polarity against the question's
+    (rag.answer.polarity). Why it cannot answer, or None."""
     says = [c for c in fitting if c.lexical >= YESNO_SUPPORT]
     says = says or [c for c in fitting if _speaks_to(question, c.text)]
     if not says:
         return "no sentence says enough of the question to read a yes or a no from it"
+    if reader is not None and len(says) > 1:  # the one the reader finds answering first
+        here = [r.here for r in reader.reader.read(question, [("", c.text) for c in says])]
+        says = [says[i] for i in sorted(range(len(says)), key=lambda i: -here[i])]
     _set(result, yes_or_no(question, says[0].text).answer, says[0], "span")
     return None
 

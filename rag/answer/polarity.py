@@ -1,24 +1,31 @@
-"""Yes or No, read from the evidence sentence's polarity against the question's:
+"""Yes or No, read from the evidence sentence's polarity against the question's. The first
+of these readings that applies decides:
 
 1. who won: 'Did Russia win?' against '... a 2-1 win over Russia' (the question's names as
    the winner or the beaten side of a win, a defeat or a beat);
 2. figures compared: 'more than 200 million light-years' against 'some 230 million
    light-years' (the question's bound against the evidence's value of the same unit);
-3. the opposite said: the evidence says the opposite of a question word and not the word
-   itself ('fall' / 'rallied', 'stop' / 'recommence', 'more' / 'smaller', 'praised' /
-   'criticism', 'first' / 'fourth');
-4. negation in scope: a 'not', 'yet to', 'no longer', 'unlikely to', 'cancelled' ... in the
-   clause of the evidence that holds the question's words (or right before one of them),
-   once in the question or the evidence, not in both.
-
-5. another in the asked one's place: the evidence says all but the question's last phrase
+3. another figure: the question's figure is not said, another is, for the same word
+   ('retire at age 65?' against 'retired ... at age 51', 'speak only once' against 'speak
+   twice', 'six rounds' against 'four rounds');
+4. instead: the evidence names the question's words as what did not happen ('a fraction of
+   an inch of rain ... instead of the usual 5 inches' for 'Did it get its usual 5 inches?');
+5. the opposite said: the clause of the evidence that holds the question's words says the
+   opposite of a question word and not the word itself ('fall' / 'rallied', 'stop' /
+   'recommence', 'raise' / 'cut', 'praised' / 'criticism', 'first' / 'fourth', 'up' /
+   'down 5%');
+6. another in the asked one's place: the evidence says all but the question's last phrase
    and puts another after the same word ('Does Locksley work at the University of
    Pennsylvania?' against '... at the University of California');
-6. only possible: the question's word follows a 'would', 'could', 'may', 'should' in the
-   evidence ('it would be better off adopting commercial alternatives' does not say it did).
+7. only possible: a question of fact finds its verb after a 'would', 'could', 'may',
+   'should' in the evidence ('it would be better off adopting commercial alternatives' does
+   not say it did);
+8. negation in scope: a 'not', 'yet to', 'no longer', 'unlikely to', 'cancelled' ... in the
+   clause of the evidence that holds the question's words (or right before one of them),
+   once in the question or the evidence, not in both (a negated word both say, 'without
+   penalty', is part of what is asked).
 
-The first of these that applies decides; when none does, the evidence says what is asked:
-Yes."""
+When none applies, the evidence says what is asked: Yes."""
 
 from __future__ import annotations
 
@@ -26,7 +33,7 @@ import re
 from dataclasses import dataclass
 
 from rag.answer.spans import negated
-from rag.core.numbers import NUMBER, canonical
+from rag.core.numbers import NUMBER, NUMBER_WORDS, canonical
 from rag.core.text import content_terms
 
 
@@ -38,10 +45,12 @@ class Polarity:
 
 def yes_or_no(question: str, evidence: str) -> Polarity:
     question, evidence = _plain(question), _plain(evidence)
-    for reading in (_who_won, _compared, _opposite, swapped, _only_possible):
+    readings = (_who_won, _compared, other_figure, _instead, _opposite, swapped, _only_possible)
+    for reading in readings:
         found = reading(question, evidence)
         if found is not None:
             return found
+    question, evidence = _shared_negation_out(question, evidence)
     asked_not = _negates(question)
     said_not = _negated_in_scope(question, evidence)
     if asked_not != said_not:
@@ -53,7 +62,7 @@ def _plain(text: str) -> str:
     return text.translate(str.maketrans("’‘“”", "''\"\""))
 
 
-# -- 1. who won ---------------------------------------------------------------------------
+# -- who won -------------------------------------------------------------------------------
 _BEAT = r"(?:defeated|defeats|beat|beats|beating|routed|edged|downed|eliminated|knocked out)"
 _WIN_OVER = r"(?:win|wins|won|victory|victories) (?:over|against)"
 _WIN_Q = re.compile(r"\b(?:win|won|beat|defeat|triumph)\b", re.I)
@@ -92,7 +101,7 @@ def _winners(evidence: str) -> tuple[set[str], set[str]]:
     return won - lost, lost - won
 
 
-# -- 2. figures compared -------------------------------------------------------------------
+# -- figures compared ----------------------------------------------------------------------
 _BOUND = re.compile(
     r"\b(?P<cmp>more|greater|higher|larger|bigger|over|above|at least|less|fewer|lower|"
     r"smaller|under|below|at most)(?: than)?\s+(?P<num>" + NUMBER.pattern + r")"
@@ -139,7 +148,7 @@ def _value(number: str, after: str) -> float | None:
     return value * _SCALE.get(word.group(1), 1.0) if word else value
 
 
-# -- 3. the opposite said ------------------------------------------------------------------
+# -- the opposite said ---------------------------------------------------------------------
 _OPPOSITES: list[tuple[frozenset[str], frozenset[str]]] = [
     (frozenset(a.split()), frozenset(b.split()))
     for a, b in [
@@ -154,13 +163,32 @@ _OPPOSITES: list[tuple[frozenset[str], frozenset[str]]] = [
         ("open opened", "close closed shut"),
         ("hire hired", "fire fired laid layoffs"),
         ("first", "second third fourth fifth sixth seventh eighth ninth tenth"),
+        ("longterm longhaul", "shortterm shorthaul"),
+        ("raise raised raises increase increased increases boost boosted hike hiked",
+         "cut cuts lowered reduce reduced reduces decrease decreased decreases slash slashed"),
+        ("extrovert extroverts extroverted", "introvert introverts introverted"),
     ]
 ]  # fmt: skip
 
 
+# 'Was the stock up?': a state of up or down, not a phrasal verb ('step down', 'set up')
+_UP_DOWN = re.compile(r"\b(?P<before>\w+)\s+(?P<way>up|down)\b(?!\s+(?:to|with|on|for|from)\b)")
+_PHRASAL = frozenset(
+    re.findall(
+        r"\w+",
+        "set step shut sign turn back break broke pick look show follow give take make wind "
+        "slow calm cut bring brought put sum line open pay paid build built come came end ended",
+    )
+)
+
+
 def _opposite(question: str, evidence: str) -> Polarity | None:
+    evidence = _best_clause(question, evidence)  # '... a short-term solution — whereas ...'
     asked, said = _words(question), _words(evidence)
     moves_q, moves_e = content_terms(question), _terms_and_moves(evidence)
+    for m in _UP_DOWN.finditer(question):
+        if m["before"].lower() not in _PHRASAL:
+            moves_q.add(f"move-{m['way'].lower()}")
     for way, other in (("move-up", "move-down"), ("move-down", "move-up")):
         if way in moves_q and other in moves_e and way not in moves_e:
             return Polarity("No", f"the evidence moves the other way ({other[5:]})")
@@ -198,10 +226,14 @@ def _terms_and_moves(text: str) -> set[str]:
 
 
 def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z]+", text.lower()))
+    """The words, and a hyphenated compound also as one ('long-term': 'longterm')."""
+    text = text.lower()
+    return set(re.findall(r"[a-z]+", text)) | {
+        w.replace("-", "") for w in re.findall(r"[a-z]+(?:-[a-z]+)+", text)
+    }
 
 
-# -- 4. negation in scope ------------------------------------------------------------------
+# -- negation in scope ---------------------------------------------------------------------
 # negation beyond rag.answer.spans.negated's words ('not', 'never', "n't", 'failed to' ...)
 _MORE_NEGATION = re.compile(r"\b(?:no longer|yet to|unlikely to|declined to)\b", re.I)
 
@@ -216,22 +248,53 @@ _UNDONE = re.compile(
     r"(?:\w+\s+)?(\w+)",
     re.I,
 )
-_CLAUSE = re.compile(r";|,\s(?:but|while|although|though|whereas)\b|\bbut\b")
+_CLAUSE = re.compile(
+    r";|[,—–]\s(?:but|while|although|though|whereas)\b|\b(?:but|whereas|because)\b"
+)
+# an aside between dashes or in brackets: '... your contributions — not including any
+# earnings — tax-free'
+_ASIDE = re.compile(r"\s[—–]\s[^—–]+\s[—–]\s|\s--\s.+?\s--\s|\([^()]*\)")
+# what negates only the word after it, when the question says it too: 'without penalty'
+_NEGATED_WORD = re.compile(r"\b(?:without|not|no|never)\s+(\w+)", re.I)
+
+
+def _best_clause(question: str, evidence: str) -> str:
+    """The clause of the evidence holding the most of the question's words (the first of
+    equals)."""
+    asked = {frozenset(terms) for w in question.split() if (terms := content_terms(w))}
+
+    def said(clause: str) -> tuple[int, int]:  # question words said ('long-term' once), terms
+        here = content_terms(clause)
+        return sum(1 for terms in asked if terms & here), len(here & set().union(*asked))
+
+    return max(_CLAUSE.split(evidence), key=said)
 
 
 def _negated_in_scope(question: str, evidence: str) -> bool:
     """A negation in the clause of the evidence holding the most of the question's words,
-    or a 'cancelled'-like word right before one of them."""
+    past asides that say at most one of them, or a 'cancelled'-like word right before one of
+    them."""
     asked = content_terms(question)
     for m in _UNDONE.finditer(evidence):
         if content_terms(m.group(1)) & asked:
             return True
-    clauses = _CLAUSE.split(evidence)
-    best = max(clauses, key=lambda c: len(content_terms(c) & asked))
-    return _negates(best)
+    evidence = _ASIDE.sub(
+        lambda m: m.group() if len(content_terms(m.group()) & asked) > 1 else " ", evidence
+    )
+    return _negates(_best_clause(question, evidence))
 
 
-# -- 5. another in the asked one's place ---------------------------------------------------
+def _shared_negation_out(question: str, evidence: str) -> tuple[str, str]:
+    """Both texts without a negated word they share ('without penalty' asked of '... won't be
+    able to take any money without penalty'): it is part of what is asked, not its answer."""
+    for m in _NEGATED_WORD.finditer(question):
+        phrase = re.compile(rf"\b{re.escape(m.group())}\b", re.I)
+        if phrase.search(evidence):
+            question, evidence = phrase.sub(m.group(1), question), phrase.sub(m.group(1), evidence)
+    return question, evidence
+
+
+# -- another in the asked one's place ------------------------------------------------------
 _PREP = r"(?:at|in|from|with|of|by|to|for|on|into)"
 _LAST_PHRASE = re.compile(
     rf"\b(?P<head>[\w'’-]+)\s+(?P<prep>{_PREP})\s+(?P<slot>(?:(?!{_PREP}\b)[\w'’$.,-]+\s*){{1,5}})$",
@@ -256,7 +319,7 @@ def swapped(question: str, evidence: str) -> Polarity | None:
     for m in re.finditer(place, evidence, re.I):
         mine = content_terms(m.group(1)) or {m.group(1).lower()}
         other = content_terms(m.group(2)) - content_terms(question)
-        if mine & head and other:
+        if mine & (head | rest) and other:  # 'held in Canada?': 'conference in Australia'
             instead = " ".join(m.group(2).split()[:4])
             return Polarity(
                 "No",
@@ -265,8 +328,13 @@ def swapped(question: str, evidence: str) -> Polarity | None:
     return None
 
 
-# -- 6. only possible ----------------------------------------------------------------------
+# -- only possible -------------------------------------------------------------------------
 _MODAL = re.compile(r"\b(?:would|could|might|may|should|ought to)\b")
+_FORECAST = re.compile(
+    r"\b(?:expect|expected|expects|likely|set to|plan|plans|planned|planning|going to|"
+    r"forecast|forecasts|predicted|scheduled|due to)\b",
+    re.I,
+)
 _FACT_ASKED = re.compile(r"^\s*(?:did|does|do|is|are|was|were|has|have|had)\b", re.I)
 # words between a modal and the verb it governs: 'would be better off adopting'
 _SOFT = frozenset(
@@ -296,6 +364,8 @@ def _only_possible(question: str, evidence: str) -> Polarity | None:
     off adopting commercial alternatives' for 'Did NASA adopt commercial alternatives?'."""
     if not _FACT_ASKED.match(question) or _MODAL.search(question.lower()):
         return None
+    if _FORECAST.search(question):
+        return None  # 'Is the weather expected to ease?' is met by 'should ease'
     asked = content_terms(_FACT_ASKED.sub("", question))
     if len(asked & content_terms(evidence)) < 2:
         return None
@@ -305,4 +375,100 @@ def _only_possible(question: str, evidence: str) -> Polarity | None:
         if content_terms(verb) & asked:
             said = " ".join([m.group(), *words[: words.index(verb) + 1]])
             return Polarity("No", f"the evidence says only that it {said!r}")
+    return None
+
+
+# -- another figure ------------------------------------------------------------------------
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)"
+)
+_COUNTED = r"(?:two|three|four|five|six|seven|eight|nine|ten)"  # 'four rounds' for 'six rounds'
+_FIGURE = re.compile(
+    rf"{NUMBER.pattern}|\b(?:once|twice|thrice)\b|\b{_WEEKDAY}\b|\b{_MONTH}\b(?! \d)"
+    rf"|\b{_COUNTED}\b",
+    re.I,
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def other_figure(question: str, evidence: str) -> Polarity | None:
+    """'No' when the evidence says at least two of the question's words, not the question's
+    figure, and another figure for the same word: 'Did Tommy retire at age 65?' against
+    'Tommy ... retired nearly 10 years ago at age 51', '10 times your annual expenses'
+    against 'between 25 and 30 times your expected annual expenses', 'once' against
+    'twice', 2018 against 2019, 'on a Monday' against 'Friday'."""
+    if _BOUND.search(question):
+        return None  # a bound is _compared's
+    if len(content_terms(question) & content_terms(evidence)) < 2:
+        return None
+    said = [m for m in _FIGURE.finditer(evidence) if _whole(evidence, m)]
+    for asked in _FIGURE.finditer(question):
+        figure = asked.group().strip()
+        if re.search(r"[A-Za-z][.-]$", question[: asked.start()]):
+            continue  # part of a name: 'RS-25', 'ID.3'
+        if any(_same_value(m.group(), figure) for m in said):
+            continue
+        mine = _figure_slot(question, asked)
+        for m in said:
+            if mine & _figure_slot(evidence, m):
+                return Polarity("No", f"the evidence says {m.group().strip()!r}, not {figure!r}")
+    return None
+
+
+def _whole(text: str, m: re.Match[str]) -> bool:
+    """Not the head of a figure NUMBER stops short of ('$12' of '$12.9bn')."""
+    return not re.match(r"[.,]?\w", text[m.end() :])
+
+
+def _same_value(said: str, asked: str) -> bool:
+    """The same value, or the same but for a decimal ('8%' asked of '8.1%')."""
+    a, b = (
+        NUMBER_WORDS.get(w) or canonical(w) for w in (said.strip().lower(), asked.strip().lower())
+    )
+    if a == b:
+        return True
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return False
+    return ("." in a or "." in b) and abs(x - y) < 0.25
+
+
+def _figure_slot(text: str, m: re.Match[str]) -> set[str]:
+    """What a figure counts: the content word after or before it ('65' in 'at age 65':
+    'age'; '5%' in 'down 5%': 'down'), a year, a weekday, a month or a count ('once',
+    'twice'). A currency or a per cent alone is no slot: any two amounts share it."""
+    figure = m.group().strip().lower()
+    if figure in ("once", "twice", "thrice"):
+        return {"#count"}
+    if re.fullmatch(_WEEKDAY, figure, re.I):
+        return {"#weekday"}
+    if re.fullmatch(_MONTH, figure, re.I):
+        return {"#month"}
+    slot = {"#year"} if _YEAR.match(figure) else set()
+    after = re.match(r"\s*([A-Za-z][\w-]*)", text[m.end() :])
+    before = re.search(r"([A-Za-z][\w-]*)\s*$", text[: m.start()])
+    for word in (after, before):
+        if word:
+            slot |= content_terms(word.group(1))
+    return slot
+
+
+# -- instead -------------------------------------------------------------------------------
+_INSTEAD = re.compile(
+    r"\b(?:instead of|rather than|in place of)\s+((?:[\w'’$%.,-]+\s*){1,5})", re.I
+)
+
+
+def _instead(question: str, evidence: str) -> Polarity | None:
+    """'No' when at least two of the question's words follow an 'instead of', 'rather than'
+    or 'in place of' in the evidence, and the question weighs no alternative itself."""
+    if re.search(r"\b(?:instead|rather|in place)\b", question, re.I):
+        return None
+    asked = content_terms(question)
+    for m in _INSTEAD.finditer(evidence):
+        if len(content_terms(m.group(1)) & asked) >= 2:
+            return Polarity("No", f"the evidence says {m.group().strip()!r}")
     return None

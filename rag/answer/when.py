@@ -11,10 +11,11 @@ quarter, year), and the period gives the range.
 - Absolute ones (in March 2025, on July 15, Q3 2024, in 2008) filter only when some indexed
   article is dated in the range; otherwise they name when something happened ('the embargo
   in March 1974'), and the question is searched as written.
-- A weekday ('on Tuesday') names the day of an event, which articles of the following days
-  report too: it is resolved (the latest such day on or before the reference day) and said,
-  never used to filter or reorder (preferring articles dated from that Tuesday on put an
-  unrelated article of the reference day first, on the newsroom set).
+- A weekday ('on Tuesday') or a possessive one ('last month's outage', 'yesterday's vote')
+  names the day of an event, which articles of the following days report too: it is
+  resolved (the latest such day on or before the reference day) and said, never used to
+  filter or reorder (preferring articles dated from that Tuesday on put an unrelated article
+  of the reference day first, on the newsroom set).
 - Inside an article, a weekday is resolved against the article's own date: the latest such
   day on or before it ('Tuesday (2025-07-15)').
 
@@ -112,7 +113,9 @@ def read_time(
         if rng is None:
             continue
         since, until = _with_prefix(rng, match.group("prefix"))
-        if kind == "weekday":
+        if kind == "weekday" or re.match(r"['’]s\b", question[match.end() :]):
+            # a weekday, or a possessive ('last month's outage'): the day of an event, which
+            # later articles report too
             return TimeScope(phrase, since, until, as_of, "note", question)
         if kind == "absolute" and dated_in is not None and not dated_in(since, until):
             continue  # no article from then: the expression names when an event happened

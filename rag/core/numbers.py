@@ -8,7 +8,8 @@ import re
 NUMBER = re.compile(
     r"(?<![\w.])[-+−]?[$€£]?\d+(?:,\d{3})*(?:\.\d+)?(?:%|\s?percent\b)?(?![A-Za-z0-9])"
 )
-_WORDS = {
+# numbers written as words, by value
+NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "half": "0.5", "one-fifth": "0.2", "a fifth": "0.2",
 }  # fmt: skip

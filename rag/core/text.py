@@ -30,7 +30,11 @@ _LAST_WORD = re.compile(r"([A-Za-z.]+)\.$")
 _INITIAL = re.compile(r"[A-HJ-Z]")  # not "I."
 _AFTER_INITIAL = re.compile(r"\s+[A-Z][a-z]")
 _CLOCK = {"a.m", "p.m"}
-_TIME_ZONE = re.compile(r"\s+(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|HKT|JST|IST|AEST|local)\b")
+# what goes on the sentence after a clock time: a time zone, a day ('at 10 a.m. Friday, Dec. 6')
+_AFTER_CLOCK = re.compile(
+    r"\s+(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|HKT|JST|IST|AEST|local|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ def split_sentences(text: str) -> list[Span]:
             word = _LAST_WORD.search(text[start:end].rstrip("\"'”’)]"))
             if word and word.group(1).lower() in _ABBREVIATIONS:
                 continue
-            if word and word.group(1).lower() in _CLOCK and _TIME_ZONE.match(text, end):
+            if word and word.group(1).lower() in _CLOCK and _AFTER_CLOCK.match(text, end):
                 continue  # 'at 9 a.m. ET to discuss results'
             if word and _INITIAL.fullmatch(word.group(1)) and _AFTER_INITIAL.match(text, end):
                 continue  # 'Richard F. Burton', 'John F. Kennedy': an initial ends no sentence
