@@ -13,9 +13,13 @@ $(BIN)/python:
 # torch goes in first as the CPU build (a wheel on this machine's disk), so that
 # sentence-transformers finds it satisfied and nothing pulls a multi-GB CUDA build.
 # llama-cpp-python has no wheel on PyPI: pip compiles it (~6 min on 2 cores) and caches it.
+# On x86_64 it is built for AVX2, not for the building CPU: a native build on a CPU with
+# AMX tiles died with "Illegal instruction" at the first token in this sandbox.
+LLAMA_CMAKE := $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON)
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
