@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.answer.spans import negated
+from rag.answer.spans import NEGATION, negated
 from rag.core.numbers import NUMBER, NUMBER_WORDS, canonical
 from rag.core.text import content_terms
 
@@ -161,6 +161,7 @@ _OPPOSITES: list[tuple[frozenset[str], frozenset[str]]] = [
         ("accept accepted agree agreed approve approved allow allowed",
          "reject rejected refuse refused deny denied decline declined block blocked veto"),
         ("open opened", "close closed shut"),
+        ("work works worked working", "fail fails failed failing"),
         ("hire hired", "fire fired laid layoffs"),
         ("first", "second third fourth fifth sixth seventh eighth ninth tenth"),
         ("longterm longhaul", "shortterm shorthaul"),
@@ -272,8 +273,8 @@ def _best_clause(question: str, evidence: str) -> str:
 
 def _negated_in_scope(question: str, evidence: str) -> bool:
     """A negation in the clause of the evidence holding the most of the question's words,
-    past asides that say at most one of them, or a 'cancelled'-like word right before one of
-    them."""
+    past asides that say at most one of them, with one of the question's words right after
+    it; or a 'cancelled'-like word right before one of them."""
     asked = content_terms(question)
     for m in _UNDONE.finditer(evidence):
         if content_terms(m.group(1)) & asked:
@@ -281,7 +282,19 @@ def _negated_in_scope(question: str, evidence: str) -> bool:
     evidence = _ASIDE.sub(
         lambda m: m.group() if len(content_terms(m.group()) & asked) > 1 else " ", evidence
     )
-    return _negates(_best_clause(question, evidence))
+    clause = _best_clause(question, evidence)
+    for pattern in (NEGATION, _MORE_NEGATION):
+        for m in pattern.finditer(clause):
+            after = re.findall(r"[\w'’-]+", clause[m.end() :])[:NEGATED_WITHIN]
+            if not after or content_terms(" ".join(after)) & asked:
+                return True  # nothing after: the verb is left out ('reaching Mars haven't')
+    return False
+
+
+# A negation negates what follows it: one of the question's words must come within this many
+# words after it ('investors shouldn't fret' says nothing of 'Did the analyst call it a
+# disappointing result?').
+NEGATED_WITHIN = 6
 
 
 def _shared_negation_out(question: str, evidence: str) -> tuple[str, str]:
@@ -319,6 +332,8 @@ def swapped(question: str, evidence: str) -> Polarity | None:
     for m in re.finditer(place, evidence, re.I):
         mine = content_terms(m.group(1)) or {m.group(1).lower()}
         other = content_terms(m.group(2)) - content_terms(question)
+        if any(a[:4] == b[:4] for a in slot for b in other if min(len(a), len(b)) >= 4):
+            continue  # the same named otherwise: 'to China' and 'to fit the Chinese market'
         if mine & (head | rest) and other:  # 'held in Canada?': 'conference in Australia'
             instead = " ".join(m.group(2).split()[:4])
             return Polarity(

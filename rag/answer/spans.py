@@ -153,7 +153,7 @@ _MAYBE_CAUSE = re.compile(
     r"(?<=\w )to (?!(?:the|a|an|this|that|these|those|his|her|its|their|our|all|some)\b)"
     r"(?=[a-z]+ )|as (?=[a-z]+ (?:was|were|is|are|had|has)\b))",
 )
-_NEGATION = re.compile(
+NEGATION = re.compile(
     r"\b(?:not|no|never|none|neither|nor|without|cannot|failed to|rejected|denied|"
     r"refused|by no means)\b|n't\b",
     re.I,
@@ -337,7 +337,7 @@ def reason(sentence: str) -> Phrase | None:
 
 
 def negated(sentence: str) -> bool:
-    return bool(_NEGATION.search(sentence))
+    return bool(NEGATION.search(sentence))
 
 
 # --- units: an answer's figure must carry the unit its sentence gives it -------------------
