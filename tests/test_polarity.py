@@ -45,6 +45,8 @@ from rag.answer.polarity import yes_or_no
         ("Did Lee retire at age 60?", "Lee retired in 2010 at age 48, after a career in law.", "No"),
         ("Did Lee retire at age 48?", "Lee retired in 2010 at age 48, after a career in law.", "Yes"),
         ("Did the firm hold six rounds of talks?", "The firm held four rounds of talks.", "No"),
+        ("Did the bank say it may cut rates in March?", "The bank said it could cut rates in March.",
+         "Yes"),  # 'may' the modal is no month
         ("Did she speak only once at the summit?", "She was asked to speak twice at the summit.", "No"),
         ("Do tickets go on sale on a Monday?", "Tickets go on sale at 10 a.m. Friday, Dec. 6.", "No"),
         ("Were the RS-25 engines tested in Texas?", "The RS-25 engines were tested in Texas.", "Yes"),

@@ -32,7 +32,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answer.checks import WHEN_WORDS
 from rag.answer.spans import NEGATION, negated
+from rag.answer.when import WEEKDAYS
 from rag.core.numbers import NUMBER, NUMBER_WORDS, canonical
 from rag.core.text import content_terms
 
@@ -394,17 +396,10 @@ def _only_possible(question: str, evidence: str) -> Polarity | None:
 
 
 # -- another figure ------------------------------------------------------------------------
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)"
-)
-_COUNTED = r"(?:two|three|four|five|six|seven|eight|nine|ten)"  # 'four rounds' for 'six rounds'
-_FIGURE = re.compile(
-    rf"{NUMBER.pattern}|\b(?:once|twice|thrice)\b|\b{_WEEKDAY}\b|\b{_MONTH}\b(?! \d)"
-    rf"|\b{_COUNTED}\b",
-    re.I,
-)
+_COUNTED = r"(?:once|twice|thrice|two|three|four|five|six|seven|eight|nine|ten)"
+# digits, a count in words ('four rounds' for 'six rounds'), a weekday or a month (by name,
+# capitalised: not the modal 'may'), not a month with its day ('December 6': a date)
+_FIGURE = re.compile(rf"{NUMBER.pattern}|(?i:\b{_COUNTED}\b)|{WHEN_WORDS}(?! \d)")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
@@ -418,16 +413,17 @@ def other_figure(question: str, evidence: str) -> Polarity | None:
         return None  # a bound is _compared's
     if len(content_terms(question) & content_terms(evidence)) < 2:
         return None
-    said = [m for m in _FIGURE.finditer(evidence) if _whole(evidence, m)]
+    said = [(m, _figure_slot(evidence, m)) for m in _FIGURE.finditer(evidence)]
+    said = [(m, slot) for m, slot in said if _whole(evidence, m)]
     for asked in _FIGURE.finditer(question):
         figure = asked.group().strip()
         if re.search(r"[A-Za-z][.-]$", question[: asked.start()]):
             continue  # part of a name: 'RS-25', 'ID.3'
-        if any(_same_value(m.group(), figure) for m in said):
+        if any(_same_value(m.group(), figure) for m, _ in said):
             continue
         mine = _figure_slot(question, asked)
-        for m in said:
-            if mine & _figure_slot(evidence, m):
+        for m, slot in said:
+            if mine & slot:
                 return Polarity("No", f"the evidence says {m.group().strip()!r}, not {figure!r}")
     return None
 
@@ -458,9 +454,9 @@ def _figure_slot(text: str, m: re.Match[str]) -> set[str]:
     figure = m.group().strip().lower()
     if figure in ("once", "twice", "thrice"):
         return {"#count"}
-    if re.fullmatch(_WEEKDAY, figure, re.I):
+    if figure.capitalize() in WEEKDAYS:
         return {"#weekday"}
-    if re.fullmatch(_MONTH, figure, re.I):
+    if re.fullmatch(WHEN_WORDS, figure.capitalize()):
         return {"#month"}
     slot = {"#year"} if _YEAR.match(figure) else set()
     after = re.match(r"\s*([A-Za-z][\w-]*)", text[m.end() :])
