@@ -759,3 +759,33 @@ def test_a_listed_company_is_known_by_its_short_name():
     assert "Ford" in listed_companies() and "General" not in listed_companies()
     kinds = {n: k for n, k, _ in entity_names("The car is made by Ford. Buyers like Ford cars.")}
     assert kinds.get("Ford") == "company"
+
+
+def test_names_of_the_third_fresh_draw():
+    """Issue 37, third fresh draw (h- items of briefs_fresh.jsonl): an organisation named by
+    its first word ('the Department of Homeland Security', stopped before 'and Alex Azar'), a
+    committee 'on' something, an '&' inside a company's name, a model name with a digit, a
+    rank before a name ('Lt Col'), an opening 'Because', 'the White House' no person, 'the
+    Hazel Hen supercomputer' nobody, 'SUVs' no organisation, a product's name alone beside
+    its edition ('Stadia' and 'Stadia Pro'), an event named once."""
+    from rag.brief.names import entity_names
+
+    text = (
+        "Doctors wrote to the Department of Homeland Security and Alex Azar, the health "
+        "secretary. The House Select Committee on Intelligence met. Pacific Gas & Electric Co. "
+        "cut power. Toyota showed the RAV4 Prime, and the RAV4 Prime is fast. Small SUVs sell "
+        "well; the SUV market grew. Lt Col Alexander Vindman testified. Vindman said it was "
+        "wrong. Because Google's new game streaming service is late, Stadia is a beta. Stadia costs "
+        "$129 and Stadia Pro costs $10, Google says. The White House called it a sham. The model ran on the "
+        "Hazel Hen supercomputer. It was shown at the Los Angeles Auto Show."
+    )
+    kinds = {n: k for n, k, _ in entity_names(text)}
+    assert kinds.get("Department of Homeland Security") == "organisation"
+    assert kinds.get("House Select Committee on Intelligence") == "organisation"
+    assert kinds.get("Pacific Gas & Electric Co") == "company"
+    assert kinds.get("RAV4 Prime") == "product" and "RAV" not in kinds
+    assert kinds.get("Alexander Vindman") == "person"
+    assert "Because Google" not in kinds and kinds.get("Google") == "company"
+    assert kinds.get("White House") != "person" and "Hazel Hen" not in kinds
+    assert "SUV" not in kinds and kinds.get("Stadia") and kinds.get("Stadia Pro") == "product"
+    assert kinds.get("Los Angeles Auto Show") == "other"

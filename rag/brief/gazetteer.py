@@ -16,7 +16,9 @@ _NOT_NAMES_TEXT = """
     Under Over Into Onto Upon Within Without About Above Below Between Through Since Thanks Off
     Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mr Mrs Ms Dr Gov Rep Sen Lt
     CEO COO CFO CTO Chief Executive Officer Strategy Operating Financial Technology Head
-    You Your What Why How
+    SUV SUVs EV EVs LED HVAC GPS USB IPO ETF GDP CPI DNA FAQ PDF X-ray
+    You Your What Why How Because Although Though Unless Until Despite During Meanwhile However
+    Unlike Whereas Which Who Whose Where Here There Today Yesterday Tomorrow Also Even Still
     """
 # A people is no entity: 'South Korean' is dropped whole, 'Chinese Communist Party' keeps the
 # party
@@ -95,7 +97,9 @@ def listed_companies() -> frozenset[str]:
     ('Charles Schwab' -> 'Schwab')."""
     from pytickersymbols.indices_data import INDICES
 
-    form = re.compile(r",?\s+(?:Inc\.?|Corporation|Corp\.?|Group|Company|plc|PLC|AG|SE|SA|Ltd\.?)$")
+    form = re.compile(
+        r",?\s+(?:Inc\.?|Corporation|Corp\.?|Group|Company|plc|PLC|AG|SE|SA|Ltd\.?|US)$"
+    )
     # what a company's short name leaves off: 'Ford Motor' -> 'Ford', 'Meta Platforms' -> 'Meta'
     kind = re.compile(
         r"\s+(?:Motor|Motors|Platforms|Holdings|Technologies|Communications|Entertainment|"
@@ -113,7 +117,16 @@ def listed_companies() -> frozenset[str]:
             first, _, last = short.partition(" ")
             if last and " " not in last and first in given_names():
                 found.add(last)  # 'Walt Disney' -> 'Disney', 'Charles Schwab' -> 'Schwab'
-    return frozenset(found - NOT_NAMES)
+    return frozenset((found | _KNOWN_COMPANIES) - NOT_NAMES)
+
+
+# companies often in the news that no index of pytickersymbols lists (listed elsewhere,
+# private, or known by a brand of the listed parent: 'Google' of Alphabet)
+_KNOWN_COMPANIES_TEXT = """
+Google Facebook Samsung Huawei Alibaba Tencent Baidu ByteDance Xiaomi Hyundai Kia Lenovo TSMC
+Foxconn Spotify Twitter SpaceX OpenAI Disney Nestlé Nestle Emirates Etihad Aramco Gazprom
+Rosneft Tata Infosys WeWork Juul Ryanair Lufthansa Uniqlo Ikea IKEA Bosch Aldi Lidl"""
+_KNOWN_COMPANIES = frozenset(_KNOWN_COMPANIES_TEXT.split())
 
 
 @lru_cache(maxsize=1)

@@ -34,7 +34,7 @@ _TITLE_WORDS = (
     r"official|officer|editor|judge|ambassador|adviser|advisor|lawmaker|engineer|designer|"
     r"Project Manager|Managing Director|Administrator|head|fellow|doctor|teacher|rider|trainer|"
     r"player|keeper|goalkeeper|striker|midfielder|defender|pitcher|singer|actor|actress|"
-    r"physician|surgeon|lawyer|prosecutor)"
+    r"physician|surgeon|lawyer|prosecutor|predecessor|successor|envoy|aide|counsel)"
 )
 # a given name, an optional initial, one or two more names, an optional Jr./Sr.
 _NAME = (
@@ -57,10 +57,18 @@ PERSON_AFTER = re.compile(
 # "Gov. Kristi Noem", "Dr. Owen Dempsey", "Lt. Matt Harris"; "Patrick W. Carlineo Jr., 55,";
 # "said Philip Luther", "Mike Glass threw"
 _TITLED = re.compile(rf"\b(?P<title>Gov|Rep|Sen|Dr|Lt|Sgt|Prof|Mr|Mrs|Ms)\.\s(?P<name>{_NAME})")
+_SURNAME_TITLED = re.compile(
+    r"\b(?:President|Mr\.|Mrs\.|Ms\.|Dr\.)\s(?P<name>(?:Mc|Mac|O')?[A-Z][a-z]+)\b(?![ -][A-Z])"
+)
+# 'the journal JAMA Psychiatry', 'the newspaper Le Monde'
+_PUBLICATION = re.compile(
+    r"\b(?:journal|magazine|newspaper|tabloid)\s(?P<name>[A-Z][\w&-]*(?: [A-Z][\w&-]*)*)"
+)
 _AGED = re.compile(rf"\b(?P<name>{_NAME}),\s\d{{1,3}},")
 _SAID = re.compile(
     rf"\b(?:said|says|told|wrote|according to)\s+(?P<name>{_NAME})\b(?!\s[A-Z])|"
-    rf"(?<![Tt]he )\b(?P<name2>{_NAME})\s+(?:said|says|told|wrote|added|reports|writes)\b"
+    rf"(?<![Tt]he )(?<!\bof )(?<!\bfor )\b(?P<name2>{_NAME})\s+"
+    r"(?:said|says|told|wrote|added|reports|writes)\b"
 )
 # A reporting period, not a product: "Q3", "H1", "FY2024", "FY24"
 _PERIOD = re.compile(r"(?:Q[1-4]|H[12]|FY\d{2,4}|\d{4}Q[1-4])")
@@ -75,7 +83,7 @@ ORG_BY_COMPANY = re.compile(
     r"(?P<a>[A-Z][\w&]+)|\b(?:working|partnered|partnering|deal)\s+with\s+(?P<b>[A-Z][\w&]+)"
 )
 # Model and product names carry a digit: "H20", "QwQ-32B", "Kimi K2", "DeepSeek-R1"
-PRODUCT = re.compile(r"\b(?:[A-Z][a-z]+\s)?(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Z][\w]*(?:-[\w]+)*\b")
+PRODUCT = re.compile(r"\b(?:[A-Z][a-z]+ )?(?=[\w-]*\d)(?=[\w-]*[A-Z])[A-Z][\w]*(?:-[\w]+)*\b")
 EDITION = re.compile(
     r"\b[a-z]?[A-Z][\w-]*(?: [A-Z][\w-]*)*(?: \d+)? (?:Pro|Plus|Max|Mini|Ultra|Lite)"
     r"(?: (?:Pro|Plus|Max|Mini|Ultra|Lite))?\b"
@@ -91,7 +99,8 @@ _ORG_WORDS = (
     r"Federation|League|Academy|Fame|Bureau|Authority|Board|Organization|Organisation|Fund|"
     r"Society|Church|Embassy|Program|Programme|Initiative|Directorate|Reports|Press(?! Secretary)|"
     r"International(?! [A-Z])|"  # 'Peterson Institute for International Economics'
-    r"Protection|Enforcement|Patrol|Brotherhood|Brothers|Team|Times|Post|Journal|News"
+    r"Protection|Enforcement|Patrol|Brotherhood|Brothers|Team|Times|Post|Journal|News|"
+    r"Project(?! Manager)"
 )
 _COMPANY_WORDS = (
     r"Inc|Corp|Corporation|Co|Company|Group|Holdings|Technologies|Technology|Systems|Robotics|"
@@ -104,25 +113,33 @@ _TIME_WORDS = (
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
     r"April|May|June|July|August|September|October|November|December)\b"
 )
-_CAP = r"(?:Mc|Mac)?[A-ZÀ-Þ][a-zA-Zß-ÿÀ-Þ&]*(?:-[a-zA-Z]+)*"
+_CAP = r"(?:Mc|Mac)?[A-ZÀ-Þ][a-zA-Zß-ÿÀ-Þ&]*(?:(?<=[a-zA-Z])\d+[A-Za-z]*)?(?:-[a-zA-Z]+)*"
 # "Rock and Roll Hall of Fame", "Ministry of Trade, Industry and Energy": small words and
 # commas inside a run are kept only when it ends in a word that names an organisation
 ORG_RUN = re.compile(
     rf"\b{_CAP}(?:(?: (?:of|and|for|&|the))? {_CAP})*(?: (?:of|and|for|&|the))? (?:{_ORG_WORDS})\b"
-    rf"(?: (?:of|for) (?!{_TIME_WORDS})[A-Z][a-z]+(?: (?!{_TIME_WORDS})[A-Z][a-z]+)*)?"
+    rf"(?: (?:of|for|on) (?!{_TIME_WORDS})[A-Z][a-z]+(?: (?!{_TIME_WORDS})[A-Z][a-z]+)*)?"
+)
+# "Department of Homeland Security", "University of Florida", "Council on Foreign Relations"
+ORG_LEAD = re.compile(
+    r"\b(?:University|Department|Ministry|Institute|Office|Bureau|Council|Commission|Committee|"
+    r"Agency|Academy|Society|Federation|League|Union|Centre|Center|Church|College|Museum|Court)"
+    rf" (?:of|for|on) (?:the )?(?!{_TIME_WORDS})[A-Z][a-z]+"
+    r"(?:(?:,? and |, | of | & | )[A-Z][a-z]+)*"
 )
 # Capitalised runs: "Goldman Sachs", "Hugging Face", "Alibaba", "Tsai Ing-wen", "T-Mobile"
-PROPER = re.compile(rf"\b{_CAP}(?: {_CAP})*")
+PROPER = re.compile(rf"\b{_CAP}(?:(?: &)? {_CAP})*")
 _OPENING = re.compile(r"(?:^|[.!?:|]['\"”’)\]]*\s+|\n\s*|\s[-—–]\s)['\"“‘(]*$")
 _HONORIFICS_TEXT = """
     President Premier Chancellor Governor Senator King Queen Prince Princess Minister Judge
     Justice General Pope Mayor Chairman Sir Dame Lord Lady Superintendent Speaker Sheriff
-    Commissioner"""
+    Commissioner Ambassador Colonel Col Major Maj Captain Capt Lieutenant Lt Sergeant Sgt
+    Admiral Adm Corporal Cpl"""
 _HONORIFICS = frozenset(_HONORIFICS_TEXT.split())
 _ROLE_WORDS_TEXT = """
     CEO COO CFO CTO Chief Executive Officer Strategy Operating Financial Technology President
     Vice Senior Head Director Manager Founder Chairman General Attorney Secretary Minister
-    Administrator Deputy Associate Assistant of and"""
+    Administrator Deputy Associate Assistant Adviser Advisor Envoy Counsel of and"""
 _ROLE_WORDS = frozenset(_ROLE_WORDS_TEXT.split())
 # words of a role only beside another: 'Press Secretary', 'Secretary of State' ('Associated
 # Press' and 'Boise State' are names)
@@ -138,18 +155,21 @@ _CONNECTORS = frozenset(["of", "and", "for", "&", "the"])
 _NOT_SURNAMES_TEXT = """
     Beach Avenue Street Road Square City County Valley Heights Hills Week Weekend Day
     Collection Finals Final Festival Awards Show Series Cup Open Championship Games Tour Band
-    Orchestra Choir Quartet Trio"""
+    Orchestra Choir Quartet Trio House Palace Tower Building Castle"""
 _NOT_SURNAMES = frozenset(_NOT_SURNAMES_TEXT.split())
 _PLACE_CUE = re.compile(r"\b(?:in|from|across|near|outside|inside)\s+$")
 _GEOGRAPHY = re.compile(
     r" (?:Sea|Ocean|River|Island|Islands|Mountains|Valley|Bay|Gulf|Strait|Lake|Canyon|Desert|"
     r"Peninsula|Coast|Airport|Stadium|Arena|Facility|Square|Bridge|Street|Avenue|Boulevard)$"
 )
+# an event's name: 'Los Angeles Auto Show', 'Mobile World Congress'
+_EVENT = re.compile(r" (?:Show|Festival|Expo|Summit|Conference|Congress|Olympics|Awards|Cup)$")
 # A company is what acts as one: 'Apple's products', 'Amazon is now letting', 'Google has bought'
 _ACTS = (
-    r"(?:['’]s (?:shares|stock|CEO|founder|products?|service|app|platform|customers|sales)|"
-    r" (?:announced|reported|launched|unveiled|bought|acquired|sold|makes|offers|is now|"
-    r"has bought|revealed))"
+    r"(?:['’]s (?:[a-z-]+ ){0,3}(?:shares|stock|CEO|founder|products?|service|app|platform|"
+    r"customers|sales)\b|"
+    r" (?:(?:has|have|will) )?(?:announced|reported|launched|unveiled|bought|acquired|sold|"
+    r"makes|offers?|is now|revealed)\b)"
 )
 # 'Ascom, a global solutions provider', 'CloudSimple, a startup'; 'Google has bought
 # CloudSimple'; 'Alibaba leaders'
@@ -187,11 +207,16 @@ def entity_names(text: str) -> Iterator[Named]:
     companies |= listed  # 'Blue Origin, Sierra Nevada Corporation and SpaceX'
     owners = "|".join(re.escape(c) for c in sorted(companies, key=len, reverse=True))
     for name, kind, role in named:
-        if name in listed:
-            kind = "company"
+        if name in listed or kind == "other" and _short_for(name, companies):
+            kind = "company"  # listed beside companies; 'Big Machine' of 'Big Machine Records'
         elif kind == "other" and owners and _made_by(name, owners, text):
             kind = "product"  # "SpaceX's Starship", "Blue Origin's Blue Moon"
         yield name, kind, role
+
+
+def _short_for(name: str, companies: set[str]) -> bool:
+    """The name opens a company's longer name: 'Big Machine' of 'Big Machine Records'."""
+    return any(c.startswith(f"{name} ") for c in companies)
 
 
 def _made_by(name: str, owners: str, text: str) -> bool:
@@ -230,11 +255,11 @@ def _people(text: str) -> dict[str, str | None]:
             if _personal(name, text):
                 people.setdefault(name, _title(m))
     orgs = []
-    for m in ORG_RUN.finditer(text):
-        person = _person_of(m.group())  # 'Patrick Liu-Shiu-Cheong of Victoria Hospital'
+    for start, end, run in _org_runs(text):
+        person = _person_of(run)  # 'Patrick Liu-Shiu-Cheong of Victoria Hospital'
         if person:
             people.setdefault(person, None)
-        orgs.append((m.start() + (len(person) + 4 if person else 0), m.end()))
+        orgs.append((start + (len(person) + 4 if person else 0), end))
     headings = _title_case_lines(text)
     tried: set[str] = set()  # each name is judged once, however often the article uses it
     given: dict[str, str | None] = {}
@@ -264,6 +289,11 @@ def _people(text: str) -> dict[str, str | None]:
     # people the story is about
     if len(given) <= MAX_GIVEN_ONLY:
         people.update((name, role) for name, role in given.items() if name not in people)
+    for m in _SURNAME_TITLED.finditer(text):
+        name = m.group("name")
+        known = any(name in full.split() for full in people)
+        if not known and name not in NOT_NAMES and not _is_place(name):
+            people[name] = None  # 'President Trump' where no 'Donald Trump' is named
     return _longest(people)
 
 
@@ -288,6 +318,11 @@ def _given_pair(name: str, text: str) -> bool:
     if not all(_NAME_WORD.fullmatch(w) for w in words[1:]):
         return False
     escaped = re.escape(name)
+    if all(
+        text[max(0, m.start() - 4) : m.start()] in ("the ", "The ")
+        for m in re.finditer(escaped, text)
+    ):
+        return False  # 'the Hazel Hen supercomputer'
     return not re.search(rf"\b{escaped}(?:{_ACTS}|\s+{_ITS_PEOPLE}|\s+(?:analysts?|bank))", text)
 
 
@@ -364,6 +399,7 @@ def _used_alone(word: str, text: str) -> bool:
     for m in re.finditer(rf"\b{re.escape(word)}\b(?!\s[A-Z])", text):
         before = re.search(r"(\S+)\s+$", text[max(0, m.start() - 40) : m.start()])
         previous = before.group(1).lstrip("\"'“‘([") if before else ""
+        previous = re.sub(r"['’]s$", "", previous)  # "Founder's Edition"
         if previous.lower() == "the" or (previous.istitle() and previous.isalpha()):
             continue
         return True
@@ -383,8 +419,8 @@ def _typed_names(text: str) -> Iterator[tuple[str, str]]:
     """Names whose kind the article shows: organisations by their last word or their
     people ('HSBC analyst'), companies by theirs or by the company they keep, products by
     a digit."""
-    for m in ORG_RUN.finditer(text):
-        name = _strip_opening(m.group(), text, m.start())
+    for start, _end, run in _org_runs(text):
+        name = _strip_opening(run, text, start)
         person = _person_of(name)
         name = name[len(person) + 4 :] if person else name
         if name and " " in name:
@@ -395,6 +431,8 @@ def _typed_names(text: str) -> Iterator[tuple[str, str]]:
             yield " ".join(words), "company"
     for m in ORG_BY_COMPANY.finditer(text):
         yield m.group("a") or m.group("b"), "company"
+    for m in _PUBLICATION.finditer(text):
+        yield m.group("name"), "other"
     for m in EDITION.finditer(text):
         words = m.group().split()
         while words and words[0] in NOT_NAMES:  # 'The Mavic Mini'
@@ -407,6 +445,22 @@ def _typed_names(text: str) -> Iterator[tuple[str, str]]:
         name = m.group()
         if not name[0].isdigit() and not _PERIOD.fullmatch(name) and not _slug(name):
             yield name, "product"
+
+
+def _org_runs(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of organisations named by their last word ('Max Planck Institute
+    for Astrophysics'), and by their first where no such run holds them ('the Department of
+    Homeland Security'); 'and' before a given name ends one ('... Security and Alex Azar')."""
+    runs = [(m.start(), m.end(), m.group()) for m in ORG_RUN.finditer(text)]
+    for m in ORG_LEAD.finditer(text):
+        if any(a <= m.start() < b for a, b, _ in runs):
+            continue
+        name = m.group()
+        person = re.search(r",? and (\w+)", name)
+        if person and person.group(1) in given_names():
+            name = name[: person.start()]
+        runs.append((m.start(), m.start() + len(name), name))
+    return sorted(runs)
 
 
 def _named_alone(word: str, text: str) -> bool:
@@ -451,24 +505,33 @@ def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Na
     companies = {m.group("a") or m.group("b") for m in COMPANY_HINT.finditer(text)}
     counts: dict[str, int] = {}
     headings = _title_case_lines(text)
+    orgs = [(start, end) for start, end, _ in _org_runs(text)]
     for m in PROPER.finditer(text):
         if any(start <= m.start() < end for start, end in headings):
             continue  # a related-stories link or a headline: Every Word Capitalised
+        if any(a <= m.start() < b and (a, b) != m.span() for a, b in orgs):
+            continue  # 'Roll Hall' of 'Rock and Roll Hall of Fame', 'Border Protection'
         for words in _parts(m.group().split()):
             opening = words[0] == m.group().split()[0] and _opens_sentence(text, m.start())
             if opening and not _keeps_opening(words, text):  # 'Meanwhile', 'According'
                 words = words[1:]
             if words and len(words[-1]) == 1:  # 'Ryan S' of 'Ryan S. Hollman'
                 continue
+            if len(words) == 1 and re.fullmatch(_ORG_WORDS, words[0]):
+                continue  # 'the Bureau', 'the Department'
             if words and not set(words) <= _ROLE_WORDS and not _common_caps(words, text):
                 counts[" ".join(words)] = counts.get(" ".join(words), 0) + 1
-    person_words |= {part for name in seen for part in name.split()}
+    # a word of a name already found: a fragment ('Select Committee'), unless the article
+    # names it alone twice or more ('Stadia' beside 'Stadia Pro')
+    found_words = {part for name in seen for part in name.split()}
     for name, count in counts.items():
         kind = _kind(name, text, companies)
         strong = kind in {"company", "place"} and bool(re.search(r"\s|[A-Z]{2}", name))
         # a country or a city named once: 'in Croatia', 'in Hangzhou'
         strong = strong or name in countries() or kind == "place" and _city(name, text)
-        shares = set(name.split()) & person_words  # 'Hosting Cook', 'Christopher L'
+        strong = strong or " " in name and bool(_EVENT.search(name))  # 'Los Angeles Auto Show'
+        shares = bool(set(name.split()) & person_words)  # 'Hosting Cook', 'Christopher L'
+        shares = shares or count < 2 and bool(set(name.split()) & found_words)
         if (count >= 2 or strong) and name not in seen and not shares and len(name) > 2:
             seen.add(name)
             yield name, kind, None
@@ -512,8 +575,12 @@ def _kind(name: str, text: str, companies: set[str]) -> str:
         return "organisation"
     if _placed(name, text) or _city(name, text):
         return "place"
+    if any(re.fullmatch(r"[A-Za-z]{2,}\d+[A-Za-z]*", w) for w in name.split()):
+        return "product"  # 'RAV4 Prime', 'TNG50'
     if re.fullmatch(r"[A-Z]{3,6}", name) and not re.search(rf"\({name}\)", text):
         return "organisation"  # 'NASA', 'MOTIE'; a ticker in brackets is a company's
+    if " " in name and _EVENT.search(name):
+        return "other"  # 'the Los Angeles Auto Show' is no body
     escaped = re.escape(name)
     if re.search(rf"\b{escaped}{_ACTS}", text) or re.search(
         rf"\b{escaped},\s+{_IS_A_COMPANY}|{_DEALT_IN}\s+{escaped}\b|\b{escaped}\s+{_ITS_PEOPLE}",
@@ -585,6 +652,6 @@ def _common_caps(words: list[str], text: str) -> bool:
     if len(words) != 1:
         return False
     word = words[0]
-    if word.isupper():
-        return f" {word.lower()} " in text
+    if word.isupper():  # 'MORE'; 'SUV' of 'small SUVs'
+        return f" {word.lower()} " in text or re.search(rf"\b{word}s\b", text) is not None
     return word[1:].islower() and re.search(rf"\b{word.lower()}\b", text) is not None
