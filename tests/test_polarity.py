@@ -51,7 +51,7 @@ from rag.answer.polarity import yes_or_no
         ("Do tickets go on sale on a Monday?", "Tickets go on sale at 10 a.m. Friday, Dec. 6.", "No"),
         ("Were the RS-25 engines tested in Texas?", "The RS-25 engines were tested in Texas.", "Yes"),
         ("Did shares rise 8% on Friday?", "Shares rose 8.1% on Friday.", "Yes"),
-        ("Did the fund pay $13 to its backers?", "The fund paid backers $12.9bn in all.", "Yes"),
+        ("Did the fund pay $13 billion to its backers?", "The fund paid backers $12.9bn in all.", "Yes"),
         # what did not happen, 'instead of' it
         ("Did the valley get its usual 5 inches of rain?",
          "The valley saw a fraction of an inch of rain instead of the usual 5 inches.", "No"),
@@ -78,6 +78,29 @@ from rag.answer.polarity import yes_or_no
         ("Did the outage affect 2.5 million people?",
          "The outage affected 2.5 million people, who were angry because it failed to warn them.",
          "Yes"),
+        # ninth session: a loss said as 'lost to', another beaten, 'only two' of 'all three',
+        # one venue for several
+        ("Did the United States beat Canada?", "The United States lost to Canada for the first time.",
+         "No"),
+        ("Did Nadal beat Rublev?", "Nadal defeated Khachanov after Rublev had rallied to win.",
+         "No"),
+        ("Did Nadal win his match in Madrid?", "Nadal defeated Khachanov 6-3, 7-6.", "Yes"),
+        ("Did all three companies commit to the timeline?",
+         "NASA tapped three companies, and only two committed to that timeline.", "No"),
+        ("Did all the passengers survive?", "Only two were injured.", "Yes"),
+        ("Is the final played across several venues?",
+         "All 18 teams play in a single venue in the same week.", "No"),
+        # an amount for what the same words pay for ('$300M' read with its scale), the
+        # question's own bound said, another named a few words after the asked one's place
+        ("Did Ithaca buy Big Machine for $3 billion?", "Ithaca purchased Big Machine for $300M.",
+         "No"),
+        ("Did Ithaca buy Big Machine for $300 million?", "Ithaca purchased Big Machine for $300M.",
+         "Yes"),
+        ("Did the campaign cost the state about $1 million?",
+         "The campaign cost the state roughly $449,000, the paper said.", "No"),
+        ("Does it serve over 100 clients?", "It now serves over 100 clients in Europe.", "Yes"),
+        ("Is Swift's new record deal with Sony Music?",
+         "Swift has a new record deal in place with Universal Music Group.", "No"),
     ],
 )  # fmt: skip
 def test_yes_or_no_reads_the_evidence(question, evidence, answer):
@@ -98,3 +121,33 @@ def test_the_seed_examples_are_answered_from_the_evidence(seeds_retriever, quest
 
     got = answer_question(question, retriever=seeds_retriever, model=ScriptedChatModel([]))
     assert got.kind == "yesno" and got.text.split(" [")[0] == answer, got
+
+
+@pytest.mark.parametrize(
+    "question, sentence, context, grounded",
+    [
+        # names and something of what is asked: a Yes may be read
+        ("Did Ithaca Holdings buy Big Machine?", "Braun's Ithaca Holdings purchased Big Machine.",
+         "", True),
+        # the sentence names Benioff and says nothing of owning a computer
+        ("Does Marc Benioff still own a computer?",
+         "Cook spoke in a fireside chat with Salesforce co-CEO Marc Benioff.", "", False),
+        # no place the question names
+        ("Was the fireside chat held in New York?",
+         "Cook spoke in a fireside chat with Salesforce co-CEO Marc Benioff.", "", False),
+        # a name said in the text before counts
+        ("Is the TNG50 universe more than 200 million light-years wide?",
+         "Their virtual universe is some 230 million light-years wide.",
+         "Scientists created a simulation they call TNG50.", True),
+        # about another: Russia, a name the passages write inside a sentence, not Spain
+        ("Did Spain play Croatia on Monday?", "Russia beat Croatia on Monday.",
+         "Spain meets Croatia on Wednesday. Russia beat Croatia on Monday.", False),
+    ],
+)  # fmt: skip
+def test_a_yes_needs_a_sentence_that_names_and_says_what_is_asked(
+    question, sentence, context, grounded
+):
+    from rag.answer.pipeline import grounds_a_yes
+
+    passages = context + " Spain's 2-1 win over Russia."
+    assert grounds_a_yes(question, sentence, context + " " + sentence, passages) is grounded

@@ -34,7 +34,7 @@ from rag.answer.conflicts import Conflict, Said, across, against_copies, sentenc
 from rag.answer.followup import other_named
 from rag.answer.kinds import named_in, names_all, word_set
 from rag.answer.phrases import typed_phrase, with_count_noun
-from rag.answer.polarity import other_figure, said_share, swapped, yes_or_no
+from rag.answer.polarity import SAYS_IT, other_figure, said_share, swapped, yes_or_no
 from rag.answer.read import AnswerReader, read_answer
 from rag.answer.reading import read_with_model
 from rag.answer.spans import (
@@ -46,6 +46,7 @@ from rag.answer.spans import (
 from rag.answer.types import Answer, Citation
 from rag.answer.when import TimeScope, mentions_time, read_time, weekdays_in
 from rag.core.guard import redact
+from rag.core.lexical import STOPWORDS
 from rag.core.numbers import numbers_in
 from rag.core.prompts import ABSTAIN, Prompt, load_prompt
 from rag.core.text import MARKER, content_terms
@@ -296,7 +297,7 @@ def _answer_by_kind(
         _answer_summary(result, ranked)
         return None
     if result.kind == "yesno":
-        return _answer_yes_no(result, fitting, result.question, reader)
+        return _answer_yes_no(result, fitting, result.question, reader, ranked)
     if result.kind in ("quantity", "date", "person", "reason"):
         return _answer_typed(result, ranked, fitting, weights, ask)
     ask(fitting[0])
@@ -568,6 +569,47 @@ def _says_the_opposite(
     return None
 
 
+# A Yes needs the sentence and the text before it to name at least this share of the
+# question's names ('Was the chat held in New York?' is not answered by a sentence about
+# the chat that names no place), and the sentence to say one of the question's other words
+# when it has two or more ('Does Marc Benioff still own a computer?' is not answered by a
+# sentence that names Benioff and says nothing of owning or a computer).
+YES_NAMES = 0.5
+
+
+NO_WITHIN = 8  # best-ranked sentences searched for a no when none grounds a yes
+NO_SUPPORT = 0.3  # the share of the question's weighted terms such a sentence must hold
+
+
+def grounds_a_yes(question: str, sentence: str, context: str, passages: str = "") -> bool:
+    """The context names YES_NAMES of the question's names and the sentence says one of its
+    other content words, when it has two or more; a sentence about another ('Russia beat
+    Croatia on Monday' for 'Did Spain play Croatia on Monday?') grounds none."""
+    if _about_another(question, sentence, passages):
+        return False
+    named = named_in(question)
+    around = content_terms(context)
+    found = [n for n in named if any(t.startswith(n) for t in around)]
+    if named and len(found) / len(named) < YES_NAMES:
+        return False
+    rest = {t for t in content_terms(question) if not any(t.startswith(n) for n in named)}
+    return len(rest) < 2 or bool(rest & content_terms(sentence))
+
+
+def _about_another(question: str, sentence: str, passages: str) -> bool:
+    """The sentence opens with a name the question does not hold (one the passages also
+    write inside a sentence) and does not name the question's subject, its first name."""
+    subject = re.search(r"(?<=\s)[A-Z][\w'’&.-]*", question)
+    opening = re.match(r"[\"'“‘(]*([A-Z][\w'’&.-]*)", sentence)
+    if not subject or not opening or opening.group(1) in question:
+        return False
+    name = opening.group(1).removesuffix("'s").removesuffix("’s")
+    if name.lower() in STOPWORDS:  # 'I don't even own a computer', 'The ...'
+        return False
+    inside = re.search(rf"[a-z,]\s+{re.escape(name)}\b", passages)
+    return bool(inside) and subject.group() not in sentence
+
+
 def _speaks_to(question: str, sentence: str) -> bool:
     """Says enough of a yes/no question once opposites count, says all of it but its last
     phrase and names another in its place (rag.answer.polarity.swapped), or gives another
@@ -580,7 +622,11 @@ def _speaks_to(question: str, sentence: str) -> bool:
 
 
 def _answer_yes_no(
-    result: Answer, fitting: list[Candidate], question: str, reader: AnswerReader | None = None
+    result: Answer,
+    fitting: list[Candidate],
+    question: str,
+    reader: AnswerReader | None = None,
+    ranked: Sequence[Candidate] = (),
 ) -> str | None:
     """Yes or No from the best sentence that says most of what is asked (of two such, the
     one the learned reader scores higher), read for its polarity against the question's
@@ -592,8 +638,23 @@ def _answer_yes_no(
     if reader is not None and len(says) > 1:  # the one the reader finds answering first
         here = [r.here for r in reader.reader.read(question, [("", c.text) for c in says])]
         says = [says[i] for i in sorted(range(len(says)), key=lambda i: -here[i])]
-    _set(result, yes_or_no(question, says[0].text).answer, says[0], "span")
-    return None
+    passages = "\n".join(c.text for c in result.citations)
+    for cand in says:
+        reading = yes_or_no(question, cand.text)
+        context = context_of(cand, result.citations)
+        if reading.why != SAYS_IT or grounds_a_yes(question, cand.text, context, passages):
+            _set(result, reading.answer, cand, "span")
+            return None
+    # none grounds a yes: a well-ranked sentence about the same that reads as a no ('I don't
+    # even own a computer anymore' for 'Does Marc Benioff still own a computer?')
+    for cand in ranked[:NO_WITHIN]:
+        context = context_of(cand, result.citations)
+        if cand in says or not grounds_a_yes(question, cand.text, context, passages):
+            continue
+        if cand.lexical >= NO_SUPPORT and yes_or_no(question, cand.text).answer == "No":
+            _set(result, "No", cand, "span")
+            return None
+    return "no sentence names the question's names and says what it asks"
 
 
 def _ask_model(

@@ -38,6 +38,8 @@ from rag.answer.when import WEEKDAYS
 from rag.core.numbers import NUMBER, NUMBER_WORDS, canonical
 from rag.core.text import content_terms
 
+SAYS_IT = "the evidence says what is asked"  # no reading applied
+
 
 @dataclass(frozen=True)
 class Polarity:
@@ -47,7 +49,16 @@ class Polarity:
 
 def yes_or_no(question: str, evidence: str) -> Polarity:
     question, evidence = _plain(question), _plain(evidence)
-    readings = (_who_won, _compared, other_figure, _instead, _opposite, swapped, _only_possible)
+    readings = (
+        _who_won,
+        _compared,
+        other_figure,
+        _only_some,
+        _instead,
+        _opposite,
+        swapped,
+        _only_possible,
+    )
     for reading in readings:
         found = reading(question, evidence)
         if found is not None:
@@ -57,7 +68,7 @@ def yes_or_no(question: str, evidence: str) -> Polarity:
     said_not = _negated_in_scope(question, evidence)
     if asked_not != said_not:
         return Polarity("No", "negation: " + ("the question's" if asked_not else "the evidence's"))
-    return Polarity("Yes", "the evidence says what is asked")
+    return Polarity("Yes", SAYS_IT)
 
 
 def _plain(text: str) -> str:
@@ -80,6 +91,10 @@ def _who_won(question: str, evidence: str) -> Polarity | None:
         return None
     subject = names[0]
     won, lost = _winners(evidence)
+    rival = re.search(r"\b(?:beat|defeat|top|edge)\s+(?:the\s+)?([A-Z][\w'.-]+)", question)
+    if subject in won and rival and lost and rival.group(1) not in lost:
+        # 'Did Nadal beat Rublev?' against 'Nadal earlier defeated Khachanov'
+        return Polarity("No", f"{subject} beat another, not {rival.group(1)}")
     if subject in won or subject in lost:
         subject_won = subject in won
     elif len(names) > 1 and (names[1] in won or names[1] in lost):
@@ -100,6 +115,12 @@ def _winners(evidence: str) -> tuple[set[str], set[str]]:
         lost.update(m.group(1).replace(" and ", " ").split())
     for m in re.finditer(rf"{name}\s+(?:[a-z-]+\s+){{0,2}}?(?:{_BEAT}|won|wins)\b", evidence):
         won.update(m.group(1).replace(" and ", " ").split())
+    # 'The United States lost to Canada'
+    for m in re.finditer(
+        rf"{name}\s+(?:[a-z-]+\s+){{0,2}}?(?:lost|loses|fell) to\s+{name}", evidence
+    ):
+        lost.update(m.group(1).replace(" and ", " ").split())
+        won.update(m.group(2).replace(" and ", " ").split())
     return won - lost, lost - won
 
 
@@ -122,6 +143,9 @@ def _compared(question: str, evidence: str) -> Polarity | None:
     limit = _value(bound.group("num"), bound.group("scale") or "")
     unit = (bound.group("unit") or "").lower()
     kind = bound.group("cmp").lower()
+    same = rf"\b{re.escape(kind)}(?: than)?\s+{re.escape(bound.group('num'))}(?![\d.,]\d)"
+    if re.search(same, evidence, re.I):  # 'over 100 clients?' against 'over 100 clients'
+        return Polarity("Yes", f"the evidence says {kind} {bound.group('num')} too")
     for m in NUMBER.finditer(evidence):
         after = evidence[m.end() : m.end() + 40]
         words = re.findall(r"[a-z%-]+", after.lower())[:3]
@@ -170,6 +194,7 @@ _OPPOSITES: list[tuple[frozenset[str], frozenset[str]]] = [
         ("raise raised raises increase increased increases boost boosted hike hiked",
          "cut cuts lowered reduce reduced reduces decrease decreased decreases slash slashed"),
         ("extrovert extroverts extroverted", "introvert introverts introverted"),
+        ("several multiple many various", "single sole"),
     ]
 ]  # fmt: skip
 
@@ -330,9 +355,13 @@ def swapped(question: str, evidence: str) -> Polarity | None:
     if not slot or slot <= said or len(rest - said) > 1 or len(rest & said) < 2:
         return None
     head = content_terms(asked["head"]) or {asked["head"].lower()}
-    place = rf"\b([\w'’-]+)\s+{asked['prep']}\s+((?:[\w'’-]+\s*){{1,6}})"
+    # the word before the preposition, or one of three ('a deal in place with Universal')
+    place = rf"\b((?:[\w'’-]+\s+){{1,3}}?){asked['prep']}\s+((?:[\w'’-]+\s*){{1,6}})"
     for m in re.finditer(place, evidence, re.I):
-        mine = content_terms(m.group(1)) or {m.group(1).lower()}
+        last = m.group(1).split()[-1]
+        mine = content_terms(last) or {last.lower()}
+        if content_terms(m.group(1)) & head:  # the asked word a few words before
+            mine |= head
         other = content_terms(m.group(2)) - content_terms(question)
         if any(a[:4] == b[:4] for a in slot for b in other if min(len(a), len(b)) >= 4):
             continue  # the same named otherwise: 'to China' and 'to fit the Chinese market'
@@ -399,7 +428,9 @@ def _only_possible(question: str, evidence: str) -> Polarity | None:
 _COUNTED = r"(?:once|twice|thrice|two|three|four|five|six|seven|eight|nine|ten)"
 # digits, a count in words ('four rounds' for 'six rounds'), a weekday or a month (by name,
 # capitalised: not the modal 'may'), not a month with its day ('December 6': a date)
-_FIGURE = re.compile(rf"{NUMBER.pattern}|(?i:\b{_COUNTED}\b)|{WHEN_WORDS}(?! \d)")
+_FIGURE = re.compile(
+    rf"[$€£¥]\d[\d,.]*(?:bn|[MBK])\b|{NUMBER.pattern}|(?i:\b{_COUNTED}\b)|{WHEN_WORDS}(?! \d)"
+)  # '$300M' too
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
@@ -421,11 +452,49 @@ def other_figure(question: str, evidence: str) -> Polarity | None:
             continue  # part of a name: 'RS-25', 'ID.3'
         if any(_same_value(m.group(), figure) for m, _ in said):
             continue
+        amount = _amount(question, asked)
+        if amount is not None and any(_near(_amount(evidence, m), amount) for m, _ in said):
+            continue  # '$300 million' said as '$300M', '$13 billion' as '$12.9bn'
         mine = _figure_slot(question, asked)
         for m, slot in said:
             if mine & slot:
                 return Polarity("No", f"the evidence says {m.group().strip()!r}, not {figure!r}")
     return None
+
+
+_ONLY_SOME = re.compile(
+    rf"\bonly\s+(?:\d+|{'|'.join(NUMBER_WORDS)})\s+(?:of\s+(?:them|those|these)\s+)?(\w+)", re.I
+)
+
+
+def _only_some(question: str, evidence: str) -> Polarity | None:
+    """'Did all three companies commit?' against '... three of those companies ..., only two
+    committed': the question's 'all' met by 'only' a number doing what it asks."""
+    if not re.search(r"\b(?:all|every|each)\b", question, re.I):
+        return None
+    for m in _ONLY_SOME.finditer(evidence):
+        done, asked = content_terms(m.group(1)), content_terms(question)
+        if any(d.startswith(a) or a.startswith(d) for d in done for a in asked if len(a) > 3):
+            return Polarity("No", f"the evidence says {m.group().strip()!r}")
+    return None
+
+
+def _amount(text: str, m: re.Match[str]) -> float | None:
+    """An amount of money with its scale ('$300M', '$300 million'), or None."""
+    figure = m.group().strip()
+    if not re.match(r"[$€£¥]", figure):
+        return None
+    short = re.fullmatch(r"(.+?)(bn|[MBK])", figure)
+    if short:
+        base = _value(short.group(1), "")
+        scale = {"bn": 1e9, "B": 1e9, "M": 1e6, "K": 1e3}[short.group(2)]
+        return None if base is None else base * scale
+    return _value(figure, text[m.end() : m.end() + 15])
+
+
+def _near(said: float | None, asked: float) -> bool:
+    """The same amount within a per cent ('$13 billion' of '$12.9bn')."""
+    return said is not None and abs(said - asked) <= 0.01 * max(abs(said), abs(asked))
 
 
 def _whole(text: str, m: re.Match[str]) -> bool:
@@ -458,6 +527,11 @@ def _figure_slot(text: str, m: re.Match[str]) -> set[str]:
         return {"#weekday"}
     if re.fullmatch(WHEN_WORDS, figure.capitalize()):
         return {"#month"}
+    if re.match(r"[$€£¥]", figure):
+        # an amount: what it is the price of, a few words before ('cost the state about $1
+        # million', 'bought Big Machine for $300M'); a currency alone is no slot
+        words = re.findall(r"[A-Za-z][\w-]*", text[max(0, m.start() - 40) : m.start()])[-4:]
+        return {f"#paid:{t}" for w in words for t in content_terms(w) if t not in _HEDGES}
     slot = {"#year"} if _YEAR.match(figure) else set()
     after = re.match(r"\s*([A-Za-z][\w-]*)", text[m.end() :])
     before = re.search(r"([A-Za-z][\w-]*)\s*$", text[: m.start()])
@@ -465,6 +539,9 @@ def _figure_slot(text: str, m: re.Match[str]) -> set[str]:
         if word:
             slot |= content_terms(word.group(1))
     return slot
+
+
+_HEDGES = frozenset(["about", "roughly", "around", "nearly", "almost", "some", "approxim"])
 
 
 # -- instead -------------------------------------------------------------------------------
