@@ -789,3 +789,18 @@ def test_names_of_the_third_fresh_draw():
     assert kinds.get("White House") != "person" and "Hazel Hen" not in kinds
     assert "SUV" not in kinds and kinds.get("Stadia") and kinds.get("Stadia Pro") == "product"
     assert kinds.get("Los Angeles Auto Show") == "other"
+
+
+def test_a_figure_measures_its_whole_clause_when_short():
+    """Issue 37, a fact-check page: the figure's description keeps the clause's subject ('the
+    claim that ... is wholly unsubstantiated'), not a cut that reads as the claim itself."""
+    from rag.brief.entities import measures_of
+
+    sentence = (
+        "In sum, the claim that Yovanovitch has a net worth of $17 million (or $12 million or "
+        "$6 million or $3 million) is wholly unsubstantiated."
+    )
+    assert measures_of(sentence, "$3 million").startswith("the claim that Yovanovitch")
+    assert measures_of(
+        "It employs 137,000 people, and revenue was $4.2 billion.", "$4.2 billion"
+    ) == ("and revenue was $4.2 billion.")

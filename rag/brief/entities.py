@@ -184,8 +184,16 @@ def figures_of(text: str, moves: list[MarketMove]) -> list[Figure]:
     return out
 
 
+MEASURES_CHARS = 160  # the longest description of what a figure measures
+
+
 def measures_of(sentence: str, value: str) -> str:
-    """The clause around the value, as a short description of what it measures."""
+    """The clause around the value, as a short description of what it measures: the whole
+    clause when it is short enough ('the claim that X is worth $17 million (or $3 million)
+    is wholly unsubstantiated', not 'that X is worth ...'), else the words around the value."""
+    whole = next((c for c in _CLAUSE.split(sentence) if value in c), None)
+    if whole is not None and len(whole.strip()) <= MEASURES_CHARS:
+        return whole.strip()
     at = sentence.find(value)
     # split at commas and semicolons, never inside a number ("137,000 km")
     start, end = max(0, at - 80), at + len(value) + 60
@@ -193,6 +201,9 @@ def measures_of(sentence: str, value: str) -> str:
         start -= 1
     while end < len(sentence) and not sentence[end].isspace():
         end += 1
-    clause = re.split(r"(?<!\d),|,(?!\d)|;", sentence[start:end])
+    clause = _CLAUSE.split(sentence[start:end])
     best = next((c for c in clause if value in c), sentence)
-    return clip(best, 160)
+    return clip(best, MEASURES_CHARS)
+
+
+_CLAUSE = re.compile(r"(?<!\d),|,(?!\d)|;")  # never inside a number ("137,000 km")
