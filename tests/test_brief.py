@@ -804,3 +804,17 @@ def test_a_figure_measures_its_whole_clause_when_short():
     assert measures_of(
         "It employs 137,000 people, and revenue was $4.2 billion.", "$4.2 billion"
     ) == ("and revenue was $4.2 billion.")
+
+
+def test_a_story_about_no_market_has_no_market_sentiment():
+    """Ninth session, real pages: 'political gain', 'a top aide' and 'a rainless fall' are no
+    market words; a headline's 'drops' counts only for a story about markets or money."""
+    from rag.brief.sentences import lexical_sentiment
+
+    body = (
+        "Trump sought political gain, a top aide said. A rainless fall left brush dry. "
+        "The worst is over, officials said."
+    )
+    assert lexical_sentiment(body).label == "neutral"
+    assert lexical_sentiment(body, "Sweden drops its investigation").label == "neutral"
+    assert lexical_sentiment(body + " Shares rose 4%.").label == "positive"

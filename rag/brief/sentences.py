@@ -162,6 +162,15 @@ _POSITIVE = frozenset(_POSITIVE_TEXT.split())
 _NEGATIVE = frozenset(_NEGATIVE_TEXT.split())
 
 
+# a sentence about markets, money or a company's results
+_MARKET = re.compile(
+    r"\b(?:shares?|stocks?|markets?|index|indices|prices?|priced|sales|revenues?|earnings|"
+    r"profits?|investors?|trading|traders?|Dow|Nasdaq|S&P|bonds?|yields?|economy|economic|GDP|"
+    r"inflation|valuation|guidance|dividends?|IPO|funding|quarter|quarterly)\b|[$€£¥]\d",
+    re.IGNORECASE,
+)
+
+
 def lexical_sentiment(
     text: str, title: str = "", moves: Sequence[tuple[str, float]] = ()
 ) -> Sentiment:
@@ -171,7 +180,10 @@ def lexical_sentiment(
     words are counted. 'Sales miss, shares plunge' is negative whatever the body's words.
     `moves`: (who, signed percent), the main company's first. The reason names what decided,
     so it can be checked."""
-    words = re.findall(r"[a-z]+", text.lower())
+    # the body's words count only in sentences about markets, money or a company's results:
+    # 'political gain', 'a top aide' or 'a rainless fall' say nothing of a market
+    markets = [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if _MARKET.search(s)]
+    words = re.findall(r"[a-z]+", " ".join(markets).lower())
     pos = [w for w in words if w in _POSITIVE]
     neg = [w for w in words if w in _NEGATIVE]
     head = re.findall(r"[a-z]+", title.lower())
@@ -183,7 +195,7 @@ def lexical_sentiment(
         who, pct = moves[0]
         votes.append("positive" if pct > 0 else "negative")
         said.append(f"move: {who} {'up' if pct > 0 else 'down'} {abs(pct):g}%")
-    if len(head_pos) != len(head_neg):
+    if len(head_pos) != len(head_neg) and (markets or _MARKET.search(title)):
         votes.append("positive" if len(head_pos) > len(head_neg) else "negative")
         said.append(f"headline: {', '.join(dict.fromkeys(head_pos + head_neg))}")
     label: SentimentLabel
