@@ -818,3 +818,17 @@ def test_a_story_about_no_market_has_no_market_sentiment():
     assert lexical_sentiment(body).label == "neutral"
     assert lexical_sentiment(body, "Sweden drops its investigation").label == "neutral"
     assert lexical_sentiment(body + " Shares rose 4%.").label == "positive"
+
+
+def test_what_to_watch_leaves_out_quotes_questions_and_past_accounts():
+    """Ninth session, real pages: the end of a speaker's quote, a rhetorical question and a
+    past account told with 'over the next' are nothing to watch; a plan is."""
+    from rag.brief.sentences import watch_items
+
+    sents = [
+        "In the end, we will win and save our Country,” Trump tweeted after the hearing.",
+        "Is the service the future of gaming, or will Stadia fall flat on its face?",
+        "But his health continued to decline over the next three months.",
+        "The company plans to open two more stores in the region.",
+    ]
+    assert watch_items(sents) == ["The company plans to open two more stores in the region."]

@@ -237,6 +237,15 @@ _PAST_TIME = re.compile(
 )
 
 
+# a quote's end and who said it: '... we will win,” Trump tweeted'
+_QUOTED = re.compile(
+    r"[”\"],?\s+(?:[A-Z][\w.'’-]*\s+){0,3}(?:said|says|tweeted|told|wrote|added|stated)\b|"
+    r"\b(?:said|says|told|wrote|added|stated)\b[^.]{0,40}:\s*[“\"]"
+)
+# a past account told forward: 'his health continued to decline over the next three months'
+_LOOKING_BACK = re.compile(r"\b[a-z]+ed\b[^.;]{0,40}\bover the next\b")
+
+
 def watch_items(sents: list[str]) -> list[str]:
     """What the article says comes next, shortened: dated events to come first ('Lowe's
     reports earnings Wednesday'), then other forward-looking sentences that are not a
@@ -253,6 +262,9 @@ def watch_items(sents: list[str]) -> list[str]:
             _FORWARD.search(sentence)
             and is_prose(sentence, min_words=5)  # 'Nvidia hopes to start deliveries soon.'
             and not sentence.lstrip().startswith(("“", '"'))
+            and not _QUOTED.search(sentence)  # the end of a speaker's quote
+            and not sentence.rstrip(" \"'”’").endswith("?")  # 'or will Stadia fall flat?'
+            and not _LOOKING_BACK.search(sentence)  # 'continued to decline over the next'
         ):
             forward.append(sentence)
     chosen = (events + forward)[:3]
