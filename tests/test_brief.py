@@ -832,3 +832,18 @@ def test_what_to_watch_leaves_out_quotes_questions_and_past_accounts():
         "The company plans to open two more stores in the region.",
     ]
     assert watch_items(sents) == ["The company plans to open two more stores in the region."]
+
+
+def test_names_of_the_fifth_fresh_draw():
+    """Issue 37, fifth fresh draw (j- items): ', who' after a name makes a person, a name
+    after a product noun ('service, Stadia,') a product, and 'World Cup-style' no place."""
+    from rag.brief.names import entity_names
+
+    text = (
+        "It was a great game for Joe Schobert, who had two interceptions. The tech giant's "
+        "game streaming service, Stadia, launched Tuesday. The finals are played World "
+        "Cup-style, and the World Cup-style format is new."
+    )
+    kinds = {n: k for n, k, _ in entity_names(text)}
+    assert kinds.get("Joe Schobert") == "person" and kinds.get("Stadia") == "product"
+    assert "World Cup-style" not in kinds and kinds.get("World Cup") != "place"

@@ -64,7 +64,14 @@ _SURNAME_TITLED = re.compile(
 _PUBLICATION = re.compile(
     r"\b(?:journal|magazine|newspaper|tabloid)\s(?P<name>[A-Z][\w&-]*(?: [A-Z][\w&-]*)*)"
 )
+# "the tech giant's game streaming service, Stadia, launched"
+_NAMED_PRODUCT = re.compile(
+    r"\b(?:service|platform|app|console|device|smartphone|phone|game|subscription|software|"
+    r"chip|model|car|vehicle|drug|vaccine),\s+(?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*),"
+)
 _AGED = re.compile(rf"\b(?P<name>{_NAME}),\s\d{{1,3}},")
+# 'for Joe Schobert, who filled up the stat sheet'
+_WHO = re.compile(rf"\b(?P<name>{_NAME}),\s+who\b")
 _SAID = re.compile(
     rf"\b(?:said|says|told|wrote|according to)\s+(?P<name>{_NAME})\b(?!\s[A-Z])|"
     rf"(?<![Tt]he )(?<!\bof )(?<!\bfor )\b(?P<name2>{_NAME})\s+"
@@ -249,7 +256,7 @@ def _people(text: str) -> dict[str, str | None]:
             people.setdefault(" ".join(rest), first)
         elif first not in NOT_NAMES and _personal(_clean(m.group("name")), text):
             people.setdefault(_clean(m.group("name")), " ".join(m.group("role").split()))
-    for pattern in (_TITLED, _AGED, _SAID):
+    for pattern in (_TITLED, _AGED, _SAID, _WHO):
         for m in pattern.finditer(text):
             name = _unroled(_clean(m.group("name") or m.groupdict().get("name2") or ""))
             if _personal(name, text):
@@ -433,6 +440,8 @@ def _typed_names(text: str) -> Iterator[tuple[str, str]]:
         yield m.group("a") or m.group("b"), "company"
     for m in _PUBLICATION.finditer(text):
         yield m.group("name"), "other"
+    for m in _NAMED_PRODUCT.finditer(text):
+        yield m.group("name"), "product"
     for m in EDITION.finditer(text):
         words = m.group().split()
         while words and words[0] in NOT_NAMES:  # 'The Mavic Mini'
@@ -511,7 +520,7 @@ def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Na
             continue  # a related-stories link or a headline: Every Word Capitalised
         if any(a <= m.start() < b and (a, b) != m.span() for a, b in orgs):
             continue  # 'Roll Hall' of 'Rock and Roll Hall of Fame', 'Border Protection'
-        for words in _parts(m.group().split()):
+        for words in _parts([_STYLED.sub("", w) for w in m.group().split()]):
             opening = words[0] == m.group().split()[0] and _opens_sentence(text, m.start())
             if opening and not _keeps_opening(words, text):  # 'Meanwhile', 'According'
                 words = words[1:]
@@ -535,6 +544,10 @@ def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Na
         if (count >= 2 or strong) and name not in seen and not shares and len(name) > 2:
             seen.add(name)
             yield name, kind, None
+
+
+# a name made an adjective: 'World Cup-style', 'Party-controlled', 'Beijing-based'
+_STYLED = re.compile(r"-(?:style|based|led|backed|owned|controlled|like|made|born|era|themed)$")
 
 
 def _parts(words: list[str]) -> Iterator[list[str]]:
