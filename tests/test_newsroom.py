@@ -73,6 +73,27 @@ def test_weekdays_in_an_article_are_read_against_its_date():
     assert annotate_weekdays("It rose on Tuesday.", None) == "It rose on Tuesday."
 
 
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        # a schedule or a forecast: the first such day on or after the article's date
+        ("Lowe's reports earnings Wednesday.", "2019-11-20"),
+        ("The weather should ease by Thursday morning.", "2019-11-21"),
+        ("PG&E was set to begin shutting off power Tuesday.", "2019-11-19"),
+        # a date written after the weekday decides
+        ("Tickets go on sale at 10 a.m. Friday, Dec. 6.", "2019-12-06"),
+        # what has been, or was said on the day: the day before
+        ("Russia beat Croatia on Monday.", "2019-11-18"),
+        ("The company will report results soon, it said Monday.", "2019-11-18"),
+    ],
+)
+def test_a_weekday_to_come_is_read_forward(text, day):
+    """Ninth session: 'Lowe's reports earnings Wednesday' in a story of Tuesday 2019-11-19
+    was shown as 2019-11-13, the Wednesday before."""
+    (mention,) = weekdays_in(text, "2019-11-19")
+    assert str(mention.day) == day
+
+
 TUESDAY = "Shares of Chinese tech giant Alibaba (BABA -1.71%) rallied 8.1% on Tuesday."
 
 

@@ -222,6 +222,54 @@ def _weekday_before(name: str, day: date) -> date | None:
     return day - timedelta(days=(day.weekday() - wanted) % 7)
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DATE_AFTER = re.compile(
+    r",?\s+(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})\b"
+)
+
+
+def _dated(after: str, anchor: date) -> date | None:
+    """The date written right after a weekday ('Friday, Dec. 6'), in the year that puts it
+    nearest the article's date."""
+    m = _DATE_AFTER.match(after)
+    if not m:
+        return None
+    month = _MONTHS.index(m["month"][:3].lower()) + 1
+    try:
+        said = date(anchor.year, month, int(m["day"]))
+    except ValueError:
+        return None
+    if (said - anchor).days > 182:
+        return said.replace(year=anchor.year - 1)
+    if (anchor - said).days > 182:
+        return said.replace(year=anchor.year + 1)
+    return said
+
+
+def _weekday_after(name: str, day: date) -> date | None:
+    """The first `name` day on or after `day`."""
+    before = _weekday_before(name, day)
+    return None if before is None else before + timedelta(days=7 * (before < day))
+
+
+# what is to come, in the clause before a weekday: 'will', 'is set to', 'should ease by',
+# a schedule's present tense ('reports earnings Wednesday', 'tickets go on sale Friday')
+_FUTURE = re.compile(
+    r"\b(?:will|should|shall|set to|scheduled|slated|due|expected|expects|plans?|planned|"
+    r"next|upcoming|going to|reports|hosts|opens|meets|begins|starts|go(?:es)? on sale)\b",
+    re.I,
+)
+_PASSED = re.compile(r"\b(?:last|ago|said|says|was|were|had)\b", re.I)
+
+
+def _ahead(before: str) -> bool:
+    """The clause before a weekday speaks of what is to come (no 'last', 'said' ... after
+    its future word)."""
+    clause = re.split(r"[.!?;,\n]", re.sub(r"\b([ap])\.m\.", r"\1m", before))[-1]
+    future = list(_FUTURE.finditer(clause))
+    return bool(future) and not _PASSED.search(clause[future[-1].end() :])
+
+
 _WEEKDAY_IN_TEXT = re.compile(rf"\b(?:{'|'.join(WEEKDAYS)}|today|yesterday)\b")
 
 
@@ -247,6 +295,10 @@ def weekdays_in(text: str, published: str | None) -> list[DayMention]:
         word = m.group()
         if word in ("today", "yesterday"):
             day: date | None = anchor - timedelta(days=int(word == "yesterday"))
+        elif dated := _dated(text[m.end() :], anchor):
+            day = dated  # 'Friday, Dec. 6'
+        elif _ahead(text[: m.start()]):
+            day = _weekday_after(word, anchor)  # 'Lowe's reports earnings Wednesday'
         else:
             day = _weekday_before(word, anchor)
         if day is not None:
