@@ -142,6 +142,13 @@ def test_the_seed_examples_are_answered_from_the_evidence(seeds_retriever, quest
         # about another: Russia, a name the passages write inside a sentence, not Spain
         ("Did Spain play Croatia on Monday?", "Russia beat Croatia on Monday.",
          "Spain meets Croatia on Wednesday. Russia beat Croatia on Monday.", False),
+        # the question's subject missing from a sentence that does not refer back to it
+        ("Was Neymar at the Davis Cup?", "The Davis Cup Finals is played in a single venue.",
+         "Brazil star Neymar was in the crowd.", False),
+        ("Was Neymar at the Davis Cup?", "Brazil star Neymar was among the 12,000 fans.",
+         "Nadal keeps Spain alive in Davis Cup Finals\nThe tie took eight hours.", True),
+        ("Is Fallen Order's story set after the prequels?",
+         "The game's story is set after the prequel trilogy.", "Fallen Order is a game.", True),
     ],
 )  # fmt: skip
 def test_a_yes_needs_a_sentence_that_names_and_says_what_is_asked(

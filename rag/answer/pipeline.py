@@ -585,7 +585,7 @@ def grounds_a_yes(question: str, sentence: str, context: str, passages: str = ""
     """The context names YES_NAMES of the question's names and the sentence says one of its
     other content words, when it has two or more; a sentence about another ('Russia beat
     Croatia on Monday' for 'Did Spain play Croatia on Monday?') grounds none."""
-    if _about_another(question, sentence, passages):
+    if _about_another(question, sentence, passages) or not _of_the_subject(question, sentence):
         return False
     named = named_in(question)
     around = content_terms(context)
@@ -596,11 +596,39 @@ def grounds_a_yes(question: str, sentence: str, context: str, passages: str = ""
     return len(rest) < 2 or bool(rest & content_terms(sentence))
 
 
+# a pronoun, or a sentence that opens with 'the game', 'this company'
+def _headed_context(cand: Candidate, citations: Sequence[Citation]) -> str:
+    """The sentence with the text before it and its article's title (a story's headline
+    names what it is about: 'Davis Cup Finals')."""
+    passage = next((c for c in citations if c.n == cand.n), None)
+    if passage is None:  # a sentence given without its passage
+        return cand.text
+    return f"{passage.title}\n{context_of(cand, citations)}"
+
+
+_REFERS_BACK = re.compile(
+    r"(?i:\b(?:he|she|it|they|his|her|its|their|him|them)\b)|"
+    r"^\W*(?:The|This|That|These|Those) [a-z]"
+)
+
+
+def _of_the_subject(question: str, sentence: str) -> bool:
+    """The sentence names the question's subject (its first name), or refers back to one
+    named before it ('Their virtual universe' after 'TNG50')."""
+    subject = re.search(r"(?<=\s)[A-Z][\w'’&.-]*", question)
+    if not subject:
+        return True
+    name = subject.group().removesuffix("'s").removesuffix("’s")
+    said = content_terms(sentence)  # 'US' is said as 'U.S.'
+    named = any(t.startswith(n) for n in content_terms(name) for t in said)
+    return name in sentence or named or bool(_REFERS_BACK.search(sentence))
+
+
 def _about_another(question: str, sentence: str, passages: str) -> bool:
     """The sentence opens with a name the question does not hold (one the passages also
     write inside a sentence) and does not name the question's subject, its first name."""
     subject = re.search(r"(?<=\s)[A-Z][\w'’&.-]*", question)
-    opening = re.match(r"[\"'“‘(]*([A-Z][\w'’&.-]*)", sentence)
+    opening = re.match(r"[\"'“‘(]*(?:The\s+)?([A-Z][\w'’&.-]*)", sentence)
     if not subject or not opening or opening.group(1) in question:
         return False
     name = opening.group(1).removesuffix("'s").removesuffix("’s")
@@ -641,18 +669,18 @@ def _answer_yes_no(
     passages = "\n".join(c.text for c in result.citations)
     for cand in says:
         reading = yes_or_no(question, cand.text)
-        context = context_of(cand, result.citations)
+        context = _headed_context(cand, result.citations)
         if reading.why != SAYS_IT or grounds_a_yes(question, cand.text, context, passages):
             _set(result, reading.answer, cand, "span")
             return None
     # none grounds a yes: a well-ranked sentence about the same that reads as a no ('I don't
     # even own a computer anymore' for 'Does Marc Benioff still own a computer?')
     for cand in ranked[:NO_WITHIN]:
-        context = context_of(cand, result.citations)
+        context = _headed_context(cand, result.citations)
         if cand in says or not grounds_a_yes(question, cand.text, context, passages):
             continue
-        if cand.lexical >= NO_SUPPORT and yes_or_no(question, cand.text).answer == "No":
-            _set(result, "No", cand, "span")
+        if cand.lexical >= NO_SUPPORT:
+            _set(result, yes_or_no(question, cand.text).answer, cand, "span")
             return None
     return "no sentence names the question's names and says what it asks"
 
