@@ -847,3 +847,16 @@ def test_names_of_the_fifth_fresh_draw():
     kinds = {n: k for n, k, _ in entity_names(text)}
     assert kinds.get("Joe Schobert") == "person" and kinds.get("Stadia") == "product"
     assert "World Cup-style" not in kinds and kinds.get("World Cup") != "place"
+
+
+def test_a_role_after_a_company_s_possessive():
+    """A brief of PG&E's blackout: 'said Scott Strenfel, PG&E's principal meteorologist'."""
+    from rag.brief.names import entity_names
+
+    text = (
+        "The threat is real, said Scott Strenfel, PG&E's principal meteorologist. Power "
+        "returns Thursday, said Mark Quinlan, PG&E's senior director of emergency response."
+    )
+    roles = {n: role for n, _, role in entity_names(text)}
+    assert roles.get("Scott Strenfel") == "PG&E's principal meteorologist"
+    assert "director" in (roles.get("Mark Quinlan") or "")

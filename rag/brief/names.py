@@ -34,7 +34,8 @@ _TITLE_WORDS = (
     r"official|officer|editor|judge|ambassador|adviser|advisor|lawmaker|engineer|designer|"
     r"Project Manager|Managing Director|Administrator|head|fellow|doctor|teacher|rider|trainer|"
     r"player|keeper|goalkeeper|striker|midfielder|defender|pitcher|singer|actor|actress|"
-    r"physician|surgeon|lawyer|prosecutor|predecessor|successor|envoy|aide|counsel)"
+    r"physician|surgeon|lawyer|prosecutor|predecessor|successor|envoy|aide|counsel|"
+    r"meteorologist|forecaster|epidemiologist|historian|author|columnist|reporter)"
 )
 # a given name, an optional initial, one or two more names, an optional Jr./Sr.
 _NAME = (
@@ -51,8 +52,8 @@ PERSON = re.compile(
 # "Frank He, an analyst at HSBC," / "Pony Ma, the chief executive of Tencent"
 PERSON_AFTER = re.compile(
     rf"(?P<name>\b{_NAME}),\s+(?:an?\s+|the\s+|its\s+)?"
-    rf"(?P<role>(?:[\w-]+\s+){{0,2}}{_TITLE_WORDS}(?:\s+(?:at|of|for)\s+[A-Z][\w&]+"
-    r"(?:\s[A-Z][\w&]+)?)?)"
+    rf"(?P<role>(?:[\w&.-]+['’]s\s+)?(?:[\w-]+\s+){{0,2}}{_TITLE_WORDS}"  # "PG&E's principal ..."
+    r"(?:\s+(?:at|of|for)\s+[A-Z][\w&]+(?:\s[A-Z][\w&]+)?)?)"
 )
 # "Gov. Kristi Noem", "Dr. Owen Dempsey", "Lt. Matt Harris"; "Patrick W. Carlineo Jr., 55,";
 # "said Philip Luther", "Mike Glass threw"

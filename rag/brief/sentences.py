@@ -195,7 +195,7 @@ def lexical_sentiment(
         who, pct = moves[0]
         votes.append("positive" if pct > 0 else "negative")
         said.append(f"move: {who} {'up' if pct > 0 else 'down'} {abs(pct):g}%")
-    if len(head_pos) != len(head_neg) and (markets or _MARKET.search(title)):
+    if len(head_pos) != len(head_neg) and (pos or neg or _MARKET.search(title)):
         votes.append("positive" if len(head_pos) > len(head_neg) else "negative")
         said.append(f"headline: {', '.join(dict.fromkeys(head_pos + head_neg))}")
     label: SentimentLabel
@@ -209,7 +209,8 @@ def lexical_sentiment(
         label = "positive" if len(pos) > len(neg) else "negative"
     top_pos = ", ".join(list(dict.fromkeys(pos))[:3]) or "none"
     top_neg = ", ".join(list(dict.fromkeys(neg))[:3]) or "none"
-    reason = "; ".join([*said, f"market words: positive ({top_pos}), negative ({top_neg})"])
+    counted = [f"market words: positive ({top_pos}), negative ({top_neg})"] if pos or neg else []
+    reason = "; ".join([*said, *counted])
     return Sentiment(label=label, reason=clip(reason, 120))
 
 
