@@ -34,7 +34,14 @@ from rag.answer.conflicts import Conflict, Said, across, against_copies, sentenc
 from rag.answer.followup import other_named
 from rag.answer.kinds import named_in, names_all, word_set
 from rag.answer.phrases import typed_phrase, with_count_noun
-from rag.answer.polarity import SAYS_IT, other_figure, said_share, swapped, yes_or_no
+from rag.answer.polarity import (
+    SAYS_IT,
+    grounds_a_yes,
+    other_figure,
+    said_share,
+    swapped,
+    yes_or_no,
+)
 from rag.answer.read import AnswerReader, read_answer
 from rag.answer.reading import read_with_model
 from rag.answer.spans import (
@@ -46,7 +53,6 @@ from rag.answer.spans import (
 from rag.answer.types import Answer, Citation
 from rag.answer.when import TimeScope, mentions_time, read_time, weekdays_in
 from rag.core.guard import redact
-from rag.core.lexical import STOPWORDS
 from rag.core.numbers import numbers_in
 from rag.core.prompts import ABSTAIN, Prompt, load_prompt
 from rag.core.text import MARKER, content_terms
@@ -569,34 +575,15 @@ def _says_the_opposite(
     return None
 
 
-# A Yes needs the sentence and the text before it to name at least this share of the
-# question's names ('Was the chat held in New York?' is not answered by a sentence about
-# the chat that names no place), and the sentence to say one of the question's other words
-# when it has two or more ('Does Marc Benioff still own a computer?' is not answered by a
-# sentence that names Benioff and says nothing of owning or a computer).
-YES_NAMES = 0.5
+# The best-ranked sentences searched, when no sentence that says enough grounds a yes, for
+# one that does or that reads as a no, and the share of the question's weighted terms it
+# must hold.
+YESNO_WITHIN = 8
 
 
-NO_WITHIN = 8  # best-ranked sentences searched for a no when none grounds a yes
-NO_SUPPORT = 0.3  # the share of the question's weighted terms such a sentence must hold
+YESNO_LOOSE_SUPPORT = 0.3
 
 
-def grounds_a_yes(question: str, sentence: str, context: str, passages: str = "") -> bool:
-    """The context names YES_NAMES of the question's names and the sentence says one of its
-    other content words, when it has two or more; a sentence about another ('Russia beat
-    Croatia on Monday' for 'Did Spain play Croatia on Monday?') grounds none."""
-    if _about_another(question, sentence, passages) or not _of_the_subject(question, sentence):
-        return False
-    named = named_in(question)
-    around = content_terms(context)
-    found = [n for n in named if any(t.startswith(n) for t in around)]
-    if named and len(found) / len(named) < YES_NAMES:
-        return False
-    rest = {t for t in content_terms(question) if not any(t.startswith(n) for n in named)}
-    return len(rest) < 2 or bool(rest & content_terms(sentence))
-
-
-# a pronoun, or a sentence that opens with 'the game', 'this company'
 def _headed_context(cand: Candidate, citations: Sequence[Citation]) -> str:
     """The sentence with the text before it and its article's title (a story's headline
     names what it is about: 'Davis Cup Finals')."""
@@ -604,38 +591,6 @@ def _headed_context(cand: Candidate, citations: Sequence[Citation]) -> str:
     if passage is None:  # a sentence given without its passage
         return cand.text
     return f"{passage.title}\n{context_of(cand, citations)}"
-
-
-_REFERS_BACK = re.compile(
-    r"(?i:\b(?:he|she|it|they|his|her|its|their|him|them)\b)|"
-    r"^\W*(?:The|This|That|These|Those) [a-z]"
-)
-
-
-def _of_the_subject(question: str, sentence: str) -> bool:
-    """The sentence names the question's subject (its first name), or refers back to one
-    named before it ('Their virtual universe' after 'TNG50')."""
-    subject = re.search(r"(?<=\s)[A-Z][\w'’&.-]*", question)
-    if not subject:
-        return True
-    name = subject.group().removesuffix("'s").removesuffix("’s")
-    said = content_terms(sentence)  # 'US' is said as 'U.S.'
-    named = any(t.startswith(n) for n in content_terms(name) for t in said)
-    return name in sentence or named or bool(_REFERS_BACK.search(sentence))
-
-
-def _about_another(question: str, sentence: str, passages: str) -> bool:
-    """The sentence opens with a name the question does not hold (one the passages also
-    write inside a sentence) and does not name the question's subject, its first name."""
-    subject = re.search(r"(?<=\s)[A-Z][\w'’&.-]*", question)
-    opening = re.match(r"[\"'“‘(]*(?:The\s+)?([A-Z][\w'’&.-]*)", sentence)
-    if not subject or not opening or opening.group(1) in question:
-        return False
-    name = opening.group(1).removesuffix("'s").removesuffix("’s")
-    if name.lower() in STOPWORDS:  # 'I don't even own a computer', 'The ...'
-        return False
-    inside = re.search(rf"[a-z,]\s+{re.escape(name)}\b", passages)
-    return bool(inside) and subject.group() not in sentence
 
 
 def _speaks_to(question: str, sentence: str) -> bool:
@@ -673,13 +628,13 @@ def _answer_yes_no(
         if reading.why != SAYS_IT or grounds_a_yes(question, cand.text, context, passages):
             _set(result, reading.answer, cand, "span")
             return None
-    # none grounds a yes: a well-ranked sentence about the same that reads as a no ('I don't
+    # none grounds a yes: a well-ranked sentence that grounds one or reads as a no ('I don't
     # even own a computer anymore' for 'Does Marc Benioff still own a computer?')
-    for cand in ranked[:NO_WITHIN]:
+    for cand in ranked[:YESNO_WITHIN]:
         context = _headed_context(cand, result.citations)
         if cand in says or not grounds_a_yes(question, cand.text, context, passages):
             continue
-        if cand.lexical >= NO_SUPPORT:
+        if cand.lexical >= YESNO_LOOSE_SUPPORT:
             _set(result, yes_or_no(question, cand.text).answer, cand, "span")
             return None
     return "no sentence names the question's names and says what it asks"
