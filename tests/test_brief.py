@@ -860,3 +860,25 @@ def test_a_role_after_a_company_s_possessive():
     roles = {n: role for n, _, role in entity_names(text)}
     assert roles.get("Scott Strenfel") == "PG&E's principal meteorologist"
     assert "director" in (roles.get("Mark Quinlan") or "")
+
+
+def test_a_line_quotes_only_what_the_article_quotes():
+    """Issue 37, a test page's gist: quote marks around words the article writes without them
+    are taken off ('“Marvel Studios”'); a line that quotes words the article never says is
+    dropped."""
+    from rag.brief.verify import _quoted_not_said, _Verifier
+    from rag.core.guard import GuardedText
+
+    article = (
+        "The service is stocked with shows from Pixar Animation, “Star Wars,” Marvel Studios "
+        "and classic Disney fare, including “Bambi.”"
+    )
+    v = _Verifier(GuardedText(article))
+    line = "The service has shows from “Star Wars,” “Marvel Studios” and “classic Disney fare.”"
+    assert v._unquoted("one_line", line) == (
+        "The service has shows from “Star Wars,” Marvel Studios and classic Disney fare."
+    )
+    assert _quoted_not_said("Critics called it “a disaster for everyone”.", article) == (
+        "a disaster for everyone"
+    )
+    assert _quoted_not_said(line, article) is None

@@ -30,6 +30,19 @@ _PLANTED = "text addressed to an AI"
 _TITLE_PARTS = re.compile(r"\s+[|–—-]\s+|[:;]\s+|(?<=[.!?])\s+|\s*[(\[]|[)\]]\s*")
 
 
+# a phrase a line puts in quote marks
+_QUOTED = re.compile(r"[“\"](?P<words>[^”\"]{2,120})[”\"]")
+
+
+def _quoted_not_said(line: str, article: str) -> str | None:
+    """A phrase the line quotes that the article does not say, word for word."""
+    for m in _QUOTED.finditer(line):
+        words = m.group("words").strip(" ,.")
+        if words and not extract.quote_in(words, article):
+            return words
+    return None
+
+
 class _Verifier:
     """The checks of one article's draft; every removal or replacement is kept as a Check."""
 
@@ -86,8 +99,10 @@ class _Verifier:
                 )  # fmt: skip
             elif problems := line_problems(sentence, self.sents):
                 self.note(field, "removed", f"{sentence!r}: {'; '.join(problems)}")
+            elif invented := _quoted_not_said(sentence, self.safe_text):
+                self.note(field, "removed", f"{sentence!r} quotes {invented!r}, not in the article")
             else:
-                kept.append(sentence)
+                kept.append(self._unquoted(field, sentence))
         result = " ".join(kept).strip()
         if not result:
             self.note(field, "replaced", "nothing left after checks; using the article's opening")
@@ -96,6 +111,17 @@ class _Verifier:
         if len(words) > limit_words:
             result = " ".join(words[:limit_words]).rstrip(",;:") + "…"
         return result
+
+    def _unquoted(self, field: str, sentence: str) -> str:
+        """Quote marks the article does not put around the words taken off ('“Marvel
+        Studios”' where the article writes Marvel Studios): a quote is the article's quote."""
+        out = sentence
+        for m in _QUOTED.finditer(sentence):
+            words = m.group("words").strip(" ,.")
+            if not re.search(rf"[\"“‘]\s*{re.escape(words)}", " ".join(self.safe_text.split())):
+                out = out.replace(m.group(), m.group("words"), 1)
+                self.note(field, "replaced", f"quote marks the article does not have: {words!r}")
+        return out
 
     def key_points(self, drafted: list[KeyPoint]) -> list[KeyPoint]:
         """The drafted points whose quote is verbatim and whose numbers are in the article,
