@@ -101,6 +101,15 @@ def unanswered(
     return None
 
 
+def headed_context(cand: Candidate, citations: Sequence[Citation]) -> str:
+    """The sentence with the text before it and its article's title (a story's headline
+    names what it is about: 'Davis Cup Finals')."""
+    passage = next((c for c in citations if c.n == cand.n), None)
+    if passage is None:  # a sentence given without its passage
+        return cand.text
+    return f"{passage.title}\n{context_of(cand, citations)}"
+
+
 def context_of(cand: Candidate, citations: Sequence[Citation]) -> str:
     """The sentence with the text before it in its passage (the day is often said once)."""
     passage = next(c for c in citations if c.n == cand.n)

@@ -25,6 +25,7 @@ from rag.answer.checks import (
     context_of,
     figure_problem,
     fitting_sentences,
+    headed_context,
     missing_specific,
     span_problem,
     unanswered,
@@ -584,15 +585,6 @@ YESNO_WITHIN = 8
 YESNO_LOOSE_SUPPORT = 0.3
 
 
-def _headed_context(cand: Candidate, citations: Sequence[Citation]) -> str:
-    """The sentence with the text before it and its article's title (a story's headline
-    names what it is about: 'Davis Cup Finals')."""
-    passage = next((c for c in citations if c.n == cand.n), None)
-    if passage is None:  # a sentence given without its passage
-        return cand.text
-    return f"{passage.title}\n{context_of(cand, citations)}"
-
-
 def _speaks_to(question: str, sentence: str) -> bool:
     """Says enough of a yes/no question once opposites count, says all of it but its last
     phrase and names another in its place (rag.answer.polarity.swapped), or gives another
@@ -624,14 +616,14 @@ def _answer_yes_no(
     passages = "\n".join(c.text for c in result.citations)
     for cand in says:
         reading = yes_or_no(question, cand.text)
-        context = _headed_context(cand, result.citations)
+        context = headed_context(cand, result.citations)
         if reading.why != SAYS_IT or grounds_a_yes(question, cand.text, context, passages):
             _set(result, reading.answer, cand, "span")
             return None
     # none grounds a yes: a well-ranked sentence that grounds one or reads as a no ('I don't
     # even own a computer anymore' for 'Does Marc Benioff still own a computer?')
     for cand in ranked[:YESNO_WITHIN]:
-        context = _headed_context(cand, result.citations)
+        context = headed_context(cand, result.citations)
         if cand in says or not grounds_a_yes(question, cand.text, context, passages):
             continue
         if cand.lexical >= YESNO_LOOSE_SUPPORT:

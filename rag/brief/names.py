@@ -297,12 +297,17 @@ def _people(text: str) -> dict[str, str | None]:
     # people the story is about
     if len(given) <= MAX_GIVEN_ONLY:
         people.update((name, role) for name, role in given.items() if name not in people)
+    _add_titled_surnames(people, text)
+    return _longest(people)
+
+
+def _add_titled_surnames(people: dict[str, str | None], text: str) -> None:
+    """'President Trump' where no 'Donald Trump' is named: the surname alone is the person."""
     for m in _SURNAME_TITLED.finditer(text):
         name = m.group("name")
         known = any(name in full.split() for full in people)
         if not known and name not in NOT_NAMES and not _is_place(name):
-            people[name] = None  # 'President Trump' where no 'Donald Trump' is named
-    return _longest(people)
+            people[name] = None
 
 
 def _person_of(run: str) -> str | None:
