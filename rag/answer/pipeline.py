@@ -614,19 +614,20 @@ def _answer_yes_no(
         here = [r.here for r in reader.reader.read(question, [("", c.text) for c in says])]
         says = [says[i] for i in sorted(range(len(says)), key=lambda i: -here[i])]
     passages = "\n".join(c.text for c in result.citations)
+
+    def grounded(cand: Candidate) -> bool:
+        context = headed_context(cand, result.citations)
+        return grounds_a_yes(question, cand.text, context, passages)
+
     for cand in says:
         reading = yes_or_no(question, cand.text)
-        context = headed_context(cand, result.citations)
-        if reading.why != SAYS_IT or grounds_a_yes(question, cand.text, context, passages):
+        if reading.why != SAYS_IT or grounded(cand):
             _set(result, reading.answer, cand, "span")
             return None
     # none grounds a yes: a well-ranked sentence that grounds one or reads as a no ('I don't
     # even own a computer anymore' for 'Does Marc Benioff still own a computer?')
     for cand in ranked[:YESNO_WITHIN]:
-        context = headed_context(cand, result.citations)
-        if cand in says or not grounds_a_yes(question, cand.text, context, passages):
-            continue
-        if cand.lexical >= YESNO_LOOSE_SUPPORT:
+        if cand not in says and cand.lexical >= YESNO_LOOSE_SUPPORT and grounded(cand):
             _set(result, yes_or_no(question, cand.text).answer, cand, "span")
             return None
     return "no sentence names the question's names and says what it asks"

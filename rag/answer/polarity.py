@@ -476,8 +476,9 @@ def _only_some(question: str, evidence: str) -> Polarity | None:
     committed': the question's 'all' met by 'only' a number doing what it asks."""
     if not re.search(r"\b(?:all|every|each)\b", question, re.I):
         return None
+    asked = content_terms(question)
     for m in _ONLY_SOME.finditer(evidence):
-        done, asked = content_terms(m.group(1)), content_terms(question)
+        done = content_terms(m.group(1))
         if any(d.startswith(a) or a.startswith(d) for d in done for a in asked if len(a) > 3):
             return Polarity("No", f"the evidence says {m.group().strip()!r}")
     return None

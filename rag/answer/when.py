@@ -24,6 +24,7 @@ Undated articles never pass a date filter; with no dated article at all nothing 
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -222,7 +223,6 @@ def _weekday_before(name: str, day: date) -> date | None:
     return day - timedelta(days=(day.weekday() - wanted) % 7)
 
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DATE_AFTER = re.compile(
     r",?\s+(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})\b"
 )
@@ -234,7 +234,7 @@ def _dated(after: str, anchor: date) -> date | None:
     m = _DATE_AFTER.match(after)
     if not m:
         return None
-    month = _MONTHS.index(m["month"][:3].lower()) + 1
+    month = [abbr.lower() for abbr in calendar.month_abbr].index(m["month"][:3].lower())
     try:
         said = date(anchor.year, month, int(m["day"]))
     except ValueError:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from rag.brief.gazetteer import (
     DEMONYMS,
@@ -462,7 +463,8 @@ def _typed_names(text: str) -> Iterator[tuple[str, str]]:
             yield name, "product"
 
 
-def _org_runs(text: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=4)  # _people, _typed_names and _recurring read the same article's runs
+def _org_runs(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, name) of organisations named by their last word ('Max Planck Institute
     for Astrophysics'), and by their first where no such run holds them ('the Department of
     Homeland Security'); 'and' before a given name ends one ('... Security and Alex Azar')."""
@@ -475,7 +477,7 @@ def _org_runs(text: str) -> list[tuple[int, int, str]]:
         if person and person.group(1) in given_names():
             name = name[: person.start()]
         runs.append((m.start(), m.start() + len(name), name))
-    return sorted(runs)
+    return tuple(sorted(runs))
 
 
 def _named_alone(word: str, text: str) -> bool:

@@ -10,7 +10,7 @@ from rag.answer.claims import line_problems
 from rag.brief.schema import Sentiment, SentimentLabel
 from rag.core.guard import GuardedText
 from rag.core.numbers import canonical, numbers_in
-from rag.core.text import clip, content_terms
+from rag.core.text import clip, content_terms, sentences
 
 
 def clean_sentences(text: str) -> list[str]:
@@ -182,7 +182,7 @@ def lexical_sentiment(
     so it can be checked."""
     # the body's words count only in sentences about markets, money or a company's results:
     # 'political gain', 'a top aide' or 'a rainless fall' say nothing of a market
-    markets = [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if _MARKET.search(s)]
+    markets = [s for s in sentences(text) if _MARKET.search(s)]
     words = re.findall(r"[a-z]+", " ".join(markets).lower())
     pos = [w for w in words if w in _POSITIVE]
     neg = [w for w in words if w in _NEGATIVE]

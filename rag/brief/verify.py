@@ -31,12 +31,12 @@ _TITLE_PARTS = re.compile(r"\s+[|–—-]\s+|[:;]\s+|(?<=[.!?])\s+|\s*[(\[]|[)\]
 
 
 # a phrase a line puts in quote marks
-_QUOTED = re.compile(r"[“\"](?P<words>[^”\"]{2,120})[”\"]")
+_QUOTE_MARKED = re.compile(r"[“\"](?P<words>[^”\"]{2,120})[”\"]")
 
 
 def _quoted_not_said(line: str, article: str) -> str | None:
     """A phrase the line quotes that the article does not say, word for word."""
-    for m in _QUOTED.finditer(line):
+    for m in _QUOTE_MARKED.finditer(line):
         words = m.group("words").strip(" ,.")
         if words and not extract.quote_in(words, article):
             return words
@@ -115,10 +115,10 @@ class _Verifier:
     def _unquoted(self, field: str, sentence: str) -> str:
         """Quote marks the article does not put around the words taken off ('“Marvel
         Studios”' where the article writes Marvel Studios): a quote is the article's quote."""
-        out = sentence
-        for m in _QUOTED.finditer(sentence):
+        out, article = sentence, " ".join(self.safe_text.split())
+        for m in _QUOTE_MARKED.finditer(sentence):
             words = m.group("words").strip(" ,.")
-            if not re.search(rf"[\"“‘]\s*{re.escape(words)}", " ".join(self.safe_text.split())):
+            if not re.search(rf"[\"“‘]\s*{re.escape(words)}", article):
                 out = out.replace(m.group(), m.group("words"), 1)
                 self.note(field, "replaced", f"quote marks the article does not have: {words!r}")
         return out
