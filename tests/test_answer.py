@@ -337,7 +337,7 @@ def test_a_count_is_whole_and_takes_no_adverb_for_its_noun():
 
 def test_yes_or_no_is_read_only_from_a_sentence_that_says_what_is_asked():
     from rag.answer.choose import Candidate
-    from rag.answer.pipeline import _answer_yes_no
+    from rag.answer.yesno import _read_polarity
 
     question = "Was thalidomide ever approved in the USA?"
     said = Candidate(
@@ -345,10 +345,10 @@ def test_yes_or_no_is_read_only_from_a_sentence_that_says_what_is_asked():
     )
     result = Answer(question=question, query=question, text=ABSTAIN, abstained=True,
                     method="abstain", kind="yesno", citations=[], model="none")  # fmt: skip
-    assert "yes or a no" in (_answer_yes_no(result, [said], question) or "")
+    assert "yes or a no" in (_read_polarity(result, [said], question) or "")
     assert result.abstained and result.text == ABSTAIN
     never = Candidate(2, "Thalidomide was never approved in the USA.", 0, 1, lexical=0.9)
-    assert _answer_yes_no(result, [said, never], question) is None
+    assert _read_polarity(result, [said, never], question) is None
     assert result.text == "No [2]" and result.evidence == never.text
 
 
@@ -509,8 +509,10 @@ def test_of_two_sentences_saying_a_yes_no_question_the_reader_chooses(retriever)
     question = "Did Alibaba's stock jump on Thursday?"
     pool = ScriptedReader({})
     first, _ = ask(retriever, [], question=question, reader=AnswerReader(pool))
-    read = [s for _before, s in pool.read_pairs]
+    read = [s for (_, s), q in zip(pool.read_pairs, pool.questions) if q == question]
     assert len(read) == 2 and first.evidence == read[0] and first.text.startswith("Yes")
+    # the Yes read, its day was asked as 'When did Alibaba's stock jump?' (rag.answer.slots)
+    assert set(pool.questions) == {question, "When did Alibaba's stock jump?"}
     other = ScriptedReader({read[1]: (0.9, read[1].split()[0])})
     answer, model = ask(retriever, [], question=question, reader=AnswerReader(other))
     assert model.calls == [] and answer.evidence == read[1]

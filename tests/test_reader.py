@@ -75,12 +75,13 @@ class ScriptedReader:
     """Answers-here probabilities and spans given per sentence text; records what it read."""
 
     def __init__(self, script):
-        self.script, self.read_pairs = script, []
+        self.script, self.read_pairs, self.questions = script, [], []
 
     def read(self, question, pairs):
         from rag.reader.model import Reading
 
         self.read_pairs += pairs
+        self.questions += [question] * len(pairs)
         out = []
         for _before, sentence in pairs:
             here, span = self.script.get(sentence, (0.01, sentence.split()[0]))

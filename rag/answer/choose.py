@@ -14,7 +14,7 @@ from rag.answer.phrases import typed_phrase
 from rag.answer.spans import (
     Kind,
 )
-from rag.answer.types import Citation
+from rag.answer.types import Answer, Citation
 from rag.core.guard import injection_reason
 from rag.core.lexical import terms
 from rag.core.text import QUESTION_WORDS, content_terms, initials, split_sentences, stem
@@ -148,3 +148,12 @@ def add_dense(cands: list[Candidate], query: str, embedder: Any) -> None:
     sims = vectors[1:] @ vectors[0]
     for cand, sim in zip(cands, sims, strict=True):
         cand.dense = float(sim)
+
+
+def set_answer(result: Answer, text: str, cand: Candidate, method: str) -> None:
+    """`result` answers `text`, citing the sentence `cand` as its evidence."""
+    result.text = f"{text} [{cand.n}]"
+    result.cited = [cand.n]
+    result.evidence, result.evidence_n = cand.text, cand.n
+    result.method = method  # type: ignore[assignment]
+    result.abstained = False

@@ -25,24 +25,14 @@ from rag.answer.checks import (
     context_of,
     figure_problem,
     fitting_sentences,
-    headed_context,
-    missing_specific,
     span_problem,
     unanswered,
 )
-from rag.answer.choose import Candidate, add_dense, candidates, term_weights
+from rag.answer.choose import Candidate, add_dense, candidates, set_answer, term_weights
 from rag.answer.conflicts import Conflict, Said, across, against_copies, sentences_of
 from rag.answer.followup import other_named
 from rag.answer.kinds import named_in, names_all, word_set
 from rag.answer.phrases import typed_phrase, with_count_noun
-from rag.answer.polarity import (
-    SAYS_IT,
-    grounds_a_yes,
-    other_figure,
-    said_share,
-    swapped,
-    yes_or_no,
-)
 from rag.answer.read import AnswerReader, read_answer
 from rag.answer.reading import read_with_model
 from rag.answer.spans import (
@@ -53,6 +43,7 @@ from rag.answer.spans import (
 )
 from rag.answer.types import Answer, Citation
 from rag.answer.when import TimeScope, mentions_time, read_time, weekdays_in
+from rag.answer.yesno import answer_yes_no
 from rag.core.guard import redact
 from rag.core.numbers import numbers_in
 from rag.core.prompts import ABSTAIN, Prompt, load_prompt
@@ -155,10 +146,10 @@ def answer_question(
     add_dense(cands, query, retriever.embedder)
     retrieved = time.perf_counter()
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
-    if reader is not None and kind in READER_KINDS:
+    if reader is not None and kind in READER_KINDS or kind == "yesno":
         why_not = _read(result, reader, weights, ranked, history)
         return _finish(result, why_not, retriever.store, started, retrieved)
-    fitting, why_not = _fitting(result, weights, ranked)
+    fitting, why_not = fitting_sentences(result.query, weights, ranked, result.citations)
     if why_not:
         return _finish(result, why_not, retriever.store, started, retrieved)
     ranked = fitting + [c for c in ranked if c not in fitting]
@@ -172,15 +163,18 @@ def answer_question(
 
 def _read(
     result: Answer,
-    reader: AnswerReader,
+    reader: AnswerReader | None,
     weights: dict[str, float],
     ranked: list[Candidate],
     history: Sequence[str],
 ) -> str | None:
-    """The learned reader's answer (rag.answer.read), with the rules' second opinion. A
-    follow-up is searched with the question before it but read as asked: given both, the
-    reader answers the earlier one ('Where were the engines installed? And when will they be
-    tested?' -> the place); the rules, which read both, give no second opinion on it."""
+    """A yes or a no (rag.answer.yesno), or the learned reader's answer (rag.answer.read)
+    with the rules' second opinion. A follow-up is searched with the question before it but
+    read as asked: given both, the reader answers the earlier one ('Where were the engines
+    installed? And when will they be tested?' -> the place); the rules, which read both,
+    give no second opinion on it."""
+    if result.kind == "yesno" or reader is None:
+        return answer_yes_no(result, weights, ranked, reader)
     query = result.query
     asked = query.removeprefix(f"{history[-1]} ") if history else query
     second = partial(_rules_choice, result, weights, ranked) if asked == query else None
@@ -233,18 +227,6 @@ def _read_by_model(
         return True
     result.flags.append(failed)
     return False
-
-
-def _fitting(
-    result: Answer, weights: dict[str, float], ranked: list[Candidate]
-) -> tuple[list[Candidate], str | None]:
-    """The sentences that may answer; for a yes/no question none of which says enough,
-    one that says the opposite of its words."""
-    fitting, why_not = fitting_sentences(result.query, weights, ranked, result.citations)
-    if result.kind == "yesno" and not any(c.lexical >= YESNO_SUPPORT for c in fitting):
-        opposite = _says_the_opposite(result.query, ranked, result.citations)
-        return opposite or (fitting, why_not)
-    return fitting, why_not
 
 
 def _checked(result: Answer, store: Store, started: float, retrieved: float) -> Answer:
@@ -303,8 +285,6 @@ def _answer_by_kind(
     if result.kind == "summary":
         _answer_summary(result, ranked)
         return None
-    if result.kind == "yesno":
-        return _answer_yes_no(result, fitting, result.question, reader, ranked)
     if result.kind in ("quantity", "date", "person", "reason"):
         return _answer_typed(result, ranked, fitting, weights, ask)
     ask(fitting[0])
@@ -416,7 +396,7 @@ def _rules_choice(
 ) -> Candidate | None:
     """The sentence the hand-written rules would answer from (no model asked), or None where
     they would abstain: the reader's second opinion (rag.answer.read)."""
-    fitting, why_not = _fitting(result, weights, ranked)
+    fitting, why_not = fitting_sentences(result.query, weights, ranked, result.citations)
     if why_not:
         return None
     ranked = fitting + [c for c in ranked if c not in fitting]
@@ -444,14 +424,14 @@ def _answer_typed(
         text = phrase.text
         if result.kind == "quantity":
             text = with_count_noun(phrase, chosen.text, result.question)
-        _set(result, text, chosen, "span")
+        set_answer(result, text, chosen, "span")
     elif result.kind == "reason":
         said_next = _cause_said_next(chosen, ranked, result.query)
         if said_next is not None:
             cause, where = said_next
-            _set(result, cause.text, where, "span")
+            set_answer(result, cause.text, where, "span")
         else:
-            _set(result, chosen.text, chosen, "extractive")
+            set_answer(result, chosen.text, chosen, "extractive")
     else:
         ask(chosen)
     return None
@@ -528,14 +508,6 @@ def _done(result: Answer, started: float, retrieved: float) -> Answer:
     return result
 
 
-def _set(result: Answer, text: str, cand: Candidate, method: str) -> None:
-    result.text = f"{text} [{cand.n}]"
-    result.cited = [cand.n]
-    result.evidence, result.evidence_n = cand.text, cand.n
-    result.method = method  # type: ignore[assignment]
-    result.abstained = False
-
-
 def _answer_summary(result: Answer, ranked: list[Candidate]) -> None:
     """The most central sentences about the subject: the best three, at most one per
     sentence text, in the order they were ranked."""
@@ -551,86 +523,6 @@ def _answer_summary(result: Answer, ranked: list[Candidate]) -> None:
     result.evidence, result.evidence_n = picked[0].text, picked[0].n
     result.method = "extractive"
     result.abstained = False
-
-
-# A yes or a no is read from one sentence: it must itself say at least this share of the
-# question (by term weight), not leave the rest to the sentence before it.
-YESNO_SUPPORT = 0.5
-
-
-OPPOSITE_WITHIN = 5  # ranked sentences searched for one that says the opposite of the question
-
-
-def _says_the_opposite(
-    query: str, ranked: list[Candidate], citations: list[Citation]
-) -> tuple[list[Candidate], None] | None:
-    """For a yes/no question no sentence says enough of: a best-ranked sentence that says
-    enough of it once the opposites of its words count ('fall' met by 'rallied', 'praised'
-    by 'criticism'), and names the question's day or figure."""
-    for cand in ranked[:OPPOSITE_WITHIN]:
-        if _speaks_to(query, cand.text) and (
-            not missing_specific(query, context_of(cand, citations))
-            or other_figure(query, cand.text)
-        ):
-            return [cand], None
-    return None
-
-
-# The best-ranked sentences searched, when no sentence that says enough grounds a yes, for
-# one that does or that reads as a no, and the share of the question's weighted terms it
-# must hold.
-YESNO_WITHIN = 8
-
-
-YESNO_LOOSE_SUPPORT = 0.3
-
-
-def _speaks_to(question: str, sentence: str) -> bool:
-    """Says enough of a yes/no question once opposites count, says all of it but its last
-    phrase and names another in its place (rag.answer.polarity.swapped), or gives another
-    figure for the one asked (rag.answer.polarity.other_figure)."""
-    return (
-        said_share(question, sentence) >= YESNO_SUPPORT
-        or swapped(question, sentence) is not None
-        or other_figure(question, sentence) is not None
-    )
-
-
-def _answer_yes_no(
-    result: Answer,
-    fitting: list[Candidate],
-    question: str,
-    reader: AnswerReader | None = None,
-    ranked: Sequence[Candidate] = (),
-) -> str | None:
-    """Yes or No from the best sentence that says most of what is asked (of two such, the
-    one the learned reader scores higher), read for its polarity against the question's
-    (rag.answer.polarity). Why it cannot answer, or None."""
-    says = [c for c in fitting if c.lexical >= YESNO_SUPPORT]
-    says = says or [c for c in fitting if _speaks_to(question, c.text)]
-    if not says:
-        return "no sentence says enough of the question to read a yes or a no from it"
-    if reader is not None and len(says) > 1:  # the one the reader finds answering first
-        here = [r.here for r in reader.reader.read(question, [("", c.text) for c in says])]
-        says = [says[i] for i in sorted(range(len(says)), key=lambda i: -here[i])]
-    passages = "\n".join(c.text for c in result.citations)
-
-    def grounded(cand: Candidate) -> bool:
-        context = headed_context(cand, result.citations)
-        return grounds_a_yes(question, cand.text, context, passages)
-
-    for cand in says:
-        reading = yes_or_no(question, cand.text)
-        if reading.why != SAYS_IT or grounded(cand):
-            _set(result, reading.answer, cand, "span")
-            return None
-    # none grounds a yes: a well-ranked sentence that grounds one or reads as a no ('I don't
-    # even own a computer anymore' for 'Does Marc Benioff still own a computer?')
-    for cand in ranked[:YESNO_WITHIN]:
-        if cand not in says and cand.lexical >= YESNO_LOOSE_SUPPORT and grounded(cand):
-            _set(result, yes_or_no(question, cand.text).answer, cand, "span")
-            return None
-    return "no sentence names the question's names and says what it asks"
 
 
 def _ask_model(
@@ -666,10 +558,10 @@ def _ask_model(
             whole = whole_name(Phrase(reply, at, at + len(reply)), cand.text).text
             if not word_set(whole.replace(reply, " ")) & word_set(question):  # not 'Kimi K2 AI'
                 reply = whole
-        _set(result, reply, cand, "model")
+        set_answer(result, reply, cand, "model")
         return
     result.flags.append(f"model reply not used: {problem}")
-    _set(result, cand.text, cand, "extractive")
+    set_answer(result, cand.text, cand, "extractive")
 
 
 # a clause joined on: not one that goes on about the same subject ('..., but it was closed')
