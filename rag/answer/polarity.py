@@ -17,10 +17,12 @@ of these readings that applies decides:
 6. another in the asked one's place: the evidence says all but the question's last phrase
    and puts another after the same word ('Does Locksley work at the University of
    Pennsylvania?' against '... at the University of California');
-7. only possible: a question of fact finds its verb after a 'would', 'could', 'may',
+7. another qualifier: the evidence gives the question's last word after another word than
+   the one the question puts before it ('a flat panel?' against 'a curved IPS panel');
+8. only possible: a question of fact finds its verb after a 'would', 'could', 'may',
    'should' in the evidence ('it would be better off adopting commercial alternatives' does
    not say it did);
-8. negation in scope: a 'not', 'yet to', 'no longer', 'unlikely to', 'cancelled' ... in the
+9. negation in scope: a 'not', 'yet to', 'no longer', 'unlikely to', 'cancelled' ... in the
    clause of the evidence that holds the question's words (or right before one of them),
    once in the question or the evidence, not in both (a negated word both say, 'without
    penalty', is part of what is asked).
@@ -61,6 +63,7 @@ def yes_or_no(question: str, evidence: str) -> Polarity:
         _instead,
         _opposite,
         swapped,
+        _other_qualifier,
         _only_possible,
     )
     for reading in readings:
@@ -378,6 +381,31 @@ def swapped(question: str, evidence: str) -> Polarity | None:
     return None
 
 
+# -- another qualifier --------------------------------------------------------------------
+_LAST_TWO = re.compile(r"\b(?P<mod>[a-z][\w-]*)\s+(?P<head>[a-z][\w-]*)\s*\??\s*$")
+
+
+def _other_qualifier(question: str, evidence: str) -> Polarity | None:
+    """'No' when the question ends with a word and the word it qualifies ('a flat panel',
+    'radio ads'), and the evidence, saying two more of the question's words, gives the
+    qualified word after another qualifier and never the asked one ('curved IPS panel',
+    'digital and TV ads')."""
+    m = _LAST_TWO.search(question)
+    if m is None or m["mod"] in STOPWORDS or not content_terms(m["mod"]):
+        return None
+    head = content_terms(m["head"])
+    if not head or re.search(rf"{re.escape(m['mod'][:5])}", evidence, re.I):
+        return None  # the qualifier said, or said inside a word ('gift' in 'eGift')
+    if len(content_terms(question[: m.start()]) & content_terms(evidence)) < 2:
+        return None
+    words = re.findall(r"[A-Za-z][\w-]*", evidence)
+    for before, word in zip(words, words[1:], strict=False):
+        other = content_terms(before)
+        if content_terms(word) == head and other and not other & content_terms(question):
+            return Polarity("No", f"the evidence says {before} {word!r}, not {m['mod']!r}")
+    return None
+
+
 # -- only possible -------------------------------------------------------------------------
 _MODAL = re.compile(r"\b(?:would|could|might|may|should|ought to)\b")
 _FORECAST = re.compile(
@@ -432,8 +460,14 @@ def _only_possible(question: str, evidence: str) -> Polarity | None:
 _COUNTED = r"(?:once|twice|thrice|two|three|four|five|six|seven|eight|nine|ten)"
 # digits, a count in words ('four rounds' for 'six rounds'), a weekday or a month (by name,
 # capitalised: not the modal 'may'), not a month with its day ('December 6': a date)
+# a measure written with its unit: '38mm', '512GB', '120Hz' (the unit's family is its slot)
+_UNITS = {"mm": "length", "cm": "length", "km": "length", "GB": "bytes", "TB": "bytes",
+          "MB": "bytes", "Hz": "rate", "GHz": "rate", "MHz": "rate", "kg": "mass", "lb": "mass",
+          "lbs": "mass", "mAh": "charge"}  # fmt: skip
+_MEASURE = rf"\b\d[\d,.]*(?:{'|'.join(_UNITS)})\b"
 _FIGURE = re.compile(
-    rf"[$€£¥]\d[\d,.]*(?:bn|[MBK])\b|{NUMBER.pattern}|(?i:\b{_COUNTED}\b)|{WHEN_WORDS}(?! \d)"
+    rf"[$€£¥]\d[\d,.]*(?:bn|[MBK])\b|{_MEASURE}|{NUMBER.pattern}|(?i:\b{_COUNTED}\b)"
+    rf"|{WHEN_WORDS}(?! \d)"
 )  # '$300M' too
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -537,7 +571,8 @@ def _figure_slot(text: str, m: re.Match[str]) -> set[str]:
         # million', 'bought Big Machine for $300M'); a currency alone is no slot
         words = re.findall(r"[A-Za-z][\w-]*", text[max(0, m.start() - 40) : m.start()])[-4:]
         return {f"#paid:{t}" for w in words for t in content_terms(w) if t not in _HEDGES}
-    slot = {"#year"} if _YEAR.match(figure) else set()
+    unit = re.fullmatch(rf"[\d,.]+({'|'.join(_UNITS)})", m.group().strip())
+    slot = {"#year"} if _YEAR.match(figure) else {f"#{_UNITS[unit[1]]}"} if unit else set()
     after = re.match(r"\s*([A-Za-z][\w-]*)", text[m.end() :])
     before = re.search(r"([A-Za-z][\w-]*)\s*$", text[: m.start()])
     for word in (after, before):
