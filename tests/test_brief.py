@@ -849,6 +849,25 @@ def test_names_of_the_fifth_fresh_draw():
     assert "World Cup-style" not in kinds and kinds.get("World Cup") != "place"
 
 
+def test_names_of_the_sixth_fresh_draw():
+    """Issue 37, tenth session's draw (k- items): a trademark's mark makes a product, a
+    capitalised 'Team Leader' a role, and a brand written lower-case first is a company
+    where the article shows one ('my6sense offers'), else a product ('iPhone')."""
+    from rag.brief.names import entity_names
+
+    text = (
+        "Digital Intuition®, the company's patented algorithm, ranks the ads, explains "
+        "SciSpacE Team Leader Jennifer Ngo-Anh. my6sense offers an open platform. About "
+        "my6sense: it was founded in Israel. The iPhone 7 refurbs sell fast; an iPhone costs "
+        "less. The battery holds 3000 mAh, or 3000 mAh at most."
+    )
+    found = {n: (k, role) for n, k, role in entity_names(text)}
+    assert found.get("Digital Intuition", ("",))[0] == "product"
+    assert found.get("Jennifer Ngo-Anh") == ("person", "SciSpacE Team Leader")
+    assert found.get("my6sense", ("",))[0] == "company"
+    assert found.get("iPhone", ("",))[0] == "product" and "mAh" not in found
+
+
 def test_a_role_after_a_company_s_possessive():
     """A brief of PG&E's blackout: 'said Scott Strenfel, PG&E's principal meteorologist'."""
     from rag.brief.names import entity_names

@@ -12,6 +12,7 @@ their kind ('... University', '... Inc', a country); a sentence's opening word, 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -33,10 +34,10 @@ _TITLE_WORDS = (
     r"attorney|Attorney General|Secretary of State|Defense Secretary|Press Secretary|"
     r"Interior Minister|Prime Minister|President|Chancellor|administrator|commissioner|"
     r"official|officer|editor|judge|ambassador|adviser|advisor|lawmaker|engineer|designer|"
-    r"Project Manager|Managing Director|Administrator|head|fellow|doctor|teacher|rider|trainer|"
-    r"player|keeper|goalkeeper|striker|midfielder|defender|pitcher|singer|actor|actress|"
-    r"physician|surgeon|lawyer|prosecutor|predecessor|successor|envoy|aide|counsel|"
-    r"meteorologist|forecaster|epidemiologist|historian|author|columnist|reporter)"
+    r"Project Manager|Managing Director|Administrator|(?:Team )?Leader|head|fellow|doctor|"
+    r"teacher|rider|trainer|player|keeper|goalkeeper|striker|midfielder|defender|pitcher|"
+    r"singer|actor|actress|physician|surgeon|lawyer|prosecutor|predecessor|successor|envoy|"
+    r"aide|counsel|meteorologist|forecaster|epidemiologist|historian|author|columnist|reporter)"
 )
 # a given name, an optional initial, one or two more names, an optional Jr./Sr.
 _NAME = (
@@ -71,6 +72,8 @@ _NAMED_PRODUCT = re.compile(
     r"\b(?:service|platform|app|console|device|smartphone|phone|game|subscription|software|"
     r"chip|model|car|vehicle|drug|vaccine),\s+(?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*),"
 )
+# a name its owner marks as a trademark: 'Digital Intuition®', 'Roomba™'
+_MARKED = re.compile(r"\b(?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3})[®™]")
 _AGED = re.compile(rf"\b(?P<name>{_NAME}),\s\d{{1,3}},")
 # 'for Joe Schobert, who filled up the stat sheet'
 _WHO = re.compile(rf"\b(?P<name>{_NAME}),\s+who\b")
@@ -211,6 +214,7 @@ def entity_names(text: str) -> Iterator[Named]:
             seen.add(name)
             named.append((name, kind, None))
     named += _recurring(text, seen, person_words)
+    named += _lower_brands(text, seen)
     companies = {name for name, kind, _ in named if kind == "company"}
     listed = {n for n, kind, _ in named if kind == "other" and _listed_with(n, companies, text)}
     companies |= listed  # 'Blue Origin, Sierra Nevada Corporation and SpaceX'
@@ -449,6 +453,8 @@ def _typed_names(text: str) -> Iterator[tuple[str, str]]:
         yield m.group("name"), "other"
     for m in _NAMED_PRODUCT.finditer(text):
         yield m.group("name"), "product"
+    for m in _MARKED.finditer(text):  # 'Digital Intuition®, the company's ... algorithm'
+        yield m.group("name"), "product"
     for m in EDITION.finditer(text):
         words = m.group().split()
         while words and words[0] in NOT_NAMES:  # 'The Mavic Mini'
@@ -552,6 +558,22 @@ def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Na
         if (count >= 2 or strong) and name not in seen and not shares and len(name) > 2:
             seen.add(name)
             yield name, kind, None
+
+
+# a brand written lower-case first ('my6sense', 'iPhone', 'eBay'), not a unit ('mAh')
+_LOWER_BRAND = re.compile(r"(?<![\w.-])[a-z]{1,3}(?:\d+[a-z]+|[A-Z][A-Za-z]*)(?![\w-])")
+_UNITS = frozenset(["mAh", "kWh", "pH", "mRNA", "mL", "dB", "kW", "mW", "kB", "mA", "vs"])
+
+
+def _lower_brands(text: str, seen: set[str]) -> Iterator[Named]:
+    """Lower-case-first brands said twice, in no longer name: company if shown so, else product."""
+    words = {word for name in seen for word in name.split()}
+    counts = Counter(m.group() for m in _LOWER_BRAND.finditer(text))
+    for name, count in counts.items():
+        if count >= 2 and name not in _UNITS and name not in words:
+            seen.add(name)
+            acts = re.search(rf"(?<![\w-]){re.escape(name)}(?:{_ACTS}|,\s+{_IS_A_COMPANY})", text)
+            yield name, "company" if acts or name in listed_companies() else "product", None
 
 
 # a name made an adjective: 'World Cup-style', 'Party-controlled', 'Beijing-based'
