@@ -184,3 +184,31 @@ def test_a_yes_needs_a_sentence_that_names_and_says_what_is_asked(
 )  # fmt: skip
 def test_another_measure_or_qualifier_than_the_asked_one_reads_as_no(question, evidence, answer):
     assert yes_or_no(question, evidence).answer == answer
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "grounded"),
+    [
+        # a heading that names the charger says nothing of its colour
+        ("Is the RAVPower charger white?", "RAVPower 61W USB-C PD GaN Wall Charger", False),
+        ("Is Cal Kestis a Jedi master?", "Fallen Order's story follows Cal Kestis, a Jedi-in-training.",
+         False),
+        # the asked word before a closing phrase is enough ('Russia' of '... in their ... tie')
+        ("Did Spain beat Russia in their Davis Cup Finals tie?",
+         "Spain beat Russia 2-1 in the Davis Cup Finals.", True),
+        ("Is the RAVPower charger black?", "The RAVPower charger is black like my keyboard.", True),
+    ],
+)  # fmt: skip
+def test_a_yes_needs_the_sentence_to_say_what_is_asked_of_the_subject(question, sentence, grounded):
+    from rag.answer.polarity import grounds_a_yes
+
+    assert grounds_a_yes(question, sentence, sentence, sentence) is grounded
+
+
+def test_the_latest_is_not_the_first():
+    evidence = "TNG50 is the latest simulation created by the IllustrisTNG Project."
+    assert (
+        yes_or_no("Is TNG50 the first simulation of the IllustrisTNG Project?", evidence).answer
+        == "No"
+    )
+    assert yes_or_no("Is TNG50 the latest simulation of the project?", evidence).answer == "Yes"

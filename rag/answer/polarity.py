@@ -196,7 +196,7 @@ _OPPOSITES: list[tuple[frozenset[str], frozenset[str]]] = [
         ("open opened", "close closed shut"),
         ("work works worked working", "fail fails failed failing"),
         ("hire hired", "fire fired laid layoffs"),
-        ("first", "second third fourth fifth sixth seventh eighth ninth tenth"),
+        ("first", "second third fourth fifth sixth seventh eighth ninth tenth latest newest"),
         ("longterm longhaul", "shortterm shorthaul"),
         ("raise raised raises increase increased increases boost boosted hike hiked",
          "cut cuts lowered reduce reduced reduces decrease decreased decreases slash slashed"),
@@ -623,7 +623,36 @@ def grounds_a_yes(question: str, sentence: str, context: str, passages: str = ""
     if named and len(found) / len(named) < YES_NAMES:
         return False
     rest = {t for t in content_terms(question) if not any(t.startswith(n) for n in named)}
-    return len(rest) < 2 or bool(rest & content_terms(sentence))
+    return (len(rest) < 2 or bool(rest & content_terms(sentence))) and _says_the_asked(
+        question, sentence, context
+    )
+
+
+# a phrase that ends a question and says where, when or with whom, not what is asked
+_TRAILING = re.compile(rf"\s+{_PREP}\s+(?:[\w'’$.,&-]+\s*){{1,6}}$", re.I)
+
+
+def _says_the_asked(question: str, sentence: str, context: str) -> bool:
+    """The sentence says what the question asks of its subject: its last content word, or
+    the last before a closing phrase ('white' of 'Is the RAVPower charger white?', 'master'
+    of 'Is Cal a Jedi master?'; 'tie' or 'Russia' of 'Did Spain beat Russia in their Davis
+    Cup Finals tie?'); a name may be said in the context ('at the Davis Cup?')."""
+    asked = _OPENING.sub("", question.strip().rstrip("?"))
+    lasts: list[str] = []
+    while True:
+        words = [w for w in re.findall(r"[\w'’$.%-]+", asked) if content_terms(w)]
+        lasts += words[-1:]
+        m = _TRAILING.search(asked)
+        if m is None or len(content_terms(asked[: m.start()])) < 2:
+            break
+        asked = asked[: m.start()]
+    if len(content_terms(question)) < 3:
+        return True
+    said, around = content_terms(sentence), content_terms(context)
+    return not lasts or any(
+        content_terms(w) & (around if w[0].isupper() else said) or w.lower()[:5] in sentence.lower()
+        for w in lasts
+    )
 
 
 def _subject(question: str) -> str | None:
