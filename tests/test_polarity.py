@@ -212,3 +212,10 @@ def test_the_latest_is_not_the_first():
         == "No"
     )
     assert yes_or_no("Is TNG50 the latest simulation of the project?", evidence).answer == "Yes"
+
+
+def test_a_lawmakers_party_is_read_from_the_letter_after_the_name():
+    evidence = "said Rep. Brian Babin (R-TX), ranking member of the House Science Committee"
+    assert yes_or_no("Is Brian Babin a Democrat?", evidence).answer == "No"
+    assert yes_or_no("Is Babin a Republican?", evidence).answer == "Yes"
+    assert yes_or_no("Is Brian Babin in the GOP?", evidence).answer == "Yes"

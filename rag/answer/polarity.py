@@ -56,6 +56,7 @@ class Polarity:
 def yes_or_no(question: str, evidence: str) -> Polarity:
     question, evidence = _plain(question), _plain(evidence)
     readings = (
+        party,
         _who_won,
         _compared,
         other_figure,
@@ -403,6 +404,25 @@ def _other_qualifier(question: str, evidence: str) -> Polarity | None:
         other = content_terms(before)
         if content_terms(word) == head and other and not other & content_terms(question):
             return Polarity("No", f"the evidence says {before} {word!r}, not {m['mod']!r}")
+    return None
+
+
+# -- a party ------------------------------------------------------------------------------
+_PARTIES = {"R": "republican", "D": "democrat", "I": "independent"}
+_PARTY_ASKED = re.compile(r"\b(Republican|Democrat|Democratic|GOP|independent)\b", re.I)
+
+
+def party(question: str, evidence: str) -> Polarity | None:
+    """Yes or No to 'Is Brian Babin a Democrat?' from the party a US news story writes
+    after a lawmaker's name: 'Rep. Brian Babin (R-TX)'."""
+    asked = _PARTY_ASKED.search(question)
+    if asked is None:
+        return None
+    for m in re.finditer(r"\b([A-Z][\w'’-]+)\s+\((R|D|I)-[A-Z][A-Za-z.]+\)", evidence):
+        if re.search(rf"\b{re.escape(m[1])}\b", question):
+            said = _PARTIES[m[2]]
+            word = asked[1].lower().replace("democratic", "democrat").replace("gop", "republican")
+            return Polarity("Yes" if word == said else "No", f"the evidence says ({m[2]}-...)")
     return None
 
 

@@ -17,6 +17,7 @@ from rag.answer.polarity import (
     SAYS_IT,
     grounds_a_yes,
     other_figure,
+    party,
     said_share,
     swapped,
     yes_or_no,
@@ -34,6 +35,9 @@ def answer_yes_no(
     if not why_not:
         rest = [c for c in ranked if c not in fitting]
         why_not = _read_polarity(result, fitting, result.question, reader, fitting + rest)
+    if why_not and (said := _party_said(result.question, ranked[:YESNO_WITHIN])):
+        set_answer(result, said[0], said[1], "span")  # 'Rep. Brian Babin (R-TX)'
+        return None
     if reader is not None and (why_not or result.text.startswith("Yes")):
         other = another_value(result.question, ranked[:READ_TOP], reader.reader)
         if other:  # 'sold in 2014?': the reader reads 'in 2011' for 'When was it sold?'
@@ -128,3 +132,11 @@ def _read_polarity(
             set_answer(result, yes_or_no(question, cand.text).answer, cand, "span")
             return None
     return "no sentence names the question's names and says what it asks"
+
+
+def _party_said(question: str, pool: Sequence[Candidate]) -> tuple[str, Candidate] | None:
+    """Yes or No to a question of a lawmaker's party, from the first sentence that gives it."""
+    for cand in pool:
+        if said := party(question, cand.text):
+            return said.answer, cand
+    return None
