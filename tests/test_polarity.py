@@ -101,6 +101,23 @@ from rag.answer.polarity import yes_or_no
         ("Does it serve over 100 clients?", "It now serves over 100 clients in Europe.", "Yes"),
         ("Is Swift's new record deal with Sony Music?",
          "Swift has a new record deal in place with Universal Music Group.", "No"),
+        # a measure written with its unit: another of the same unit is another figure
+        ("Is the Apple Watch Series 3 deal on a 42mm model?",
+         "Apple Watch Series 3 38mm Smart Watch for $169.99", "No"),
+        ("Does the Dell G3 laptop have a 1TB SSD?",
+         "Dell G3 15 GTX 1660 Ti Laptop with 512GB SSD for $799.99", "No"),
+        ("Does the Dell G3 laptop have a 512GB SSD?",
+         "Dell G3 15 GTX 1660 Ti Laptop with 512GB SSD for $799.99", "Yes"),
+        # another qualifier of the question's last word
+        ("Is the Alienware monitor a flat panel?",
+         "The Alienware monitor has a 34-inch curved IPS panel display.", "No"),
+        ("Did the meth campaign include radio ads?",
+         "The meth campaign, which includes both digital and TV ads, cost $1 million.", "No"),
+        # the qualifier said inside a word, or the same qualifier: no other
+        ("Does the LG TV deal come with a Dell gift card?",
+         "LG 4K Smart HDTV deal, now $549 plus $50 Dell eGift Card", "Yes"),
+        ("Did the meth campaign include TV ads?",
+         "The meth campaign, which includes both digital and TV ads, cost $1 million.", "Yes"),
     ],
 )  # fmt: skip
 def test_yes_or_no_reads_the_evidence(question, evidence, answer):
@@ -158,32 +175,6 @@ def test_a_yes_needs_a_sentence_that_names_and_says_what_is_asked(
 
     passages = context + " Spain's 2-1 win over Russia."
     assert grounds_a_yes(question, sentence, context + " " + sentence, passages) is grounded
-
-
-@pytest.mark.parametrize(
-    ("question", "evidence", "answer"),
-    [
-        # a measure written with its unit: another of the same unit is another figure
-        ("Is the Apple Watch Series 3 deal on a 42mm model?",
-         "Apple Watch Series 3 38mm Smart Watch for $169.99", "No"),
-        ("Does the Dell G3 laptop have a 1TB SSD?",
-         "Dell G3 15 GTX 1660 Ti Laptop with 512GB SSD for $799.99", "No"),
-        ("Does the Dell G3 laptop have a 512GB SSD?",
-         "Dell G3 15 GTX 1660 Ti Laptop with 512GB SSD for $799.99", "Yes"),
-        # another qualifier of the question's last word
-        ("Is the Alienware monitor a flat panel?",
-         "The Alienware monitor has a 34-inch curved IPS panel display.", "No"),
-        ("Did the meth campaign include radio ads?",
-         "The meth campaign, which includes both digital and TV ads, cost $1 million.", "No"),
-        # the qualifier said inside a word, or the same qualifier: no other
-        ("Does the LG TV deal come with a Dell gift card?",
-         "LG 4K Smart HDTV deal, now $549 plus $50 Dell eGift Card", "Yes"),
-        ("Did the meth campaign include TV ads?",
-         "The meth campaign, which includes both digital and TV ads, cost $1 million.", "Yes"),
-    ],
-)  # fmt: skip
-def test_another_measure_or_qualifier_than_the_asked_one_reads_as_no(question, evidence, answer):
-    assert yes_or_no(question, evidence).answer == answer
 
 
 @pytest.mark.parametrize(
