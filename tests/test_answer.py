@@ -509,7 +509,7 @@ def test_of_two_sentences_saying_a_yes_no_question_the_reader_chooses(retriever)
     question = "Did Alibaba's stock jump on Thursday?"
     pool = ScriptedReader({})
     first, _ = ask(retriever, [], question=question, reader=AnswerReader(pool))
-    read = [s for (_, s), q in zip(pool.read_pairs, pool.questions) if q == question]
+    read = [s for (_, s), q in zip(pool.read_pairs, pool.questions, strict=True) if q == question]
     assert len(read) == 2 and first.evidence == read[0] and first.text.startswith("Yes")
     # the Yes read, its day was asked as 'When did Alibaba's stock jump?' (rag.answer.slots)
     assert set(pool.questions) == {question, "When did Alibaba's stock jump?"}

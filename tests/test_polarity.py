@@ -171,7 +171,7 @@ def test_the_seed_examples_are_answered_from_the_evidence(seeds_retriever, quest
 def test_a_yes_needs_a_sentence_that_names_and_says_what_is_asked(
     question, sentence, context, grounded
 ):
-    from rag.answer.polarity import grounds_a_yes
+    from rag.answer.grounds import grounds_a_yes
 
     passages = context + " Spain's 2-1 win over Russia."
     assert grounds_a_yes(question, sentence, context + " " + sentence, passages) is grounded
@@ -191,7 +191,7 @@ def test_a_yes_needs_a_sentence_that_names_and_says_what_is_asked(
     ],
 )  # fmt: skip
 def test_a_yes_needs_the_sentence_to_say_what_is_asked_of_the_subject(question, sentence, grounded):
-    from rag.answer.polarity import grounds_a_yes
+    from rag.answer.grounds import grounds_a_yes
 
     assert grounds_a_yes(question, sentence, sentence, sentence) is grounded
 

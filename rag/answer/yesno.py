@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 from rag.answer.checks import context_of, fitting_sentences, headed_context, missing_specific
 from rag.answer.choose import Candidate, set_answer
+from rag.answer.grounds import grounds_a_yes
 from rag.answer.polarity import (
     SAYS_IT,
-    grounds_a_yes,
     other_figure,
     party,
     said_share,

@@ -1,0 +1,102 @@
+"""What grounds a plain Yes: a sentence that names the question's names (in it, or in the
+text just before it), says what the question asks of its subject, and is not about
+another. A Yes the polarity readings give (rag.answer.polarity) stands only on such a
+sentence."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.kinds import named_in
+from rag.answer.polarity import ASKED_OPENING, PREP
+from rag.core.lexical import STOPWORDS
+from rag.core.text import content_terms
+
+# A Yes needs the sentence and the text before it to name at least this share of the
+# question's names ('Was the chat held in New York?' is not answered by a sentence about
+# the chat that names no place), and the sentence to say one of the question's other words
+# when it has two or more ('Does Marc Benioff still own a computer?' is not answered by a
+# sentence that names Benioff and says nothing of owning or a computer).
+YES_NAMES = 0.5
+
+
+def grounds_a_yes(question: str, sentence: str, context: str, passages: str = "") -> bool:
+    """The context names YES_NAMES of the question's names and the sentence says one of its
+    other content words, when it has two or more; a sentence about another ('Russia beat
+    Croatia on Monday' for 'Did Spain play Croatia on Monday?') grounds none."""
+    if _about_another(question, sentence, passages) or not _of_the_subject(question, sentence):
+        return False
+    named = named_in(question)
+    around = content_terms(context)
+    found = [n for n in named if any(t.startswith(n) for t in around)]
+    if named and len(found) / len(named) < YES_NAMES:
+        return False
+    rest = {t for t in content_terms(question) if not any(t.startswith(n) for n in named)}
+    return (len(rest) < 2 or bool(rest & content_terms(sentence))) and _says_the_asked(
+        question, sentence, context
+    )
+
+
+# a phrase that ends a question and says where, when or with whom, not what is asked
+_TRAILING = re.compile(rf"\s+{PREP}\s+(?:[\w'’$.,&-]+\s*){{1,6}}$", re.I)
+
+
+def _says_the_asked(question: str, sentence: str, context: str) -> bool:
+    """The sentence says what the question asks of its subject: its last content word, or
+    the last before a closing phrase ('white' of 'Is the RAVPower charger white?', 'master'
+    of 'Is Cal a Jedi master?'; 'tie' or 'Russia' of 'Did Spain beat Russia in their Davis
+    Cup Finals tie?'); a name may be said in the context ('at the Davis Cup?')."""
+    asked = ASKED_OPENING.sub("", question.strip().rstrip("?"))
+    lasts: list[str] = []
+    while True:
+        words = [w for w in re.findall(r"[\w'’$.%-]+", asked) if content_terms(w)]
+        lasts += words[-1:]
+        m = _TRAILING.search(asked)
+        if m is None or len(content_terms(asked[: m.start()])) < 2:
+            break
+        asked = asked[: m.start()]
+    if len(content_terms(question)) < 3:
+        return True
+    said, around = content_terms(sentence), content_terms(context)
+    return not lasts or any(
+        content_terms(w) & (around if w[0].isupper() else said) or w.lower()[:5] in sentence.lower()
+        for w in lasts
+    )
+
+
+def _subject(question: str) -> str | None:
+    """The question's first name past its opening word, without a "'s" ('Nvidia's')."""
+    m = re.search(r"(?<=\s)[A-Z][\w'’&.-]*", question)
+    return m.group().removesuffix("'s").removesuffix("’s") if m else None
+
+
+# a pronoun, or a sentence that opens with 'the game', 'this company'
+_REFERS_BACK = re.compile(
+    r"(?i:\b(?:he|she|it|they|his|her|its|their|him|them)\b)|"
+    r"^\W*(?:The|This|That|These|Those) [a-z]"
+)
+
+
+def _of_the_subject(question: str, sentence: str) -> bool:
+    """The sentence names the question's subject (its first name), or refers back to one
+    named before it ('Their virtual universe' after 'TNG50')."""
+    name = _subject(question)
+    if not name:
+        return True
+    said = content_terms(sentence)  # 'US' is said as 'U.S.'
+    named = any(t.startswith(n) for n in content_terms(name) for t in said)
+    return name in sentence or named or bool(_REFERS_BACK.search(sentence))
+
+
+def _about_another(question: str, sentence: str, passages: str) -> bool:
+    """The sentence opens with a name the question does not hold (one the passages also
+    write inside a sentence) and does not name the question's subject, its first name."""
+    subject = _subject(question)
+    opening = re.match(r"[\"'“‘(]*(?:The\s+)?([A-Z][\w'’&.-]*)", sentence)
+    if not subject or not opening or opening.group(1) in question:
+        return False
+    name = opening.group(1).removesuffix("'s").removesuffix("’s")
+    if name.lower() in STOPWORDS:  # 'I don't even own a computer', 'The ...'
+        return False
+    inside = re.search(rf"[a-z,]\s+{re.escape(name)}\b", passages)
+    return bool(inside) and subject not in sentence
