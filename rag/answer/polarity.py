@@ -394,7 +394,7 @@ def _other_qualifier(question: str, evidence: str) -> Polarity | None:
     if m is None or m["mod"] in STOPWORDS or not content_terms(m["mod"]):
         return None
     head = content_terms(m["head"])
-    if not head or re.search(rf"{re.escape(m['mod'][:5])}", evidence, re.I):
+    if not head or m["mod"][:5].lower() in evidence.lower():
         return None  # the qualifier said, or said inside a word ('gift' in 'eGift')
     if len(content_terms(question[: m.start()]) & content_terms(evidence)) < 2:
         return None
@@ -484,6 +484,7 @@ _UNITS = {"mm": "length", "cm": "length", "km": "length", "GB": "bytes", "TB": "
           "MB": "bytes", "Hz": "rate", "GHz": "rate", "MHz": "rate", "kg": "mass", "lb": "mass",
           "lbs": "mass", "mAh": "charge"}  # fmt: skip
 _MEASURE = rf"\b\d[\d,.]*(?:{'|'.join(_UNITS)})\b"
+_UNIT_OF = re.compile(rf"[\d,.]+({'|'.join(_UNITS)})")
 _FIGURE = re.compile(
     rf"[$€£¥]\d[\d,.]*(?:bn|[MBK])\b|{_MEASURE}|{NUMBER.pattern}|(?i:\b{_COUNTED}\b)"
     rf"|{WHEN_WORDS}(?! \d)"
@@ -590,7 +591,7 @@ def _figure_slot(text: str, m: re.Match[str]) -> set[str]:
         # million', 'bought Big Machine for $300M'); a currency alone is no slot
         words = re.findall(r"[A-Za-z][\w-]*", text[max(0, m.start() - 40) : m.start()])[-4:]
         return {f"#paid:{t}" for w in words for t in content_terms(w) if t not in _HEDGES}
-    unit = re.fullmatch(rf"[\d,.]+({'|'.join(_UNITS)})", m.group().strip())
+    unit = _UNIT_OF.fullmatch(m.group().strip())
     slot = {"#year"} if _YEAR.match(figure) else {f"#{_UNITS[unit[1]]}"} if unit else set()
     after = re.match(r"\s*([A-Za-z][\w-]*)", text[m.end() :])
     before = re.search(r"([A-Za-z][\w-]*)\s*$", text[: m.start()])

@@ -43,7 +43,7 @@ _WHO = re.compile(
     rf"^(?P<aux>Is|Was|Are|Were)\s+(?P<value>{_CAP})\s+"
     rf"(?P<role>(?:the\s+|an?\s+|[\w.&-]+['’]s\s+)(?:[\w-]+\s+){{0,3}}{_ROLE}\b.*)$"
 )
-_TIMES = re.compile(rf"^(?:{MONTHS}|{'|'.join(WEEKDAYS)})\b")
+_TIME_WORD = re.compile(rf"\b(?:{MONTHS}|{'|'.join(WEEKDAYS)})\b")  # 'October', 'Monday'
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def slots(question: str) -> list[Slot]:
         found.append(Slot("year", m["value"], f"When {_lowered(asked[: m.start()])}?"))
     elif m := _DAY.search(asked):
         found.append(Slot("day", m["value"], f"When {_lowered(asked[: m.start()])}?"))
-    elif (m := _WHERE.search(asked)) and not _TIMES.match(m["value"]):
+    elif (m := _WHERE.search(asked)) and not _TIME_WORD.match(m["value"]):
         found.append(Slot("place", m["value"], f"Where {_lowered(asked[: m.start()])}?"))
     if m := _WHO.match(asked):
         found.append(Slot("who", m["value"], f"Who {m['aux'].lower()} {m['role']}?"))
@@ -80,15 +80,17 @@ def another_value(
         return None
     for slot in slots(question):
         readings = reader.read(slot.question, [("", c.text) for c in pool])
-        sure = [(r, c) for r, c in zip(readings, pool, strict=True) if r.here >= SLOT_HERE]
-        spans = [(c, c.text[r.start : r.end]) for r, c in sure if _about(slot, c.text)]
-        if any(_gives(slot, span) for _, span in spans):
+        sure = [
+            (c, c.text[r.start : r.end], r.here)
+            for r, c in zip(readings, pool, strict=True)
+            if r.here >= SLOT_HERE
+        ]
+        about = [read for read in sure if _about(slot, read[0].text)]
+        if any(_gives(slot, span) for _, span, _ in about):
             continue  # a sentence gives the asked value ('Ivan served as the CEO')
-        best = max(sure, key=lambda rc: rc[0].here, default=None)
-        if best and _about(slot, best[1].text):
-            span = best[1].text[best[0].start : best[0].end]
-            if _other(slot, span, best[1].text):
-                return best[1], span
+        best = max(sure, key=lambda read: read[2], default=None)
+        if best in about and _other(slot, best[1], best[0].text):
+            return best[0], best[1]
     return None
 
 
@@ -120,7 +122,7 @@ def _other(slot: Slot, span: str, sentence: str) -> bool:
     if slot.kind == "year":
         return bool(re.search(rf"\b{_YEAR}\b", span))  # 'from 2004 – 2014 ... sold in 2011'
     if slot.kind == "day":  # 'on Tuesday' for 'on Monday?'
-        return bool(re.search(rf"\b(?:{MONTHS}|{'|'.join(WEEKDAYS)})\b", span))
+        return bool(_TIME_WORD.search(span))
     if content_terms(slot.value) & content_terms(sentence):
         return False  # the asked place or person is said in the same sentence
     asked = content_terms(slot.question)

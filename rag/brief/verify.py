@@ -49,6 +49,7 @@ class _Verifier:
     def __init__(self, guarded: GuardedText) -> None:
         self.text = guarded.text
         self.safe_text = guarded.blanked  # the article without sentences addressed to an AI
+        self.flat_text = " ".join(self.safe_text.split())  # what quote marks are looked up in
         planted = content_terms(" ".join(self.text[a:b] for a, b, _ in guarded.flagged))
         self.planted = planted - content_terms(self.safe_text)
         self.checks: list[Check] = []
@@ -115,10 +116,10 @@ class _Verifier:
     def _unquoted(self, field: str, sentence: str) -> str:
         """Quote marks the article does not put around the words taken off ('“Marvel
         Studios”' where the article writes Marvel Studios): a quote is the article's quote."""
-        out, article = sentence, " ".join(self.safe_text.split())
+        out = sentence
         for m in _QUOTE_MARKED.finditer(sentence):
             words = m.group("words").strip(" ,.")
-            if not re.search(rf"[\"“‘]\s*{re.escape(words)}", article):
+            if not re.search(rf"[\"“‘]\s*{re.escape(words)}", self.flat_text):
                 out = out.replace(m.group(), m.group("words"), 1)
                 self.note(field, "replaced", f"quote marks the article does not have: {words!r}")
         return out
