@@ -164,3 +164,64 @@ def test_a_sure_reading_does_not_ask_the_rules():
     result = _answer_for()
     assert read_answer(result, cands, AnswerReader(reader, 0.5, 0.7), never) is None
     assert result.text == "8.1% [2]"
+
+
+def test_read_answer_gives_the_sentence_before_when_set():
+    from rag.answer.choose import Candidate
+    from rag.answer.read import AnswerReader, read_answer
+    from rag.answer.types import Citation
+
+    text = "Acme was founded in 1910 by Jane Smith. It was sold in 1990.\nShares rose."
+    passage = Citation(n=1, chunk_id="c", article_id="a", title="Acme", date=None,
+                       source="acme.txt", start=0, end=len(text), text=text)  # fmt: skip
+    sold = Candidate(n=1, text="It was sold in 1990.", start=text.index("It was"), rank=0)
+    first = Candidate(n=1, text="Acme was founded in 1910 by Jane Smith.", start=0, rank=1)
+    for before, wanted in ((True, "Acme was founded in 1910 by Jane Smith."), (False, "")):
+        reader = ScriptedReader({sold.text: (0.9, "1990")})
+        result = _answer_for()
+        result.citations = [passage]
+        read_answer(result, [sold, first], AnswerReader(reader, 0.5, before=before))
+        assert reader.read_pairs == [(wanted, sold.text), ("", first.text)]
+        assert result.text == "1990 [1]"
+
+
+def test_training_reads_the_sentence_after_the_answer_as_a_negative():
+    from rag.reader.data import examples
+
+    context = "The bridge opened in 1937. It is red. Tolls rose in 2019."
+    article = {"title": "Bridge", "paragraphs": [{"context": context, "qas": [
+        {"id": "q1", "question": "When did the bridge open?",
+         "answers": [{"text": "1937", "answer_start": context.index("1937")}]}]}]}  # fmt: skip
+    without = examples([article], seed=1, easy_share=0.0, drop_before=1.0)
+    assert all(not e.before for e in without)
+    got = examples([article], seed=1, easy_share=0.0, drop_before=1.0, after_share=1.0)
+    after = [e for e in got if e.before]
+    assert [(e.sentence, e.before, e.start) for e in after] == [
+        ("It is red.", "The bridge opened in 1937.", -1)
+    ]
+    positive = next(e for e in got if e.start >= 0)
+    assert positive.sentence[positive.start : positive.end] == "1937"
+
+
+def test_unpacked_weights_reproduce_the_shipped_reader():
+    """Training can go on from the shipped int8 file when its run folder is gone."""
+    import numpy as np
+    import torch
+
+    from rag.reader.train import base_dir, batch_tensors, load_reader
+    from rag.reader.unpack import load_shipped
+
+    model, tok = load_reader(base_dir())
+    load_shipped(model)
+    model.eval()
+    question = "When did Alibaba shares rally?"
+    with torch.no_grad():
+        b = batch_tensors([(encode(tok, question, TUESDAY), 0, 0, 0)])
+        start, end, here = model(b["ids"], b["mask"], b["types"])
+    reading = shipped_reader().read(question, [("", TUESDAY)])[0]
+    assert abs(float(torch.sigmoid(here[0])) - reading.here) < 0.05
+    enc = encode(tok, question, TUESDAY)
+    s = start[0, enc.first : enc.first + len(enc.offsets)].numpy()
+    e = end[0, enc.first : enc.first + len(enc.offsets)].numpy()
+    i, j = int(np.argmax(s)), int(np.argmax(e))
+    assert TUESDAY[enc.offsets[i][0] : enc.offsets[j][1]] == TUESDAY[reading.start : reading.end]

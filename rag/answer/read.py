@@ -7,13 +7,14 @@ decides abstention, with the threshold set on the dev splits (evals/README.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from rag.answer.choose import Candidate
-from rag.answer.types import Answer
+from rag.answer.types import Answer, Citation
 from rag.core.config import Settings
+from rag.core.text import split_sentences
 from rag.reader.model import Reading
 
 READ_TOP = 16  # sentences read per question, best by the lexical and dense score first
@@ -36,6 +37,7 @@ class AnswerReader:
     reader: SentenceReader
     threshold: float = MIN_HERE
     sure: float = SURE_HERE
+    before: bool = False  # read each sentence after the one before it in its passage
 
 
 def reader_for(settings: Settings) -> AnswerReader | None:
@@ -44,7 +46,9 @@ def reader_for(settings: Settings) -> AnswerReader | None:
         return None
     from rag.reader.model import shipped_reader
 
-    return AnswerReader(shipped_reader(), settings.reader_threshold, settings.reader_sure)
+    return AnswerReader(
+        shipped_reader(), settings.reader_threshold, settings.reader_sure, settings.reader_before
+    )
 
 
 def read_answer(
@@ -63,7 +67,8 @@ def read_answer(
     # Each sentence is read alone: given the sentence before it, the reader sometimes took
     # that sentence's answer for the next one's ('Trading was calm.' for the forecast the
     # sentence before gave); alone, dev lost ~2 answers per set and the red-team kept 67/67.
-    readings = reader.reader.read(asked or result.query, [("", c.text) for c in pool])
+    pairs = [(sentence_before(c, result.citations) if reader.before else "", c.text) for c in pool]
+    readings = reader.reader.read(asked or result.query, pairs)
     best = max(range(len(pool)), key=lambda i: readings[i].here)
     reading, cand = readings[best], pool[best]
     result.reader_score = round(reading.here, 4)
@@ -86,6 +91,20 @@ def read_answer(
     result.evidence, result.evidence_n = cand.text, cand.n
     result.method, result.abstained = "reader", False
     return None
+
+
+def sentence_before(cand: Candidate, citations: Sequence[Citation]) -> str:
+    """The sentence before the candidate in its passage ('' for a passage's first or a
+    title)."""
+    passage = next((c for c in citations if c.n == cand.n), None)
+    if passage is None or cand.title or cand.start <= 0:
+        return ""
+    earlier = passage.text[max(0, cand.start - BEFORE_CHARS) : cand.start]
+    spans = split_sentences(earlier)
+    return earlier[spans[-1].start : spans[-1].end].strip() if spans else ""
+
+
+BEFORE_CHARS = 400
 
 
 def _trimmed(sentence: str, start: int, end: int) -> str:

@@ -153,9 +153,11 @@ def _question_items(article: dict) -> Iterator[tuple[str, str, list[str], list[s
 
 
 def examples(
-    articles: list[dict], seed: int, easy_share: float, drop_before: float
+    articles: list[dict], seed: int, easy_share: float, drop_before: float, after_share: float = 0.0
 ) -> list[Example]:
-    """Positives, hard negatives and some easy negatives, in a seeded shuffled order."""
+    """Positives, hard negatives and some easy negatives, in a seeded shuffled order. With
+    `after_share`, that share of positives also gives the sentence after the answer's, read
+    after it, as a negative: the answer in the sentence before is not this sentence's."""
     rng = random.Random(seed)
     pool = [s for a in articles for p in a["paragraphs"] for s in _sentences(p["context"])]
     out: list[Example] = []
@@ -174,6 +176,10 @@ def examples(
                 out.append(Example(question, sents[j], before(j)))
             if rng.random() < easy_share:
                 out.append(Example(question, rng.choice(pool), ""))
+            following = sents[i + 1] if i + 1 < len(sents) else ""
+            unsaid = following and answer.lower() not in following.lower()
+            if after_share and unsaid and rng.random() < after_share:
+                out.append(Example(question, following, sents[i]))
     rng.shuffle(out)
     return out
 

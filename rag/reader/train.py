@@ -177,6 +177,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--warmup", type=float, default=0.05)
     p.add_argument("--easy-share", type=float, default=0.25)
     p.add_argument("--drop-before", type=float, default=0.3)
+    p.add_argument(
+        "--after-share",
+        type=float,
+        default=0.0,
+        help="share of positives that also give the next sentence, read after them, as a negative",
+    )
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--save-every", type=int, default=200)
@@ -245,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     articles = data.load_articles(ROOT / "evals")
     train = [a for a in articles if data.split_of(a["title"]) == "train"]
-    items = data.examples(train, args.seed, args.easy_share, args.drop_before)
+    items = data.examples(train, args.seed, args.easy_share, args.drop_before, args.after_share)
     items = items[args.first : args.first + args.examples]
     model, tokenizer = load_reader(base_dir())
     if args.init:
