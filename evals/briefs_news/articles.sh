@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Copies the saved news pages of briefs_news.jsonl (35) and briefs_fresh.jsonl (35) from
+# Copies the saved news pages of briefs_news.jsonl (35) and briefs_fresh.jsonl (38) from
 # ../shared into DEST, for:
 # rag eval --suite brief --brief-gold evals/briefs_news/briefs_news.jsonl --articles DEST
 # The pages belong to their publishers: they stay outside the repository.
