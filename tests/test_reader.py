@@ -166,25 +166,6 @@ def test_a_sure_reading_does_not_ask_the_rules():
     assert result.text == "8.1% [2]"
 
 
-def test_read_answer_gives_the_sentence_before_when_set():
-    from rag.answer.choose import Candidate
-    from rag.answer.read import AnswerReader, read_answer
-    from rag.answer.types import Citation
-
-    text = "Acme was founded in 1910 by Jane Smith. It was sold in 1990.\nShares rose."
-    passage = Citation(n=1, chunk_id="c", article_id="a", title="Acme", date=None,
-                       source="acme.txt", start=0, end=len(text), text=text)  # fmt: skip
-    sold = Candidate(n=1, text="It was sold in 1990.", start=text.index("It was"), rank=0)
-    first = Candidate(n=1, text="Acme was founded in 1910 by Jane Smith.", start=0, rank=1)
-    for before, wanted in ((True, "Acme was founded in 1910 by Jane Smith."), (False, "")):
-        reader = ScriptedReader({sold.text: (0.9, "1990")})
-        result = _answer_for()
-        result.citations = [passage]
-        read_answer(result, [sold, first], AnswerReader(reader, 0.5, before=before))
-        assert reader.read_pairs == [(wanted, sold.text), ("", first.text)]
-        assert result.text == "1990 [1]"
-
-
 def test_training_reads_the_sentence_after_the_answer_as_a_negative():
     from rag.reader.data import examples
 
@@ -225,3 +206,43 @@ def test_unpacked_weights_reproduce_the_shipped_reader():
     e = end[0, enc.first : enc.first + len(enc.offsets)].numpy()
     i, j = int(np.argmax(s)), int(np.argmax(e))
     assert TUESDAY[enc.offsets[i][0] : enc.offsets[j][1]] == TUESDAY[reading.start : reading.end]
+
+
+def test_a_figure_keeps_its_sign_and_per_cent_sign():
+    from rag.answer.choose import Candidate
+    from rag.answer.read import AnswerReader, read_answer, whole_figure
+
+    quote = "Shares of Alibaba (BABA -1.71%) fell after the 2010-2014 slump."
+    cands = [Candidate(n=1, text=quote, start=0, rank=0)]
+    result = _answer_for()
+    read_answer(result, cands, AnswerReader(ScriptedReader({quote: (0.9, "1.71")}), 0.5))
+    assert result.text == "-1.71% [1]"
+    at = quote.index("2014")
+    assert whole_figure(quote, at, at + 4) == (at, at + 4)  # a range's dash is no minus
+
+
+AMAZON = (
+    "The company is worth $317.7 billion, much smaller than its US counterparts like Amazon, "
+    "which has a market capitalization of $2.16 trillion."
+)
+
+
+def test_the_span_comes_from_the_clause_that_says_most_of_the_question():
+    from rag.answer.choose import Candidate
+    from rag.answer.clauses import clause_span, clauses
+    from rag.answer.read import AnswerReader, read_answer
+
+    cut = [AMAZON[a:b] for a, b in clauses(AMAZON)]
+    assert cut[1] == "Amazon, which has a market capitalization of $2.16 trillion."
+    script = {AMAZON: (0.98, "$317.7 billion"), cut[1]: (0.9, "$2.16 trillion")}
+    result = _answer_for()
+    result.query = "What is Amazon's market value?"
+    cands = [Candidate(n=1, text=AMAZON, start=0, rank=0)]
+    read_answer(result, cands, AnswerReader(ScriptedReader(script), 0.5))
+    assert result.text == "$2.16 trillion [1]" and result.evidence == AMAZON
+    # the clause holding the span says as much of the question: the span stands
+    at = AMAZON.index("$317.7")
+    unsure = ScriptedReader({cut[1]: (0.3, "$2.16 trillion")})
+    assert clause_span("What is the company worth?", AMAZON, at, at + 14, unsure) is None
+    assert clause_span("What is Amazon's market value?", AMAZON, at, at + 14, unsure) is None
+    assert clause_span("When?", TUESDAY, 0, 6, unsure) is None  # one clause

@@ -7,14 +7,15 @@ decides abstention, with the threshold set on the dev splits (evals/README.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from rag.answer.choose import Candidate
-from rag.answer.types import Answer, Citation
+from rag.answer.clauses import clause_span
+from rag.answer.types import Answer
 from rag.core.config import Settings
-from rag.core.text import split_sentences
 from rag.reader.model import Reading
 
 READ_TOP = 16  # sentences read per question, best by the lexical and dense score first
@@ -37,7 +38,6 @@ class AnswerReader:
     reader: SentenceReader
     threshold: float = MIN_HERE
     sure: float = SURE_HERE
-    before: bool = False  # read each sentence after the one before it in its passage
 
 
 def reader_for(settings: Settings) -> AnswerReader | None:
@@ -46,9 +46,7 @@ def reader_for(settings: Settings) -> AnswerReader | None:
         return None
     from rag.reader.model import shipped_reader
 
-    return AnswerReader(
-        shipped_reader(), settings.reader_threshold, settings.reader_sure, settings.reader_before
-    )
+    return AnswerReader(shipped_reader(), settings.reader_threshold, settings.reader_sure)
 
 
 def read_answer(
@@ -67,8 +65,7 @@ def read_answer(
     # Each sentence is read alone: given the sentence before it, the reader sometimes took
     # that sentence's answer for the next one's ('Trading was calm.' for the forecast the
     # sentence before gave); alone, dev lost ~2 answers per set and the red-team kept 67/67.
-    pairs = [(sentence_before(c, result.citations) if reader.before else "", c.text) for c in pool]
-    readings = reader.reader.read(asked or result.query, pairs)
+    readings = reader.reader.read(asked or result.query, [("", c.text) for c in pool])
     best = max(range(len(pool)), key=lambda i: readings[i].here)
     reading, cand = readings[best], pool[best]
     result.reader_score = round(reading.here, 4)
@@ -83,7 +80,10 @@ def read_answer(
                 f"the reader is unsure ({reading.here:.2f} < {reader.sure}) and the answer "
                 "rules chose another sentence"
             )
-    span = _trimmed(cand.text, reading.start, reading.end)
+    question = asked or result.query
+    start, end = reading.start, reading.end
+    start, end = clause_span(question, cand.text, start, end, reader.reader) or (start, end)
+    span = _trimmed(cand.text, *whole_figure(cand.text, start, end))
     if not span:
         return "the reader's span is empty"
     result.text = f"{span} [{cand.n}]"
@@ -93,18 +93,17 @@ def read_answer(
     return None
 
 
-def sentence_before(cand: Candidate, citations: Sequence[Citation]) -> str:
-    """The sentence before the candidate in its passage ('' for a passage's first or a
-    title)."""
-    passage = next((c for c in citations if c.n == cand.n), None)
-    if passage is None or cand.title or cand.start <= 0:
-        return ""
-    earlier = passage.text[max(0, cand.start - BEFORE_CHARS) : cand.start]
-    spans = split_sentences(earlier)
-    return earlier[spans[-1].start : spans[-1].end].strip() if spans else ""
+def whole_figure(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """A figure's span with its sign and its per cent sign: the reader may leave them out
+    ('1.71' of '(BABA -1.71%)'), and a move without its minus says the opposite."""
+    if _SIGNED.search(sentence[:start]) and sentence[start : start + 1].isdigit():
+        start -= 1
+    if sentence[end - 1 : end].isdigit() and sentence[end : end + 1] == "%":
+        end += 1
+    return start, end
 
 
-BEFORE_CHARS = 400
+_SIGNED = re.compile(r"(?:^|[\s(\[])[-−+]$")  # a sign opening a figure, not a range's dash
 
 
 def _trimmed(sentence: str, start: int, end: int) -> str:

@@ -138,11 +138,6 @@ class Settings(BaseSettings):
         "sentence the hand-written answer rules would also choose; 0 turns the check off "
         "(evals/README.md, the reader and the rules agreeing).",
     )
-    reader_before: bool = Field(
-        False,
-        description="Give the reader each sentence after the sentence before it in its "
-        "passage (for 'he', 'it', 'the company'); false: each sentence alone.",
-    )
     llm_provider: Literal["local", "openai"] = Field(
         "local",
         description="'local': a bundled GGUF model in-process (llama.cpp); 'openai': any "
