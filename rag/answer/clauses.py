@@ -13,10 +13,9 @@ said of.
 from __future__ import annotations
 
 import re
-from typing import Protocol
 
 from rag.core.text import content_terms
-from rag.reader.model import Reading
+from rag.reader.model import SentenceReader
 
 # A clause's reading under this is no answer: the span of the whole sentence stands.
 CLAUSE_HERE = 0.5
@@ -27,10 +26,6 @@ _CUT = re.compile(
 )
 _RELATIVE = re.compile(r"(?:which|who)\b")
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w&'’.-]*\s+)*[A-Z][\w&'’.-]*$")
-
-
-class _Reads(Protocol):
-    def read(self, question: str, pairs: list[tuple[str, str]]) -> list[Reading]: ...
 
 
 def clauses(sentence: str) -> list[tuple[int, int]]:
@@ -48,7 +43,7 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
 
 
 def clause_span(
-    question: str, sentence: str, start: int, end: int, reader: _Reads
+    question: str, sentence: str, start: int, end: int, reader: SentenceReader
 ) -> tuple[int, int] | None:
     """The span (start, end) read from the clause that says more of the question than the
     clause holding [start, end) does, or None to keep [start, end)."""

@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from rag.answer.choose import Candidate
 from rag.answer.clauses import clause_span
 from rag.answer.types import Answer
 from rag.core.config import Settings
-from rag.reader.model import Reading
+from rag.reader.model import SentenceReader
 
 READ_TOP = 16  # sentences read per question, best by the lexical and dense score first
 MIN_HERE = 0.7  # set on the dev splits: the threshold of most correct answers (evals/README.md)
@@ -25,10 +24,6 @@ MIN_HERE = 0.7  # set on the dev splits: the threshold of most correct answers (
 # threshold did (evals/README.md, "The reader and the rules agreeing").
 SURE_HERE = 0.8
 _TRIM = " \t\n,;:.\"'“”‘’()[]"
-
-
-class SentenceReader(Protocol):
-    def read(self, question: str, pairs: list[tuple[str, str]]) -> list[Reading]: ...
 
 
 @dataclass(frozen=True)
@@ -65,7 +60,8 @@ def read_answer(
     # Each sentence is read alone: given the sentence before it, the reader sometimes took
     # that sentence's answer for the next one's ('Trading was calm.' for the forecast the
     # sentence before gave); alone, dev lost ~2 answers per set and the red-team kept 67/67.
-    readings = reader.reader.read(asked or result.query, [("", c.text) for c in pool])
+    question = asked or result.query
+    readings = reader.reader.read(question, [("", c.text) for c in pool])
     best = max(range(len(pool)), key=lambda i: readings[i].here)
     reading, cand = readings[best], pool[best]
     result.reader_score = round(reading.here, 4)
@@ -80,7 +76,6 @@ def read_answer(
                 f"the reader is unsure ({reading.here:.2f} < {reader.sure}) and the answer "
                 "rules chose another sentence"
             )
-    question = asked or result.query
     start, end = reading.start, reading.end
     start, end = clause_span(question, cand.text, start, end, reader.reader) or (start, end)
     span = _trimmed(cand.text, *whole_figure(cand.text, start, end))

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answer.choose import Candidate
-from rag.answer.read import SentenceReader
 from rag.answer.when import MONTHS, WEEKDAYS
 from rag.core.text import content_terms
+from rag.reader.model import SentenceReader
 
 # A reading under this does not answer No: the reader's threshold of most correct answers
 # on the dev splits (rag.answer.read.MIN_HERE).

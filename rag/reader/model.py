@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -29,6 +30,13 @@ class Reading:
     span: float  # start + end logit of the best span, against the no-answer span's
     start: int  # the span's characters in the sentence
     end: int
+
+
+class SentenceReader(Protocol):
+    """What reads (sentence before, sentence) pairs for a question: the shipped Reader, or a
+    scripted one in tests."""
+
+    def read(self, question: str, pairs: list[tuple[str, str]]) -> list[Reading]: ...
 
 
 def sha256(path: Path) -> str:

@@ -58,11 +58,7 @@ def state_from_onnx(path: Path, template: dict[str, torch.Tensor]) -> dict[str, 
         elif f"{exported}_quantized" in inits:  # the embedding tables
             state[name] = _floats(inits, exported)
     matmuls = sorted(
-        {
-            n.removesuffix("_quantized")
-            for n in inits
-            if re.fullmatch(r"onnx::MatMul_\d+_quantized", n)
-        },
+        {n.removesuffix("_quantized") for n in inits if _MATMUL.fullmatch(n)},
         key=lambda n: int(n.rsplit("_", 1)[1]),
     )
     layers = len(matmuls) // len(_LAYER)
@@ -93,7 +89,8 @@ def unpack(out: Path, folder: Path = MODEL_DIR) -> Path:
     with torch.no_grad():
         b = batch_tensors(rows)
         here = torch.sigmoid(model(b["ids"], b["mask"], b["types"])[2]).numpy()
-    shipped = [r.here for q, s in _PROBES for r in Reader(folder).read(q, [("", s)])]
+    reader = Reader(folder)
+    shipped = [reader.read(q, [("", s)])[0].here for q, s in _PROBES]
     print("answers-here, unpacked torch vs shipped int8:", here.round(3), np.round(shipped, 3))
     if not np.allclose(here, shipped, atol=0.05):
         raise SystemExit("the unpacked weights do not reproduce the shipped reader")
