@@ -548,6 +548,23 @@ def test_kinds_from_what_the_article_says_of_a_name():
     assert kinds.get("Chargers") == "organisation"
 
 
+def test_kinds_from_the_words_around_a_name():
+    """Issue 37: where a name's own words show no kind, the words around it do: 'the 2020
+    Sentra' and 'Arrowhead bottled water' are products, 'a start-up ..., Oxy Pure' a
+    company, 'Chelsea have paid' a team; a name with none of these stays other."""
+    text = (
+        "Nissan hopes a redesign will help. The 2020 Sentra goes on sale in January, and the "
+        "Sentra compact sedan loses its old look. We packed Arrowhead bottled water and "
+        "snacks, and the Arrowhead water stayed cold. An Indian start-up based out of Delhi, "
+        "Oxy Pure opened a bar. Oxy Pure charges by the minute. Chelsea have this morning "
+        "paid the fee, which Chelsea hope to announce today. Kestrel was mentioned. Kestrel again."
+    )
+    kinds = {e.name: e.kind for e in entities_and_moves(text)[0]}
+    assert kinds.get("Sentra") == "product" and kinds.get("Arrowhead") == "product"
+    assert kinds.get("Oxy Pure") == "company" and kinds.get("Chelsea") == "organisation"
+    assert kinds.get("Kestrel") == "other"
+
+
 def test_a_business_figure_that_rose_is_no_market_move():
     """'quarterly profit rose 14%' is a figure; 'Its shares rose 3%' is the company's move,
     and a company that opens every sentence naming it keeps its whole name."""

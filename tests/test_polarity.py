@@ -205,6 +205,42 @@ def test_the_latest_is_not_the_first():
     assert yes_or_no("Is TNG50 the latest simulation of the project?", evidence).answer == "Yes"
 
 
+@pytest.mark.parametrize(
+    "question, evidence, answer",
+    [
+        # a game's score: another score for the same game is a No
+        ("Did Argentina beat Chile 2-1?", "Argentina got past Chile 3-0 in Group C.", "No"),
+        ("Did Spain beat Russia 2-1?", "The hosts earned a 2-1 win over Russia.", "Yes"),
+        # the question's figure said only as what was before it changed
+        ("Does Home Depot expect growth of 4% in 2019?",
+         "It said growth in 2019 will be 3.5%, compared with prior guidance of 4.0%.", "No"),
+        ("Is the growth forecast 4%?", "The firm cut its growth forecast to 3% from 4%.", "No"),
+        ("Is the growth forecast 3%?", "The firm cut its growth forecast to 3% from 4%.", "Yes"),
+        ("Was the prior guidance for growth 4%?",
+         "It said growth in 2019 will be 3.5%, compared with prior guidance of 4.0%.", "Yes"),
+        ("Did sales grow 10%?", "Sales grew 10% from a year earlier to 5 million.", "Yes"),
+    ],
+)  # fmt: skip
+def test_another_score_and_a_figure_that_was_before(question, evidence, answer):
+    """Issue 39: 'Did Argentina beat Chile 2-1?' against '3-0'; 4% asked of a forecast now
+    3.5% ('compared with prior guidance of 4.0%')."""
+    assert yes_or_no(question, evidence).answer == answer
+
+
+def test_a_sentence_opening_with_a_pronoun_says_what_the_one_before_names():
+    """'He wasn't a smoker.' says enough of 'Was the man with the duvet a smoker?' with the
+    sentence before it; a sentence that names nothing of it with that one does not."""
+    from rag.answer.choose import Candidate
+    from rag.answer.yesno import _says_enough
+
+    said = Candidate(n=1, text="He wasn’t a smoker.", start=0, rank=0, lexical=0.4, context=0.7)
+    assert _says_enough(said)
+    assert not _says_enough(Candidate(n=1, text="The band wasn’t a smoker.", start=0, rank=0,
+                                      lexical=0.4, context=0.7))  # fmt: skip
+    assert not _says_enough(Candidate(n=1, text=said.text, start=0, rank=0, lexical=0.4,
+                                      context=0.3))  # fmt: skip
+
+
 def test_a_lawmakers_party_is_read_from_the_letter_after_the_name():
     evidence = "said Rep. Brian Babin (R-TX), ranking member of the House Science Committee"
     assert yes_or_no("Is Brian Babin a Democrat?", evidence).answer == "No"

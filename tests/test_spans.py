@@ -245,3 +245,6 @@ def test_a_number_in_a_model_name_is_no_figure_the_sentence_must_repeat():
     said = "The ID.4 crossover reaches European dealers in March, Volkswagen said."
     assert missing_specific("When does the VW ID.4 reach Europe?", said) is None
     assert missing_specific("Is the F-35 order worth 12 billion?", "The F-35 order is large.")
+    # a figure said with a decimal zero is the question's: '4%' as '4.0%'
+    said = "Growth will be 3.5%, compared with prior guidance of 4.0%."
+    assert missing_specific("Does it expect growth of 4% in 2019?", "In 2019: " + said) is None

@@ -132,7 +132,8 @@ def missing_specific(question: str, context: str) -> str | None:
     question = _BOUNDED.sub(" ", question)
     question = _MODEL_NAME.sub(" ", question)  # 'ID.3', 'F-35': part of a name, no figure
     for number in re.findall(r"\b\d[\d,.]*\d\b|\b\d\b|" + WHEN_WORDS, question):
-        if not re.search(rf"(?<![\w.,]){re.escape(number)}(?![\w]|[.,]\d)", context, re.I):
+        said = rf"(?<![\w.,]){re.escape(number)}(?:\.0+)?(?![\w]|[.,]\d)"  # '4' as '4.0%'
+        if not re.search(said, context, re.I):
             return f"the question's {number} is not in the answering sentence"
     return None
 

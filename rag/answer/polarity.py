@@ -58,6 +58,7 @@ def yes_or_no(question: str, evidence: str) -> Polarity:
         party,
         _who_won,
         _compared,
+        _superseded,
         other_figure,
         _only_some,
         _instead,
@@ -485,8 +486,11 @@ _UNITS = {"mm": "length", "cm": "length", "km": "length", "GB": "bytes", "TB": "
           "lbs": "mass", "mAh": "charge"}  # fmt: skip
 _MEASURE = rf"\b\d[\d,.]*(?:{'|'.join(_UNITS)})\b"
 _UNIT_OF = re.compile(rf"[\d,.]+({'|'.join(_UNITS)})")
+# a game's score: '3-0' for '2-1', its slot whatever the words around it
+_SCORE = re.compile(r"(?<![\w.,-])\d{1,2}-\d{1,2}(?![\w-])")
 _FIGURE = re.compile(
-    rf"[$€£¥]\d[\d,.]*(?:bn|[MBK])\b|{_MEASURE}|{NUMBER.pattern}|(?i:\b{_COUNTED}\b)"
+    rf"{_SCORE.pattern}|[$€£¥]\d[\d,.]*(?:bn|[MBK])\b|{_MEASURE}|{NUMBER.pattern}"
+    rf"|(?i:\b{_COUNTED}\b)"
     rf"|{WHEN_WORDS}(?! \d)"
 )  # '$300M' too
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -518,6 +522,41 @@ def other_figure(question: str, evidence: str) -> Polarity | None:
             if mine & slot:
                 return Polarity("No", f"the evidence says {m.group().strip()!r}, not {figure!r}")
     return None
+
+
+# what the evidence says a figure was before it changed: 'compared with prior guidance of
+# 4.0%', 'down from 4%'; a bare 'from' only in 'from 4% to 3.5%' or 'to 3.5% from 4%'
+_WAS_BEFORE = re.compile(
+    r"(?:\b(?:prior|previous|earlier|original|old|former)\s+(?:[a-z-]+\s+){0,3}?(?:of|at|was)"
+    r"|\b(?:down|up|cut|lowered|raised|reduced)\s+from)\s+(?:about\s+)?$",
+    re.I,
+)
+_FROM = re.compile(r"\bfrom\s+$")
+_TO_FROM = re.compile(r"\bto\s+\S+\s+from\s+$")
+_ASKS_BEFORE = re.compile(r"\b(?:prior|previous(?:ly)?|earlier|original(?:ly)?|former|had)\b", re.I)
+
+
+def _superseded(question: str, evidence: str) -> Polarity | None:
+    """'No' when the evidence gives the question's figure only as what another replaced:
+    'Does Home Depot expect growth of 4%?' against 'growth will be 3.5%, compared with prior
+    guidance of 4.0%'. A question of what was before ('prior', 'originally') is not."""
+    if _ASKS_BEFORE.search(question) or len(content_terms(question) & content_terms(evidence)) < 2:
+        return None
+    said = [m for m in _FIGURE.finditer(evidence) if _whole(evidence, m)]
+    for asked in _FIGURE.finditer(question):
+        same = [m for m in said if _same_value(m.group(), asked.group().strip())]
+        if same and len(said) > len(same) and all(_replaced(evidence, m) for m in same):
+            return Polarity("No", f"the evidence gives {asked.group().strip()!r} as what changed")
+    return None
+
+
+def _replaced(evidence: str, m: re.Match[str]) -> bool:
+    """The figure at m is said as what was before: 'prior guidance of 4.0%', 'from 4% to'."""
+    before = evidence[max(0, m.start() - 60) : m.start()]
+    if _WAS_BEFORE.search(before):
+        return True
+    to_next = bool(re.match(r"\s+to\b", evidence[m.end() :]))
+    return bool(_FROM.search(before)) and (to_next or bool(_TO_FROM.search(before)))
 
 
 _ONLY_SOME = re.compile(
@@ -582,6 +621,8 @@ def _figure_slot(text: str, m: re.Match[str]) -> set[str]:
     figure = m.group().strip().lower()
     if figure in ("once", "twice", "thrice"):
         return {"#count"}
+    if _SCORE.fullmatch(figure):
+        return {"#score"}
     if figure.capitalize() in WEEKDAYS:
         return {"#weekday"}
     if re.fullmatch(WHEN_WORDS, figure.capitalize()):

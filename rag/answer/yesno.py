@@ -9,6 +9,7 @@ that gives another year, place or person answers No.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rag.answer.checks import context_of, fitting_sentences, headed_context, missing_specific
@@ -52,15 +53,27 @@ def _fitting(
     """The sentences that may answer; when none says enough, one that says the opposite of
     the question's words."""
     fitting, why_not = fitting_sentences(result.query, weights, ranked, result.citations)
-    if not any(c.lexical >= YESNO_SUPPORT for c in fitting):
+    if not any(_says_enough(c) for c in fitting):
         opposite = _says_the_opposite(result.query, ranked, result.citations)
         return opposite or (fitting, why_not)
     return fitting, why_not
 
 
 # A yes or a no is read from one sentence: it must itself say at least this share of the
-# question (by term weight), not leave the rest to the sentence before it.
+# question (by term weight), not leave the rest to the sentence before it, unless it opens
+# with a pronoun that the sentence before names ('He wasn't a smoker.').
 YESNO_SUPPORT = 0.5
+_PRONOUN_OPENING = re.compile(r"^[\"“‘(]*(?:He|She|It|They|His|Her|Its|Their)\b")
+
+
+def _says_enough(cand: Candidate) -> bool:
+    """The sentence says enough of the question to read a yes or a no from: by itself, or
+    with the sentence before when it opens with a pronoun that sentence names."""
+    if cand.lexical >= YESNO_SUPPORT:
+        return True
+    return bool(_PRONOUN_OPENING.match(cand.text)) and cand.context >= YESNO_SUPPORT
+
+
 OPPOSITE_WITHIN = 5  # ranked sentences searched for one that says the opposite of the question
 
 
@@ -107,7 +120,7 @@ def _read_polarity(
     """Yes or No from the best sentence that says most of what is asked (of two such, the
     one the learned reader scores higher), read for its polarity against the question's
     (rag.answer.polarity). Why it cannot answer, or None."""
-    says = [c for c in fitting if c.lexical >= YESNO_SUPPORT]
+    says = [c for c in fitting if _says_enough(c)]
     says = says or [c for c in fitting if _speaks_to(question, c.text)]
     if not says:
         return "no sentence says enough of the question to read a yes or a no from it"

@@ -19,13 +19,13 @@ from functools import lru_cache
 from rag.brief.gazetteer import (
     DEMONYMS,
     NOT_NAMES,
-    cities,
     countries,
     english_words,
     given_names,
     listed_companies,
     places,
 )
+from rag.brief.usage import city, kind_by_usage, placed
 
 _TITLE_WORDS = (
     r"(?:CEO|COO|CFO|CTO|chief executive|founder|cofounder|co-founder|analysts?|leader|"
@@ -169,7 +169,6 @@ _NOT_SURNAMES_TEXT = """
     Collection Finals Final Festival Awards Show Series Cup Open Championship Games Tour Band
     Orchestra Choir Quartet Trio House Palace Tower Building Castle"""
 _NOT_SURNAMES = frozenset(_NOT_SURNAMES_TEXT.split())
-_PLACE_CUE = re.compile(r"\b(?:in|from|across|near|outside|inside)\s+$")
 _GEOGRAPHY = re.compile(
     r" (?:Sea|Ocean|River|Island|Islands|Mountains|Valley|Bay|Gulf|Strait|Lake|Canyon|Desert|"
     r"Peninsula|Coast|Airport|Stadium|Arena|Facility|Square|Bridge|Street|Avenue|Boulevard)$"
@@ -551,7 +550,7 @@ def _recurring(text: str, seen: set[str], person_words: set[str]) -> Iterator[Na
         kind = _kind(name, text, companies)
         strong = kind in {"company", "place"} and bool(re.search(r"\s|[A-Z]{2}", name))
         # a country or a city named once: 'in Croatia', 'in Hangzhou'
-        strong = strong or name in countries() or kind == "place" and _city(name, text)
+        strong = strong or name in countries() or kind == "place" and city(name, text)
         strong = strong or " " in name and bool(_EVENT.search(name))  # 'Los Angeles Auto Show'
         shares = bool(set(name.split()) & person_words)  # 'Hosting Cook', 'Christopher L'
         shares = shares or count < 2 and bool(set(name.split()) & found_words)
@@ -616,7 +615,7 @@ def _kind(name: str, text: str, companies: set[str]) -> str:
         return "company"
     if re.search(rf"\b(?:{_ORG_WORDS})$", name):
         return "organisation"
-    if _placed(name, text) or _city(name, text):
+    if placed(name, text) or city(name, text):
         return "place"
     if any(re.fullmatch(r"[A-Za-z]{2,}\d+[A-Za-z]*", w) for w in name.split()):
         return "product"  # 'RAV4 Prime', 'TNG50'
@@ -630,27 +629,12 @@ def _kind(name: str, text: str, companies: set[str]) -> str:
         text,
     ):
         return "company"
+    if found := kind_by_usage(name, text):  # 'the 2020 Sentra', 'Chelsea have paid'
+        return found
     uses = re.findall(rf"(?:\b(the|The)\s+)?\b{escaped}\b", text)
     if uses and sum(bool(the) for the in uses) * 2 > len(uses):
         return "organisation"  # 'the Chargers', 'the Taliban': a team, a movement, a body
     return "other"
-
-
-def _placed(name: str, text: str) -> bool:
-    """Named after 'in', 'from', 'across' ... each time, and never as one who acts."""
-    uses = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b(?![-\w])", text)]
-    cued = [at for at in uses if _PLACE_CUE.search(text[max(0, at - 12) : at])]
-    acts = re.search(rf"\b{re.escape(name)}(?:['’]s)?\s+(?:said|says|shares|stock|CEO)\b", text)
-    return bool(uses) and len(cued) * 2 >= len(uses) and not acts
-
-
-def _city(name: str, text: str) -> bool:
-    """A large city, once named as a place is: 'in Hangzhou' ('Buffalo beat Detroit' names
-    teams; 'New York' holds 'York')."""
-    if name not in cities():
-        return False
-    uses = (m.start() for m in re.finditer(rf"\b{re.escape(name)}\b(?![-\w])", text))
-    return any(_PLACE_CUE.search(text[max(0, at - 12) : at]) for at in uses)
 
 
 def _is_place(name: str) -> bool:
