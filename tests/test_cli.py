@@ -139,6 +139,18 @@ def test_rm_removes_an_article_from_both_indexes_and_leaves_no_orphan(capsys, se
     assert "000_c88a" in listing or "004_6f3f" in listing  # the file name column
 
 
+def test_wide_characters_take_two_columns_so_lists_line_up():
+    """A Japanese site's name is cut and padded by the columns it takes, not its characters,
+    so the titles after it line up with the others' ('特許業務法人ライトハウス国際特許事務所')."""
+    from rag.core.text import cells, clip, pad
+
+    outlet = "特許業務法人ライトハウス国際特許事務所"
+    assert cells("特許") == 4 and cells("MSN") == 3
+    assert cells(clip(outlet, 20)) <= 20 and clip(outlet, 20).endswith("…")
+    assert cells(pad(clip(outlet, 20), 20)) == cells(pad("MSN", 20)) == 20
+    assert clip("A title of plain words that runs on", 20) == "A title of plain…"
+
+
 def test_articles_are_named_by_outlet_and_piped_titles_stay_whole(capsys, monkeypatch, tmp_path):
     """Issue 39: outlet, date and title (whole when piped, at 80 columns); the file only with
     -v or --json; sources under an answer name the outlet too."""

@@ -241,6 +241,35 @@ def test_a_sentence_opening_with_a_pronoun_says_what_the_one_before_names():
                                       context=0.3))  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    "question, sentence, asked",
+    [
+        ("Did Adam Neumann engage in self-dealing?",
+         "The NYAG's questions include if WeWork founder Adam Neumann engaged in self-dealing.",
+         True),
+        ("Did the bank mislead investors?",
+         "Regulators are investigating whether the bank misled investors.", True),
+        ("Did the bank mislead investors?", "The bank misled investors, regulators found.", False),
+        # the question's words outside the open question: the rest of the sentence says them
+        ("Did Spain win?", "Spain won, and it is unclear whether Nadal will play next week.", False),
+        # alleged, claimed, accused: not what happened
+        ("Did the CEO commit fraud?", "The CEO is accused of committing fraud, prosecutors said.",
+         True),
+        ("Did the man steal the car?", "The man allegedly stole the car on Monday.", True),
+        ("Did the company break the law?", "The lawsuit alleges that the company broke the law.",
+         True),
+        ("Did the CEO resign?", "The CEO, accused of fraud last year, resigned on Monday.", False),
+        ("Was the CEO charged with fraud?", "The CEO was charged with fraud on Monday.", False),
+    ],
+)  # fmt: skip
+def test_what_is_only_asked_or_alleged_is_neither_yes_nor_no(question, sentence, asked):
+    """Never invent: a sentence that says a thing is being asked, looked into or alleged
+    grounds no Yes and no No (the answer step abstains and says so)."""
+    from rag.answer.grounds import only_asked
+
+    assert bool(only_asked(question, sentence)) == asked
+
+
 def test_a_lawmakers_party_is_read_from_the_letter_after_the_name():
     evidence = "said Rep. Brian Babin (R-TX), ranking member of the House Science Committee"
     assert yes_or_no("Is Brian Babin a Democrat?", evidence).answer == "No"

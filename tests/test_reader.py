@@ -246,3 +246,45 @@ def test_the_span_comes_from_the_clause_that_says_most_of_the_question():
     assert clause_span("What is the company worth?", AMAZON, at, at + 14, unsure) is None
     assert clause_span("What is Amazon's market value?", AMAZON, at, at + 14, unsure) is None
     assert clause_span("When?", TUESDAY, 0, 6, unsure) is None  # one clause
+
+
+def test_a_span_inside_what_is_only_asked_is_no_answer():
+    """'The NYAG's questions include if ... Adam Neumann engaged in self-dealing' does not say
+    who engaged in self-dealing: the reader's confident 'Adam Neumann' is held back; the
+    same words said as a finding are an answer."""
+    from rag.answer.choose import Candidate
+    from rag.answer.read import AnswerReader, read_answer
+
+    asked = "The NYAG's questions include if WeWork founder Adam Neumann engaged in self-dealing."
+    found = "Adam Neumann engaged in self-dealing, the NYAG found."
+    for sentence, answered in ((asked, False), (found, True)):
+        cands = [Candidate(n=1, text=sentence, start=0, rank=0)]
+        reader = ScriptedReader({sentence: (0.95, "Adam Neumann")})
+        result = _answer_for()
+        why = read_answer(result, cands, AnswerReader(reader, 0.5))
+        assert (why is None) == answered and result.abstained != answered
+        assert answered or "only that it is asked" in str(why)
+
+
+def test_a_span_for_what_is_only_alleged_is_no_answer():
+    """'Two officers were charged Tuesday with falsifying records ... Jeffrey Epstein': no one
+    is said to have falsified records, so 'Who falsified records?' gets no name; asked of the
+    charge itself, the same sentence answers."""
+    from rag.answer.choose import Candidate
+    from rag.answer.read import AnswerReader, read_answer
+
+    sentence = (
+        "Two federal prison officers were charged Tuesday with falsifying records, stating "
+        "they had checked on Jeffrey Epstein in the hours before he died."
+    )
+    cands = [Candidate(n=1, text=sentence, start=0, rank=0)]
+    reader = ScriptedReader({sentence: (0.95, "Jeffrey Epstein")})
+    result = _answer_for()
+    result.question = result.query = "Who falsified records?"
+    why = read_answer(result, cands, AnswerReader(reader, 0.5))
+    assert "only that it is alleged" in str(why) and result.abstained
+    reader = ScriptedReader({sentence: (0.95, "Two federal prison officers")})
+    result = _answer_for()
+    result.question = result.query = "Who was charged with falsifying records?"
+    assert read_answer(result, cands, AnswerReader(reader, 0.5)) is None
+    assert result.text.startswith("Two federal prison officers")

@@ -1,7 +1,8 @@
 """What grounds a plain Yes: a sentence that names the question's names (in it, or in the
 text just before it), says what the question asks of its subject, and is not about
 another. A Yes the polarity readings give (rag.answer.polarity) stands only on such a
-sentence."""
+sentence. What a sentence says is only asked or looked into ('the NYAG's questions include if
+... Adam Neumann engaged in self-dealing') grounds no answer at all: no Yes, no No, no span."""
 
 from __future__ import annotations
 
@@ -100,3 +101,48 @@ def _about_another(question: str, sentence: str, passages: str) -> bool:
         return False
     inside = re.search(rf"[a-z,]\s+{re.escape(name)}\b", passages)
     return bool(inside) and subject not in sentence
+
+
+# what is only asked or looked into, not said to have happened: 'the NYAG's questions include
+# if WeWork founder ... Adam Neumann engaged in self-dealing', 'regulators are investigating
+# whether the bank misled investors'
+_OPEN_QUESTION = re.compile(
+    r"\b(?:ask\w*|question\w*|investigat\w*|prob(?:e|es|ed|ing)|examin\w*|review\w*|"
+    r"look\w* into|unclear|uncertain|not (?:yet )?(?:clear|known)|wonder\w*|decid\w*|"
+    r"determin\w*|consider\w*|weigh\w*)\b[^.;]{0,40}?\b(?:whether|if)\b(?P<clause>[^.;]*)",
+    re.I,
+)
+
+
+# what is only alleged or claimed: 'The CEO is accused of committing fraud', 'the man
+# allegedly stole the car', 'the lawsuit alleges that the company broke the law'
+_ALLEGED = re.compile(
+    r"\b(?:accused of|accus(?:es|ing) [\w.'’ -]{1,40}? of|allegedly|alleged(?: that)?|"
+    r"alleg(?:es|ing) that|claim(?:s|ed|ing)? that|suspected of|charged(?: [\w()-]+){0,3}? with)\b"
+    r"(?P<clause>[^.;,]*)",
+    re.I,
+)
+_ASKS_OF_A_CLAIM = re.compile(r"\b(?:accus|alleg|claim|charg|suspect)\w*", re.I)
+
+
+def only_asked(question: str, sentence: str) -> str | None:
+    """What the sentence says of the question's words when it says only that they are asked
+    or looked into ('... investigating whether X did Y') or alleged ('X is accused of Y'):
+    such a sentence says neither Yes nor No. None when it says them as what happened."""
+    terms = content_terms(question) & content_terms(sentence)
+    for m in _OPEN_QUESTION.finditer(sentence):
+        inside = terms & content_terms(m["clause"])
+        if len(inside) >= 2 and len(inside) * 2 > len(terms):
+            return "asked"
+    if _ASKS_OF_A_CLAIM.search(question) or len(terms) < 2:
+        return None  # 'Was the CEO charged with fraud?' asks of the charge itself
+    if any(terms & content_terms(m["clause"]) for m in _ALLEGED.finditer(sentence)):
+        return "alleged"
+    return None
+
+
+def asked_at(sentence: str, start: int, end: int) -> bool:
+    """The span lies inside what the sentence says is asked or looked into: a reader's
+    'Adam Neumann' for 'Who engaged in self-dealing?' is no answer."""
+    clauses = (m.span("clause") for m in _OPEN_QUESTION.finditer(sentence))
+    return any(a <= start and end <= b for a, b in clauses)

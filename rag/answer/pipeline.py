@@ -254,7 +254,10 @@ def _settled_before_reading(
     covered = set(weights) & content_terms(" ".join(c.text for c in result.citations))
     support = sum(weights[t] for t in covered) / (sum(weights.values()) or 1.0)
     if not result.citations or support < MIN_SUPPORT:
-        result.flags.append(f"weak retrieval support ({support:.2f} < {MIN_SUPPORT})")
+        result.flags.append(
+            f"the passages found hold too little of the question ({support:.2f} < {MIN_SUPPORT}"
+            " of its words): ask in the article's words, or ingest the article that answers it"
+        )
         return True
     return False
 

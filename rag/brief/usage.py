@@ -30,7 +30,7 @@ def city(name: str, text: str) -> bool:
     return any(_PLACE_CUE.search(text[max(0, at - 12) : at]) for at in uses)
 
 
-# what a product is called after its name: 'Sentra compact sedan', 'MEB platform'
+# what a product is called after its name: 'Sentra compact sedan', 'Arrowhead bottled water'
 _PRODUCT_NOUNS = (
     r"sedan|hatchback|SUV|pickup|truck|coupe|convertible|phone|smartphone|laptop|notebook|"
     r"tablet|speaker|headphones|earbuds|console|controller|charger|camera|drone|smartwatch|"

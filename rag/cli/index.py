@@ -18,7 +18,7 @@ from rag.cli.common import (
     question_arg,
     settings_of,
 )
-from rag.core.text import clip
+from rag.core.text import cells, clip, pad
 from rag.core.textsafe import safe
 from rag.core.types import ArticleInfo, outlet_of
 
@@ -127,7 +127,7 @@ def articles(ctx: click.Context, as_json: bool, verbose: bool) -> None:
         story = f"{(item.story or item.id)[:6]} x{item.copies}" if item.copies > 1 else "-"
         line = (
             f"{item.id:16}  {item.date or 'undated':10}  {item.chunks:>6}  {item.word_count:>6}  "
-            f"{story:9}  {title:{title_width}}  {name}"
+            f"{story:9}  {pad(title, title_width)}  {name}"
         )
         out.print(line, markup=False, highlight=False, soft_wrap=True)
 
@@ -139,7 +139,7 @@ def _list_articles(items: list[ArticleInfo]) -> None:
     """id, date, outlet and title, one line each; the title cut only on a terminal."""
     where = [clip(safe(i.outlet or i.source.split("#", 1)[0].rsplit("/", 1)[-1]), WHERE_WIDTH)
              for i in items]  # fmt: skip
-    width = min(WHERE_WIDTH, max([5, *map(len, where)]))
+    width = min(WHERE_WIDTH, max([5, *map(cells, where)]))
     header = f"{'id':16}  {'date':10}  {'where':{width}}  title"
     out.print(header, style="bold", markup=False, highlight=False)
     room = max(20, out.width - (16 + 2 + 10 + 2 + width + 2))
@@ -147,7 +147,7 @@ def _list_articles(items: list[ArticleInfo]) -> None:
         title = safe(item.title)
         title = clip(title, room) if out.is_terminal else " ".join(title.split())
         copies = f"  (x{item.copies})" if item.copies > 1 else ""
-        line = f"{item.id:16}  {item.date or 'undated':10}  {place:{width}}  {title}{copies}"
+        line = f"{item.id:16}  {item.date or 'undated':10}  {pad(place, width)}  {title}{copies}"
         out.print(line, markup=False, highlight=False, soft_wrap=True, crop=False)
 
 

@@ -221,10 +221,31 @@ def content_terms(text: str) -> set[str]:
 
 
 def clip(text: str, limit: int) -> str:
-    """One line, at most `limit` characters, cut at a word where one is near."""
+    """One line, at most `limit` terminal columns (a wide character takes two), cut at a
+    word where one is near."""
     text = " ".join(text.split())
-    if len(text) <= limit:
+    if cells(text) <= limit:
         return text
-    cut = text[: limit - 1]
+    used, end = 0, 0
+    for end, ch in enumerate(text):  # noqa: B007 - `end` is where the room runs out
+        used += _width(ch)
+        if used > limit - 1:
+            break
+    cut = text[:end]
     word = cut.rsplit(" ", 1)[0]
-    return (word if len(word) > limit // 2 else cut) + "…"
+    return (word if len(word) > len(cut) // 2 else cut) + "…"
+
+
+def cells(text: str) -> int:
+    """The columns `text` takes on a terminal: East Asian wide and full-width characters
+    ('特許', 'Ｒ') take two ('rag articles' lines up titles from Japanese and Korean sites)."""
+    return sum(_width(ch) for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """`text` and the spaces that fill it out to `width` columns."""
+    return text + " " * max(0, width - cells(text))
+
+
+def _width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
