@@ -342,6 +342,29 @@ def test_a_gist_built_from_two_figures_of_the_article_is_replaced(drafts_briefs)
     assert "'largest' is not in the article sentence that supports it" in details
 
 
+def test_a_line_that_moves_a_time_of_day_is_not_backed():
+    """A news page tried as a new user: the model's gist said no checks were made 'from
+    10:30 p.m. to midnight, when Epstein was found dead', joining the allegation's sentence
+    (to 6:30 a.m.) to another that says 'midnight' and 'found dead'."""
+    from rag.brief.sentences import gist_problems
+
+    sents = [
+        "Prosecutors alleged that no inmate checks were made from 10:30 p.m. Aug. 9 to 6:30 "
+        "a.m. the following morning, when the officers discovered Epstein's body.",
+        "Ten of the 18 staffers who reported for duty on the midnight-to-8 a.m. shift, the one "
+        "on which Epstein was found dead, were working overtime.",
+    ]
+    line = (
+        "Prosecutors alleged that no inmate checks were made from 10:30 p.m. to midnight, "
+        "when Epstein was found dead."
+    )
+    assert "the line's time 'midnight' is not in the article sentence that supports it" in (
+        gist_problems(line, sents)
+    )
+    said = "Prosecutors alleged that no inmate checks were made from 10:30 p.m. to 6:30 a.m."
+    assert gist_problems(said, sents) == []
+
+
 def test_a_line_that_gives_a_pronoun_another_subject_is_not_backed():
     """An unused news page: the model's gist made NASA ('the agency') the bidder where the
     article's sentence says 'it', meaning Boeing, named in the sentence before."""

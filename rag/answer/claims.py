@@ -5,8 +5,9 @@ that support them best).
 
 A claim fails when it states something its support does not: a figure (value, unit,
 currency), a figure as written ('737-900s' is not '737' and '900'), what a count counts,
-a name or date, a superlative or record, a link, an instruction, mostly other words, or two
-names in the reverse order of the sentence that names both (who did what to whom)."""
+a name, date or time of day ('midnight'), a superlative or record, a link, an instruction,
+mostly other words, or two names in the reverse order of the sentence that names both (who
+did what to whom)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ _NOT_SUPERLATIVE = {"interest", "latest", "west", "test", "rest", "honest", "gue
                     "protests", "requests", "suggests", "arrests", "estimates",
                     "contests"}  # fmt: skip
 _NAME = re.compile(r"(?<![\w'’])[A-Z][\w'’&.-]*")
+_CLOCK_WORDS = re.compile(r"\b(?:midnight|noon|midday)\b", re.I)
 MAX_UNSAID_SHARE = 0.5  # of the claim's content words, in neither its support nor the question
 
 
@@ -81,6 +83,9 @@ def claim_problems(
         word = m.group().lower()
         if word not in _NOT_SUPERLATIVE and not re.search(rf"\b{re.escape(word)}\b", said):
             problems.append(f"{who}'s {word!r} is not in {place}")
+    for m in _CLOCK_WORDS.finditer(claim):  # a time is a figure: 'to midnight' for '6:30 a.m.'
+        if not re.search(rf"\b{m.group().lower()}\b", said):
+            problems.append(f"{who}'s time {m.group().lower()!r} is not in {place}")
     if neutralise_links(claim, support) != claim:
         problems.append(f"{who} holds a link that is not in {place}")
     if injection_reason(claim):
