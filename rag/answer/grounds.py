@@ -11,7 +11,7 @@ import re
 from rag.answer.kinds import named_in
 from rag.answer.polarity import ASKED_OPENING, PREP
 from rag.core.lexical import STOPWORDS
-from rag.core.text import content_terms
+from rag.core.text import clip, content_terms
 
 # A Yes needs the sentence and the text before it to name at least this share of the
 # question's names ('Was the chat held in New York?' is not answered by a sentence about
@@ -139,6 +139,11 @@ def only_asked(question: str, sentence: str) -> str | None:
     if any(terms & content_terms(m["clause"]) for m in _ALLEGED.finditer(sentence)):
         return "alleged"
     return None
+
+
+def only_said(said: str, sentence: str) -> str:
+    """Why an answer stands on nothing: the sentence says only that it is asked or alleged."""
+    return f"the articles say only that it is {said}: {clip(sentence, 90)}"
 
 
 def asked_at(sentence: str, start: int, end: int) -> bool:

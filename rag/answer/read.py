@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from rag.answer.choose import Candidate
 from rag.answer.clauses import clause_span
-from rag.answer.grounds import asked_at, only_asked
+from rag.answer.grounds import asked_at, only_asked, only_said
 from rag.answer.types import Answer
 from rag.core.config import Settings
-from rag.core.text import clip
 from rag.reader.model import SentenceReader
 
 READ_TOP = 16  # sentences read per question, best by the lexical and dense score first
@@ -84,9 +83,9 @@ def read_answer(
     if not span:
         return "the reader's span is empty"
     # '... questions include if X engaged in self-dealing', 'were charged with falsifying records'
-    if asked_at(cand.text, start, end) or only_asked(question, cand.text) == "alleged":
-        said = "alleged" if only_asked(question, cand.text) == "alleged" else "asked"
-        return f"the articles say only that it is {said}: {clip(cand.text, 90)}"
+    alleged = only_asked(question, cand.text) == "alleged"
+    if alleged or asked_at(cand.text, start, end):
+        return only_said("alleged" if alleged else "asked", cand.text)
     result.text = f"{span} [{cand.n}]"
     result.cited = [cand.n]
     result.evidence, result.evidence_n = cand.text, cand.n

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from rag.answer.checks import context_of, fitting_sentences, headed_context, missing_specific
 from rag.answer.choose import Candidate, set_answer
-from rag.answer.grounds import grounds_a_yes, only_asked
+from rag.answer.grounds import grounds_a_yes, only_asked, only_said
 from rag.answer.polarity import (
     SAYS_IT,
     other_figure,
@@ -26,7 +26,6 @@ from rag.answer.polarity import (
 from rag.answer.read import READ_TOP, AnswerReader
 from rag.answer.slots import another_value
 from rag.answer.types import Answer, Citation
-from rag.core.text import clip
 
 
 def answer_yes_no(
@@ -134,15 +133,15 @@ def _read_polarity(
         context = headed_context(cand, result.citations)
         return grounds_a_yes(question, cand.text, context, passages)
 
-    asked = [c for c in says if only_asked(question, c.text)]
-    for cand in (c for c in says if c not in asked):
+    unsettled = {id(c): said for c in says if (said := only_asked(question, c.text))}
+    for cand in (c for c in says if id(c) not in unsettled):
         reading = yes_or_no(question, cand.text)
         if reading.why != SAYS_IT or grounded(cand):
             set_answer(result, reading.answer, cand, "span")
             return None
-    if asked:  # 'the NYAG's questions include if ... Adam Neumann engaged in self-dealing'
-        said = only_asked(question, asked[0].text)
-        return f"the articles say only that it is {said}: {clip(asked[0].text, 90)}"
+    if unsettled:  # 'the NYAG's questions include if ... Adam Neumann engaged in self-dealing'
+        first = next(c for c in says if id(c) in unsettled)
+        return only_said(unsettled[id(first)], first.text)
     # none grounds a yes: a well-ranked sentence that grounds one or reads as a no ('I don't
     # even own a computer anymore' for 'Does Marc Benioff still own a computer?')
     for cand in ranked[:YESNO_WITHIN]:
