@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT, run
 
 from rag.answer.conflicts import Said, disagreements
-from rag.answer.when import annotate_weekdays, read_time, weekdays_in
+from rag.answer.when import annotate_weekdays, read_time, said_in, weekdays_in
 
 NEWSROOM = ROOT / "evals" / "newsroom" / "articles"
 AS_OF = date(2025, 7, 16)  # a Wednesday
@@ -61,6 +61,15 @@ def test_event_times_and_weekdays_do_not_filter():
     assert read_time("What happened last month?", AS_OF, some_dated).kind == "filter"
     assert read_time("Who may lead the ECB?", AS_OF) is None  # 'may' is not the month
     assert read_time("What happened last week?", None) is None  # no dated article: no anchor
+
+
+def test_a_passage_says_a_period_of_its_own_date():
+    june = (date(2025, 6, 1), date(2025, 6, 30))
+    assert said_in("Last month, Qwen's model leapt to the top.", date(2025, 7, 15), *june)
+    assert said_in("Last month, Qwen's model leapt.", date(2025, 8, 15), *june) is None  # July
+    assert said_in("Protests were held in 2018.", date(2019, 11, 19), *june) is None
+    assert said_in("Protests were held last year.", date(2019, 11, 19), None, None) == "last year"
+    assert said_in("Sales have risen since 2015.", date(2019, 11, 19), None, None) is None  # open
 
 
 def test_weekdays_in_an_article_are_read_against_its_date():
@@ -193,6 +202,16 @@ def test_a_time_expression_narrows_the_articles_and_says_so(capsys, newsroom):
     given = ask(capsys, "What did Alibaba shares do last week?", "--since", "2025-07-01")
     assert given["time_scope"] is None  # explicit dates win: 'last week' is not read
     assert given["citations"] and all(c["date"] >= "2025-07-01" for c in given["citations"])
+    # no article dated last month (June): the July articles that say 'Last month' of their
+    # own date answer, and the scope says so; what they do not say stays unanswered
+    said = ask(
+        capsys, "Which leaderboard did Qwen's model top last month?", "--as-of", "2025-07-21"
+    )
+    assert not said["abstained"] and "Hugging Face" in said["text"]
+    assert said["time_scope"].startswith("'last month' read as 2025-06-01 to 2025-06-30")
+    assert {said["citations"][n - 1]["date"] for n in said["cited"]} <= {"2025-07-15", "2025-07-16"}
+    unsaid = ask(capsys, "Which bank cut rates last month?", "--as-of", "2025-07-21")
+    assert unsaid["abstained"]
     code, out, err = run(capsys, "search", "Alibaba shares last week", "--as-of", "2025-07-21")
     assert code == 0 and "dates: articles dated 2025-07-14 to 2025-07-20" in err
     assert "2025-03-06" not in out

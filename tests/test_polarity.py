@@ -118,6 +118,10 @@ from rag.answer.polarity import yes_or_no
          "LG 4K Smart HDTV deal, now $549 plus $50 Dell eGift Card", "Yes"),
         ("Did the meth campaign include TV ads?",
          "The meth campaign, which includes both digital and TV ads, cost $1 million.", "Yes"),
+        # a negation reaches past the small words of its noun phrase
+        ("Did Volker see a quid pro quo?",
+         "Volker confirmed under oath that he had no indication whatsoever of anything that "
+         "resembled a quid-pro-quo, she said.", "No"),
     ],
 )  # fmt: skip
 def test_yes_or_no_reads_the_evidence(question, evidence, answer):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from functools import partial
 
@@ -42,12 +43,13 @@ from rag.answer.spans import (
     whole_name,
 )
 from rag.answer.types import Answer, Citation
-from rag.answer.when import TimeScope, mentions_time, read_time, weekdays_in
+from rag.answer.when import TimeScope, mentions_time, read_time, said_in, weekdays_in
 from rag.answer.yesno import answer_yes_no
 from rag.core.guard import redact
 from rag.core.numbers import numbers_in
 from rag.core.prompts import ABSTAIN, Prompt, load_prompt
 from rag.core.text import MARKER, content_terms
+from rag.core.types import Hit
 from rag.index.retrieve import Filters, Retriever
 from rag.index.store import Store
 from rag.llm import ChatModel, Message, Usage
@@ -127,11 +129,11 @@ def answer_question(
         return _nothing_asked(question, model.name, started)
     query, read_as = standalone_query(question, history, previous)
     kind = question_kind(question)
-    scope = None
+    scope, given = None, filters
     if read_dates:
         filters, query, scope = dated_query(query, retriever.store, filters, as_of)
-    hits = retriever.search(query, k=k, filters=filters)
     weights = term_weights(query, retriever.store)
+    hits, scope = _searched(query, weights, scope, retriever, filters, given, k)
     citations = [Citation.of(n, hit.model_dump()) for n, hit in enumerate(hits, start=1)]
     result = Answer(question=question, query=query, text=ABSTAIN, abstained=True, kind=kind,
                     method="abstain", citations=citations, model=model.name, read_as=read_as,
@@ -179,6 +181,45 @@ def _read(
     asked = query.removeprefix(f"{history[-1]} ") if history else query
     second = partial(_rules_choice, result, weights, ranked) if asked == query else None
     return read_answer(result, ranked, reader, second, asked)
+
+
+def _searched(
+    query: str,
+    weights: dict[str, float],
+    scope: TimeScope | None,
+    retriever: Retriever,
+    filters: Filters | None,
+    given: Filters | None,
+    k: int,
+) -> tuple[list[Hit], TimeScope | None]:
+    """The passages searched, and the time scope they answer for. When no article dated in
+    the asked period holds the question ('Which states had teacher protests last year?' of
+    an archive whose last year has other news), passages of any date that say the period of
+    their own article's date ('Other teacher protests were held last year', 2019-11-19)
+    answer, and the scope says so."""
+    hits = retriever.search(query, k=k, filters=filters)
+    if not scope or scope.kind != "filter" or not content_terms(query) - _NEWS_WORDS:
+        return hits, scope
+    if hits and _support(weights, [h.text for h in hits]) >= MIN_SUPPORT:
+        return hits, scope
+    wider = given.model_copy(update={"since": None, "until": None}) if given else None
+    said = [
+        h
+        for h in retriever.search(query, k=SAID_WITHIN * k, filters=wider)
+        if h.date and said_in(h.text, date.fromisoformat(h.date), scope.since, scope.until)
+    ][:k]
+    if not said or _support(weights, [h.text for h in said]) < MIN_SUPPORT:
+        return hits, scope
+    return said, replace(scope, kind="said")
+
+
+SAID_WITHIN = 3  # passages searched, per passage answered, for those saying the asked period
+
+
+def _support(weights: dict[str, float], texts: Sequence[str]) -> float:
+    """The IDF-weighted share of the question's terms that the texts hold."""
+    covered = set(weights) & content_terms(" ".join(texts))
+    return sum(weights[t] for t in covered) / (sum(weights.values()) or 1.0)
 
 
 def _nothing_asked(question: str, model_name: str, started: float) -> Answer:
@@ -251,8 +292,7 @@ def _settled_before_reading(
     little of the question (flagged, abstained)."""
     if _settled_by_dates(result, scope, retriever, filters, k):
         return True
-    covered = set(weights) & content_terms(" ".join(c.text for c in result.citations))
-    support = sum(weights[t] for t in covered) / (sum(weights.values()) or 1.0)
+    support = _support(weights, [c.text for c in result.citations])
     if not result.citations or support < MIN_SUPPORT:
         result.flags.append(
             f"the passages found hold too little of the question ({support:.2f} < {MIN_SUPPORT}"

@@ -320,7 +320,7 @@ def _negated_in_scope(question: str, evidence: str) -> bool:
     clause = _best_clause(question, evidence)
     for pattern in (NEGATION, _MORE_NEGATION):
         for m in pattern.finditer(clause):
-            after = re.findall(r"[\w'’-]+", clause[m.end() :])[:NEGATED_WITHIN]
+            after = _scope_words(clause[m.end() :])
             if not after or content_terms(" ".join(after)) & asked:
                 return True  # nothing after: the verb is left out ('reaching Mars haven't')
     return False
@@ -330,6 +330,19 @@ def _negated_in_scope(question: str, evidence: str) -> bool:
 # words after it ('investors shouldn't fret' says nothing of 'Did the analyst call it a
 # disappointing result?').
 NEGATED_WITHIN = 6
+
+
+def _scope_words(text: str) -> list[str]:
+    """The words a negation reaches: up to NEGATED_WITHIN words that are no stopword, with
+    the stopwords between them ('no indication whatsoever of anything that resembled a
+    quid-pro-quo' reaches 'quid-pro-quo')."""
+    out, counted = [], 0
+    for word in re.findall(r"[\w'’-]+", text):
+        if counted == NEGATED_WITHIN:
+            break
+        out.append(word)
+        counted += word.lower() not in STOPWORDS
+    return out
 
 
 def _shared_negation_out(question: str, evidence: str) -> tuple[str, str]:

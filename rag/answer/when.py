@@ -66,7 +66,9 @@ _NUMBER_WORDS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "few": 3,
 }  # fmt: skip
 
-Kind = Literal["filter", "note"]
+# filter: only articles dated in range; note: resolved and said, not applied; said: no article
+# dated in range answers, so passages that say the period of their own date do
+Kind = Literal["filter", "note", "said"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class TimeScope:
     since: date | None
     until: date | None
     as_of: date
-    kind: Kind  # filter: only articles dated in range; note: resolved and said, not applied
+    kind: Kind
     rest: str  # the question without the phrase (what is searched when it filters)
 
     def describe(self) -> str:
@@ -89,6 +91,11 @@ class TimeScope:
             span = f"up to {self.until}"
         if self.kind == "note":
             return f"'{self.phrase}' read as {span} (as of {self.as_of}); not a date filter"
+        if self.kind == "said":
+            return (
+                f"'{self.phrase}' read as {span} (as of {self.as_of}): no article dated then "
+                "answers; passages that say it of their own article's date do"
+            )
         return f"articles dated {span} ('{self.phrase}', as of {self.as_of})"
 
 
@@ -123,6 +130,20 @@ def read_time(
         rest = " ".join((question[: match.start()] + question[match.end() :]).split())
         rest = re.sub(r"\s+([?.!,;:])", r"\1", rest)
         return TimeScope(phrase, since, until, as_of, "filter", rest)
+    return None
+
+
+def said_in(text: str, on: date, since: date | None, until: date | None) -> str | None:
+    """The first time expression of `text` that, read against `on` (its article's date),
+    names days within since..until: 'last year' in an article of 2019-11-19 names 2018."""
+    for match in _FINDER.finditer(text):
+        index = next(i for i in range(len(_PATTERNS)) if match.group(f"k{i}"))
+        rng = _resolve(match.group(f"k{index}"), _PATTERNS[index][0], on)
+        if rng is None:
+            continue
+        start, end = _with_prefix(rng, match.group("prefix"))
+        if start and end and (since is None or start >= since) and (until is None or end <= until):
+            return match.group().strip()
     return None
 
 
