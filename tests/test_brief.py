@@ -857,7 +857,9 @@ def test_a_story_about_no_market_has_no_market_sentiment():
     )
     assert lexical_sentiment(body).label == "neutral"
     assert lexical_sentiment(body, "Sweden drops its investigation").label == "neutral"
-    assert lexical_sentiment(body + " Shares rose 4%.").label == "positive"
+    assert lexical_sentiment(body + " Shares rose 4% as sales jumped.").label == "positive"
+    one = lexical_sentiment(body + " New funding boosted school budgets.")  # one word: no verdict
+    assert one.label == "neutral" and one.reason == "too few market words to tell (boosted)"
 
 
 def test_what_to_watch_leaves_out_quotes_questions_and_past_accounts():
@@ -869,6 +871,7 @@ def test_what_to_watch_leaves_out_quotes_questions_and_past_accounts():
         "In the end, we will win and save our Country,” Trump tweeted after the hearing.",
         "Is the service the future of gaming, or will Stadia fall flat on its face?",
         "But his health continued to decline over the next three months.",
+        "Bosma defended the budget that boosted spending by 2.5% each of the next two years.",
         "The company plans to open two more stores in the region.",
     ]
     assert watch_items(sents) == ["The company plans to open two more stores in the region."]

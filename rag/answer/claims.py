@@ -75,9 +75,10 @@ def claim_problems(
         f"{who}'s {_scaled(x, claim)} has another unit or currency in {place}"
         for x in unit_mismatches(claim, support)
     ]
-    problems += [
-        f"{who}'s name {w!r} is not in {place}" for w in _unsupported_names(claim, support)
-    ]
+    if names := _unsupported_names(claim, support):  # one problem, not one per word
+        listed = ", ".join(repr(w) for w in names)
+        said = f"names {listed} are" if len(names) > 1 else f"name {listed} is"
+        problems.append(f"{who}'s {said} not in {place}")
     said = flat(support)
     for m in SUPERLATIVE.finditer(claim):
         word = m.group().lower()

@@ -32,7 +32,7 @@ _DEMONYMS_TEXT = """
     Portuguese Czech Hungarian Romanian Bulgarian Serbian Croatian Thai Filipino Malaysian
     Singaporean Bangladeshi Nepalese Mongolian Ethiopian Somali Sudanese Moroccan Algerian
     Tunisian Libyan Jordanian Qatari Kuwaiti Yemeni Scottish Welsh Kurdish Hispanic Latino
-    Catholic Hindu Buddhist Sikh Sunni Shia"""
+    Catholic Hindu Buddhist Sikh Sunni Shia Republican Democratic Democrat"""
 DEMONYMS = frozenset(_DEMONYMS_TEXT.split())
 NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split()) | DEMONYMS
 

@@ -171,7 +171,8 @@ _NOT_SURNAMES_TEXT = """
 _NOT_SURNAMES = frozenset(_NOT_SURNAMES_TEXT.split())
 _GEOGRAPHY = re.compile(
     r" (?:Sea|Ocean|River|Island|Islands|Mountains|Valley|Bay|Gulf|Strait|Lake|Canyon|Desert|"
-    r"Peninsula|Coast|Airport|Stadium|Arena|Facility|Square|Bridge|Street|Avenue|Boulevard)$"
+    r"Peninsula|Coast|Airport|Stadium|Arena|Facility|Square|Bridge|Street|Avenue|Boulevard|"
+    r"Statehouse|Capitol)$|^(?:Statehouse|Capitol)$"  # a seat of government is a building
 )
 # an event's name: 'Los Angeles Auto Show', 'Mobile World Congress'
 _EVENT = re.compile(r" (?:Show|Festival|Expo|Summit|Conference|Congress|Olympics|Awards|Cup)$")
