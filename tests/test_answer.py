@@ -516,3 +516,46 @@ def test_of_two_sentences_saying_a_yes_no_question_the_reader_chooses(retriever)
     other = ScriptedReader({read[1]: (0.9, read[1].split()[0])})
     answer, model = ask(retriever, [], question=question, reader=AnswerReader(other))
     assert model.calls == [] and answer.evidence == read[1]
+
+
+@pytest.mark.parametrize(
+    ("question", "before", "read_as"),
+    [
+        ("What does he want the Legislature to do?", "Who is Keith Gambill?",
+         "What does Keith Gambill want the Legislature to do?"),
+        ("What did her union ask for?", "Where does Angela Cooper teach?",
+         "What did Angela Cooper's union ask for?"),
+        ("Who told her about it?", "Where does Angela Cooper teach?",
+         "Who told Angela Cooper about it?"),
+        # 'it' may be the stock, not the company; two names or two pronouns: left as asked
+        ("And how much did it rise?", "Why did Alibaba's stock jump on Thursday?",
+         "And how much did it rise?"),
+        ("What did he say?", "Did Trump call Zelensky?", "What did he say?"),
+        ("Did he tell her?", "Who is Keith Gambill?", "Did he tell her?"),
+    ],
+)  # fmt: skip
+def test_a_follow_up_s_pronoun_is_read_as_the_name_before(question, before, read_as):
+    from rag.answer.followup import with_name
+
+    assert with_name(question, before) == read_as
+
+
+def test_who_is_someone_keeps_the_title_before_the_name():
+    from rag.answer.read import with_title
+
+    said = "Indiana State Teachers Association President Keith Gambill told the crowd."
+    end = len("Indiana State Teachers Association")
+    for asked in ("Who is Keith Gambill?", "Who is Gambill?"):
+        assert said[: with_title(asked, said, end)].endswith("Association President")
+    assert with_title("Who spoke to the crowd?", said, end) == end
+    other = "Union President Ann Lee met Gambill."
+    assert with_title("Who is Gambill?", other, len("Union")) == len("Union")  # another's title
+
+
+def test_who_is_someone_is_not_answered_with_another_person():
+    from rag.answer.read import _another_person
+
+    assert _another_person("Tim Cook", "Marc Benioff")
+    assert not _another_person("Marc Benioff", "Marc Benioff")
+    assert not _another_person("Salesforce founder and co-CEO", "Marc Benioff")
+    assert not _another_person("Indiana State Teachers Association President", "Keith Gambill")

@@ -170,6 +170,10 @@ def test_the_seed_examples_are_answered_from_the_evidence(seeds_retriever, quest
          "Nadal keeps Spain alive in Davis Cup Finals\nThe tie took eight hours.", True),
         ("Is Fallen Order's story set after the prequels?",
          "The game's story is set after the prequel trilogy.", "Fallen Order is a game.", True),
+        # a state asked of a name alone must be said
+        ("Is INWEGO free?", "Our offering called INWEGO offers tickets for a flat fee each month.",
+         "", False),
+        ("Is INWEGO free?", "INWEGO is free for students.", "", True),
     ],
 )  # fmt: skip
 def test_a_yes_needs_a_sentence_that_names_and_says_what_is_asked(

@@ -221,6 +221,17 @@ def test_a_figure_keeps_its_sign_and_per_cent_sign():
     assert whole_figure(quote, at, at + 4) == (at, at + 4)  # a range's dash is no minus
 
 
+def test_a_time_of_day_keeps_its_a_m():
+    from rag.answer.read import _trimmed, whole_figure
+
+    said = "Cooper said they left about 4:30 a.m. for the rally, and met at 9am."
+    at = said.index("4:30")
+    assert _trimmed(said, *whole_figure(said, at, at + 4)) == "4:30 a.m."
+    assert _trimmed(said, *whole_figure(said, at, at + len("4:30 a.m."))) == "4:30 a.m."
+    nine = said.index("9am")
+    assert _trimmed(said, *whole_figure(said, nine, nine + 1)) == "9am"
+
+
 AMAZON = (
     "The company is worth $317.7 billion, much smaller than its US counterparts like Amazon, "
     "which has a market capitalization of $2.16 trillion."

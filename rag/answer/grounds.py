@@ -33,9 +33,19 @@ def grounds_a_yes(question: str, sentence: str, context: str, passages: str = ""
     if named and len(found) / len(named) < YES_NAMES:
         return False
     rest = {t for t in content_terms(question) if not any(t.startswith(n) for n in named)}
-    return (len(rest) < 2 or bool(rest & content_terms(sentence))) and _says_the_asked(
-        question, sentence, context
-    )
+    said = bool(rest & content_terms(sentence))
+    if len(rest) == 1 and not said and _COPULA_STATE.match(question):
+        return False  # 'Is INWEGO free?' is not said by '... INWEGO ... for a flat fee'
+    return (len(rest) < 2 or said) and _says_the_asked(question, sentence, context)
+
+
+# 'Is INWEGO free?': a state asked of a name alone, which the sentence must say (a verb
+# asked may be said in other words: 'buy' by 'acquired', 'win a Nobel Prize' by 'were
+# awarded')
+_COPULA_STATE = re.compile(
+    r"^\s*(?:[Ii]s|[Aa]re|[Ww]as|[Ww]ere)\s+(?:the\s+)?(?:[A-Z][\w.'’&-]*\s+){1,4}"
+    r"(?![\w-]+(?:ed|en)\?)[a-z][\w-]*\?\s*$"
+)
 
 
 # a phrase that ends a question and says where, when or with whom, not what is asked

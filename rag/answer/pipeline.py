@@ -31,7 +31,7 @@ from rag.answer.checks import (
 )
 from rag.answer.choose import Candidate, add_dense, candidates, set_answer, term_weights
 from rag.answer.conflicts import Conflict, Said, across, against_copies, sentences_of
-from rag.answer.followup import other_named
+from rag.answer.followup import other_named, with_name
 from rag.answer.kinds import named_in, names_all, word_set
 from rag.answer.phrases import typed_phrase, with_count_noun
 from rag.answer.read import AnswerReader, read_answer
@@ -179,6 +179,8 @@ def _read(
         return answer_yes_no(result, weights, ranked, reader)
     query = result.query
     asked = query.removeprefix(f"{history[-1]} ") if history else query
+    if asked != query:  # 'What does he want?' after 'Who is Keith Gambill?'
+        asked = with_name(asked, history[-1])
     second = partial(_rules_choice, result, weights, ranked) if asked == query else None
     return read_answer(result, ranked, reader, second, asked)
 

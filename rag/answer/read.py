@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rag.answer.choose import Candidate
 from rag.answer.clauses import clause_span
 from rag.answer.grounds import asked_at, only_asked, only_said
+from rag.answer.spans import TITLE, names
 from rag.answer.types import Answer
 from rag.core.config import Settings
 from rag.reader.model import SentenceReader
@@ -79,9 +80,12 @@ def read_answer(
             )
     start, end = reading.start, reading.end
     start, end = clause_span(question, cand.text, start, end, reader.reader) or (start, end)
+    end = with_title(question, cand.text, end)
     span = _trimmed(cand.text, *whole_figure(cand.text, start, end))
     if not span:
         return "the reader's span is empty"
+    if (who := _WHO_IS.match(question)) and _another_person(span, who["name"]):
+        return f"the reader names another person ({span}), not who {who['name']} is"
     # '... questions include if X engaged in self-dealing', 'were charged with falsifying records'
     alleged = only_asked(question, cand.text) == "alleged"
     if alleged or asked_at(cand.text, start, end):
@@ -93,6 +97,37 @@ def read_answer(
     return None
 
 
+# 'Who is Keith Gambill?': a name alone, not 'Who is Tencent's CEO?' or 'Who is Evanston
+# named after?'
+_WHO_IS = re.compile(
+    r"^\s*[Ww]ho\s+(?:is|was)\s+(?P<name>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})\s*\?*\s*$"
+)
+
+
+def with_title(question: str, sentence: str, end: int) -> int:
+    """Where the span ends when 'Who is X?' is answered by what stands before X's title and
+    name: 'Indiana State Teachers Association' is 'Indiana State Teachers Association
+    President' before 'Keith Gambill'."""
+    m = _WHO_IS.match(question)
+    if not m:
+        return end
+    asked = set(m["name"].split())
+    words = list(re.finditer(r"[^\s,;:]+", sentence[end:]))
+    titles = 0
+    while titles < len(words) and TITLE.fullmatch(words[titles].group()):
+        titles += 1
+    named = any(w.group().removesuffix("'s") in asked for w in words[titles : titles + 2])
+    return end + words[titles - 1].end() if titles and named else end
+
+
+def _another_person(span: str, asked: str) -> bool:
+    """The span is a person's name, not the asked one's: 'Who is Marc Benioff?' is not 'Tim
+    Cook' of 'CEO Tim Cook said ... with Salesforce founder and co-CEO Marc Benioff'."""
+    skip = {w.lower() for w in re.findall(r"[\w'’-]+", asked)}
+    found = names(span, skip)
+    return len(found) == 1 and found[0].text == span
+
+
 def whole_figure(sentence: str, start: int, end: int) -> tuple[int, int]:
     """A figure's span with its sign and its per cent sign: the reader may leave them out
     ('1.71' of '(BABA -1.71%)'), and a move without its minus says the opposite."""
@@ -100,12 +135,16 @@ def whole_figure(sentence: str, start: int, end: int) -> tuple[int, int]:
         start -= 1
     if sentence[end - 1 : end].isdigit() and sentence[end : end + 1] == "%":
         end += 1
+    if sentence[end - 1 : end].isdigit() and (clock := _CLOCK_AFTER.match(sentence, end)):
+        end = clock.end()  # '4:30' of 'left about 4:30 a.m. for the rally'
     return start, end
 
 
+_CLOCK_AFTER = re.compile(r"\s?(?:[ap]\.m\.|[ap]m\b|[AP]M\b)")
 _SIGNED = re.compile(r"(?:^|[\s(\[])[-−+]$")  # a sign opening a figure, not a range's dash
 
 
 def _trimmed(sentence: str, start: int, end: int) -> str:
     """The span without the punctuation and brackets around it ('(BABA' -> 'BABA')."""
-    return sentence[start:end].strip(_TRIM)
+    span = sentence[start:end].strip(_TRIM)
+    return f"{span}." if re.search(r"\b[ap]\.m$", span) else span  # '4:30 a.m.'

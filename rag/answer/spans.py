@@ -289,6 +289,8 @@ _TITLE = (
     r"Senator|Director|Analyst|Founder|Cofounder|Co-founder|Chief|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|"
     r"Prof\.?|General|Judge|Mayor|Pope|Archbishop"
 )
+# a title before a person's name: 'Association President Keith Gambill'
+TITLE = re.compile(rf"(?:{_TITLE}|Speaker|Superintendent|Commissioner|Chair|Spokesman)")
 _NOT_PERSON = re.compile(
     r"\b(?:War|University|College|School|Square|River|Street|Avenue|Road|Company|Corporation|"
     r"Republic|Kingdom|Empire|Church|Museum|Island|Islands|Ocean|Sea|Mountains?|Park|"
