@@ -944,3 +944,27 @@ def test_a_line_quotes_only_what_the_article_quotes():
         "a disaster for everyone"
     )
     assert _quoted_not_said(line, article) is None
+
+
+def test_an_interview_names_its_subject_and_drops_its_q_and_a_marks():
+    """Thirteenth session, a company's Q&A page: the person the article opens with is listed
+    even when it goes on to name many people by given name and surname (a list of favourite
+    artists); 'Q:' and 'A:' open no key point."""
+    from rag.brief.names import entity_names
+    from rag.brief.sentences import unbulleted
+
+    fans = ", ".join(
+        ["Bob Marley", "Bruno Mars", "Frank Sinatra", "Lebron James", "Kevin Durant",
+         "Russell Westbrook", "Peyton Manning", "Steven Covey"]
+    )  # fmt: skip
+    filler = "We asked our new leader to share some insights into the business and more. " * 5
+    text = (
+        "Experience is thrilled to have Junior Gaspard, long time ExpApper, as our new CEO.\n\n"
+        + filler + "\n\nQ: Favorite artists?\n\nA: " + fans + ".\n\nQ: Favorite athlete?"
+    )  # fmt: skip
+    people = [n for n, kind, _ in entity_names(text) if kind == "person"]
+    assert "Junior Gaspard" in people and "Bob Marley" not in people
+    assert unbulleted(["A: I have been well served in my career.", "Q: Where?"]) == [
+        "I have been well served in my career.",
+        "Where?",
+    ]

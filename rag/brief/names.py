@@ -197,6 +197,7 @@ _DEALT_IN = (
 _ITS_PEOPLE = r"(?:leaders|executives|employees|shareholders|investors)\b"
 Named = tuple[str, str, str | None]  # (name, kind, role)
 MAX_GIVEN_ONLY = 4
+LEAD_CHARS = 300  # the opening an article names its subject in
 
 
 def entity_names(text: str) -> Iterator[Named]:
@@ -300,8 +301,12 @@ def _people(text: str) -> dict[str, str | None]:
             given[name] = " ".join(words[:cut]) or None
     # a few names by their given name alone; many are a roster or a list of credits, not the
     # people the story is about
-    if len(given) <= MAX_GIVEN_ONLY:
-        people.update((name, role) for name, role in given.items() if name not in people)
+    # people the story is about, but the one it opens with ('Experience is thrilled to have
+    # Junior Gaspard ... as our new President and CEO', before his favourite artists)
+    lead = text[:LEAD_CHARS]
+    for name, role in given.items():
+        if name not in people and (len(given) <= MAX_GIVEN_ONLY or name in lead):
+            people[name] = role
     _add_titled_surnames(people, text)
     return _longest(people)
 

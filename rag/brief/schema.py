@@ -11,7 +11,7 @@ from rag.llm import Usage
 SCHEMA_VERSION = "3"  # 2: entities carry a role; variants merged; 3: organisation and place kinds
 # Bumped when what a brief's checks or entity rules let through changes, so that cached
 # briefs made under older rules are made again (rag.brief.briefing.BriefCache.key).
-CHECKS_VERSION = "2026-12-06"  # a time of day (midnight) as a figure; kinds from usage
+CHECKS_VERSION = "2026-12-06b"  # a time of day (midnight) as a figure; kinds from usage
 
 
 Mode = Literal["auto", "full", "guided"]

@@ -20,7 +20,11 @@ def clean_sentences(text: str) -> list[str]:
 
 
 def unbulleted(sents: list[str]) -> list[str]:
-    return [s.lstrip("•*-–· ").strip() for s in sents]
+    """Without a list bullet or an interview's 'Q:' and 'A:' opening the sentence."""
+    return [_INTERVIEW.sub("", s.lstrip("•*-–· ")).strip() for s in sents]
+
+
+_INTERVIEW = re.compile(r"^[QA]:\s+")  # 'A: I have been well served in my career by ...'
 
 
 def is_prose(sentence: str, min_words: int = 8) -> bool:
