@@ -299,16 +299,20 @@ def _people(text: str) -> dict[str, str | None]:
             people[name] = " ".join(words[:cut]) or None
         elif _given_pair(name, text):
             given[name] = " ".join(words[:cut]) or None
-    # a few names by their given name alone; many are a roster or a list of credits, not the
-    # people the story is about
-    # people the story is about, but the one it opens with ('Experience is thrilled to have
-    # Junior Gaspard ... as our new President and CEO', before his favourite artists)
-    lead = text[:LEAD_CHARS]
-    for name, role in given.items():
-        if name not in people and (len(given) <= MAX_GIVEN_ONLY or name in lead):
-            people[name] = role
+    _add_given(people, given, text)
     _add_titled_surnames(people, text)
     return _longest(people)
+
+
+def _add_given(people: dict[str, str | None], given: dict[str, str | None], text: str) -> None:
+    """The names by a common given name: more than a few are a roster or a list of credits,
+    not the people the story is about, but for the one it opens with ('Experience is
+    thrilled to have Junior Gaspard ... as our new President and CEO', before his favourite
+    artists)."""
+    lead = text[:LEAD_CHARS]
+    for who, role in given.items():
+        if who not in people and (len(given) <= MAX_GIVEN_ONLY or who in lead):
+            people[who] = role
 
 
 def _add_titled_surnames(people: dict[str, str | None], text: str) -> None:
