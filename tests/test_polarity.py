@@ -118,6 +118,12 @@ from rag.answer.polarity import yes_or_no
          "LG 4K Smart HDTV deal, now $549 plus $50 Dell eGift Card", "Yes"),
         ("Did the meth campaign include TV ads?",
          "The meth campaign, which includes both digital and TV ads, cost $1 million.", "Yes"),
+        # a game's result in sports words; the asked place said, then another 'to'
+        ("Did Northern Illinois win?",
+         "Eastern Michigan rolled past Northern Illinois, 45-17, on Tuesday night.", "No"),
+        ("Was Carrie Lam's trip to Beijing a success?",
+         "Carrie Lam's recent trip to Beijing - a trip designed to avoid Western monitoring - "
+         "was about Beijing offering new guidance.", "Yes"),  # no 'No' (a Yes still needs grounds)
         # a negation reaches past the small words of its noun phrase
         ("Did Volker see a quid pro quo?",
          "Volker confirmed under oath that he had no indication whatsoever of anything that "
@@ -174,6 +180,10 @@ def test_the_seed_examples_are_answered_from_the_evidence(seeds_retriever, quest
         ("Is INWEGO free?", "Our offering called INWEGO offers tickets for a flat fee each month.",
          "", False),
         ("Is INWEGO free?", "INWEGO is free for students.", "", True),
+        # what is asked after a place must be said: 'a success', not just 'trip'
+        ("Was Carrie Lam's trip to Beijing a success?",
+         "Carrie Lam's recent trip to Beijing was about Beijing offering new guidance.", "",
+         False),
     ],
 )  # fmt: skip
 def test_a_yes_needs_a_sentence_that_names_and_says_what_is_asked(

@@ -52,6 +52,10 @@ _COPULA_STATE = re.compile(
 _TRAILING = re.compile(rf"\s+{PREP}\s+(?:[\w'’$.,&-]+\s*){{1,6}}$", re.I)
 
 
+# what is asked after a place: 'a success' of 'Was her trip to Beijing a success?'
+_PREDICATE = re.compile(r"\b[A-Z][\w'’.-]*\s+(?:a|an)\s+[\w-]+$")
+
+
 def _says_the_asked(question: str, sentence: str, context: str) -> bool:
     """The sentence says what the question asks of its subject: its last content word, or
     the last before a closing phrase ('white' of 'Is the RAVPower charger white?', 'master'
@@ -63,7 +67,7 @@ def _says_the_asked(question: str, sentence: str, context: str) -> bool:
         words = [w for w in re.findall(r"[\w'’$.%-]+", asked) if content_terms(w)]
         lasts += words[-1:]
         m = _TRAILING.search(asked)
-        if m is None or len(content_terms(asked[: m.start()])) < 2:
+        if m is None or len(content_terms(asked[: m.start()])) < 2 or _PREDICATE.search(m.group()):
             break
         asked = asked[: m.start()]
     if len(content_terms(question)) < 3:

@@ -84,7 +84,10 @@ def _plain(text: str) -> str:
 
 
 # -- who won -------------------------------------------------------------------------------
-_BEAT = r"(?:defeated|defeats|beat|beats|beating|routed|edged|downed|eliminated|knocked out)"
+_BEAT = (
+    r"(?:defeated|defeats|beat|beats|beating|routed|edged|downed|eliminated|knocked out|"
+    r"rolled past|rolls past|cruised past|cruises past|blanked|outlasted|thrashed|upset)"
+)
 _WIN_OVER = r"(?:win|wins|won|victory|victories) (?:over|against)"
 _WIN_Q = re.compile(r"\b(?:win|won|beat|defeat|triumph)\b", re.I)
 _LOSE_Q = re.compile(r"\b(?:lose|lost|loss|fall to|beaten|defeated by)\b", re.I)
@@ -378,11 +381,16 @@ def swapped(question: str, evidence: str) -> Polarity | None:
     head = content_terms(asked["head"]) or {asked["head"].lower()}
     # the word before the preposition, or one of three ('a deal in place with Universal')
     place = rf"\b((?:[\w'’-]+\s+){{1,3}}?){asked['prep']}\s+((?:[\w'’-]+\s*){{1,6}})"
+    found = []
     for m in re.finditer(place, evidence, re.I):
         last = m.group(1).split()[-1]
         mine = content_terms(last) or {last.lower()}
         if content_terms(m.group(1)) & head:  # the asked word a few words before
             mine |= head
+        if mine & head and content_terms(m.group(2).split()[0]) & slot:
+            return None  # the asked one in its place: 'trip to Beijing' (then 'designed to')
+        found.append((m, mine))
+    for m, mine in found:
         other = content_terms(m.group(2)) - content_terms(question)
         if any(a[:4] == b[:4] for a in slot for b in other if min(len(a), len(b)) >= 4):
             continue  # the same named otherwise: 'to China' and 'to fit the Chinese market'
