@@ -173,8 +173,9 @@ def _read(
     """A yes or a no (rag.answer.yesno), or the learned reader's answer (rag.answer.read)
     with the rules' second opinion. A follow-up is searched with the question before it but
     read as asked: given both, the reader answers the earlier one ('Where were the engines
-    installed? And when will they be tested?' -> the place); the rules, which read both,
-    give no second opinion on it."""
+    installed? And when will they be tested?' -> the place), its 'he' or 'she' read as the
+    one name of the question before (rag.answer.followup.with_name); the rules, which read
+    both, give no second opinion on it."""
     if result.kind == "yesno" or reader is None:
         return answer_yes_no(result, weights, ranked, reader)
     query = result.query
