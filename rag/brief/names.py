@@ -198,6 +198,7 @@ _ITS_PEOPLE = r"(?:leaders|executives|employees|shareholders|investors)\b"
 Named = tuple[str, str, str | None]  # (name, kind, role)
 MAX_GIVEN_ONLY = 4
 LEAD_CHARS = 300  # the opening an article names its subject in
+MAX_IN_LEAD = 2  # the people an opening is about; more there are a list
 
 
 def entity_names(text: str) -> Iterator[Named]:
@@ -309,9 +310,10 @@ def _add_given(people: dict[str, str | None], given: dict[str, str | None], text
     not the people the story is about, but for the one it opens with ('Experience is
     thrilled to have Junior Gaspard ... as our new President and CEO', before his favourite
     artists)."""
-    lead = text[:LEAD_CHARS]
+    in_lead = [who for who in given if who in text[:LEAD_CHARS]]
+    opened = in_lead if len(in_lead) <= MAX_IN_LEAD else []  # a lead, not a list of scorers
     for who, role in given.items():
-        if who not in people and (len(given) <= MAX_GIVEN_ONLY or who in lead):
+        if who not in people and (len(given) <= MAX_GIVEN_ONLY or who in opened):
             people[who] = role
 
 
