@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -114,13 +114,8 @@ def read_time(
     (`dated_in(since, until)` counts the dated articles in a range)."""
     if as_of is None:
         return None
-    for match in _FINDER.finditer(question):
-        index = next(i for i in range(len(_PATTERNS)) if match.group(f"k{i}"))
-        kind, phrase = _PATTERNS[index][0], match.group().strip()
-        rng = _resolve(match.group(f"k{index}"), kind, as_of)  # the prefix is applied below
-        if rng is None:
-            continue
-        since, until = _with_prefix(rng, match.group("prefix"))
+    for match, kind, (since, until) in _expressions(question, as_of):
+        phrase = match.group().strip()
         if kind == "weekday" or re.match(r"['’]s\b", question[match.end() :]):
             # a weekday, or a possessive ('last month's outage'): the day of an event, which
             # later articles report too
@@ -136,15 +131,23 @@ def read_time(
 def said_in(text: str, on: date, since: date | None, until: date | None) -> str | None:
     """The first time expression of `text` that, read against `on` (its article's date),
     names days within since..until: 'last year' in an article of 2019-11-19 names 2018."""
-    for match in _FINDER.finditer(text):
-        index = next(i for i in range(len(_PATTERNS)) if match.group(f"k{i}"))
-        rng = _resolve(match.group(f"k{index}"), _PATTERNS[index][0], on)
-        if rng is None:
-            continue
-        start, end = _with_prefix(rng, match.group("prefix"))
+    for match, _kind, (start, end) in _expressions(text, on):
         if start and end and (since is None or start >= since) and (until is None or end <= until):
             return match.group().strip()
     return None
+
+
+def _expressions(
+    text: str, as_of: date
+) -> Iterator[tuple[re.Match[str], str, tuple[date | None, date | None]]]:
+    """Each time expression of `text` that resolves against `as_of`: (match, its kind, the
+    range it names with its since/before/after prefix applied)."""
+    for match in _FINDER.finditer(text):
+        index = next(i for i in range(len(_PATTERNS)) if match.group(f"k{i}"))
+        kind = _PATTERNS[index][0]
+        rng = _resolve(match.group(f"k{index}"), kind, as_of)  # without the prefix
+        if rng is not None:
+            yield match, kind, _with_prefix(rng, match.group("prefix"))
 
 
 def _with_prefix(rng: tuple[date, date], prefix: str | None) -> tuple[date | None, date | None]:
