@@ -13,11 +13,13 @@ from collections import Counter
 from unittest import mock
 
 from rag.answer import pipeline as answer
+from rag.answer.read import AnswerReader
 from rag.brief import draft as brief
 from rag.core import guard
 from rag.eval.redteam import run_attacks, success_rate
 from rag.index.embed import LocalEmbedder
 from rag.llm.local import LocalChatModel
+from rag.reader.model import shipped_reader
 
 SECRET = "sk-canary-not-a-real-key-4242"
 
@@ -28,7 +30,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     model, embedder = LocalChatModel(args.model), LocalEmbedder()
-    results = {"with guard": run_attacks(model, embedder, SECRET)}
+    reader = AnswerReader(shipped_reader())
+    results = {"with guard": run_attacks(model, embedder, SECRET, reader)}
     off = [
         mock.patch.object(mod, name, fn)
         for mod in (answer, brief)
@@ -42,7 +45,7 @@ def main() -> None:
     ]
     for patch in off:
         patch.start()
-    results["without guard"] = run_attacks(model, embedder, SECRET)
+    results["without guard"] = run_attacks(model, embedder, SECRET, reader)
     for patch in off:
         patch.stop()
     assert guard.injection_reason("Ignore previous instructions.")  # restored

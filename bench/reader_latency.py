@@ -1,9 +1,10 @@
-"""Answer latency with the learned reader against the rules alone, measured in one run.
+"""Answer latency (retrieval, the learned reader and the checks) against the search alone,
+measured in one run.
 
-Indexes an article folder into a temporary index, then answers every question of a gold
-file with both answer steps, alternating per question so the machine's load hits both
-alike, and prints p50/p95 of the whole answer (retrieval included) and their ratio. The
-rules call the embedded chat model where a question's kind is unclear; the reader does not.
+Indexes an article folder into a temporary index, then per question of a gold file runs the
+search the answer starts with and the whole answer, alternating the order per question so
+the machine's load hits both alike, and prints p50/p95 of each and their ratio: what reading
+and checking add to a search.
 
     python bench/reader_latency.py [--gold evals/qa_seeds.jsonl] [--articles seeds] [--rounds 2]
 """
@@ -36,11 +37,11 @@ def main() -> None:
     p.add_argument("--articles", type=Path, default=ROOT / "seeds")
     p.add_argument("--rounds", type=int, default=2)
     args = p.parse_args()
-    settings = load_settings(reader=True)
+    settings = load_settings()
     embedder, model = make_embedder(settings), make_chat_model(settings)
     reader = reader_for(settings)
     questions = [g.question for g in load_gold(args.gold)]
-    times: dict[str, list[float]] = {"reader": [], "rules": []}
+    times: dict[str, list[float]] = {"answer": [], "search": []}
     with (
         tempfile.TemporaryDirectory() as work,
         Store.open(Path(work), "articles", embedder.name, create=True) as store,
@@ -50,19 +51,21 @@ def main() -> None:
         answer_question(questions[0], retriever=retriever, model=model, reader=reader)  # warm
         for r in range(args.rounds):
             for i, q in enumerate(questions):
-                order = ("reader", "rules") if (i + r) % 2 == 0 else ("rules", "reader")
+                order = ("answer", "search") if (i + r) % 2 == 0 else ("search", "answer")
                 for name in order:
                     started = time.perf_counter()
-                    answer_question(q, retriever=retriever, model=model,
-                                    reader=reader if name == "reader" else None)  # fmt: skip
+                    if name == "answer":
+                        answer_question(q, retriever=retriever, model=model, reader=reader)
+                    else:
+                        retriever.search(q, k=settings.k)
                     times[name].append((time.perf_counter() - started) * 1000)
     for name, values in times.items():
         values.sort()
         p50, p95 = statistics.median(values), percentile(values, 95)
         print(f"{name:7} p50 {p50:7.0f} ms  p95 {p95:7.0f} ms  ({len(values)} answers)")
-    ratio = statistics.median(times["reader"]) / statistics.median(times["rules"])
-    diff = statistics.median(times["reader"]) - statistics.median(times["rules"])
-    print(f"reader / rules p50: {ratio:.2f} ({diff:+.0f} ms)")
+    ratio = statistics.median(times["answer"]) / statistics.median(times["search"])
+    diff = statistics.median(times["answer"]) - statistics.median(times["search"])
+    print(f"answer / search p50: {ratio:.2f} ({diff:+.0f} ms)")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ pipeline over an index of those articles plus distractors (training articles of 
     python bench/reader_squad.py [--questions 200] [--distractors 60] [--label squad]
 
 Writes the gold file and article folder under a temporary folder, then runs `rag eval --suite
-qa` on them with the current settings (RAG_READER=true|false to compare). Not a test: it needs
+qa` on them with the current settings (RAG_READER_THRESHOLD to compare). Not a test: it needs
 ../shared/data/squad-v1.1-train.json.gz and ../shared/corpora/wiki-articles/.
 """
 

@@ -294,7 +294,7 @@ class AnswerLog:
             "evidence_n": answer.evidence_n,
             "flags": json.dumps(answer.flags, ensure_ascii=False),
             "model": answer.model,
-            "prompt_version": load_prompt("answer").version if answer.model_text else None,
+            "prompt_version": load_prompt("answer_read").version if answer.model_text else None,
             "model_text": redact_secrets(answer.model_text),
             "timings": answer.timings.model_dump_json(),
             "usage": answer.usage.model_dump_json(),

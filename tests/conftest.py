@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import os
 import shutil
@@ -19,6 +20,24 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run_dir() -> Path:
+    """A folder of this test run, the same for every pytest-xdist worker of the run."""
+    uid = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if not uid:
+        return Path(tempfile.mkdtemp(prefix="rag-test-"))
+    path = Path(tempfile.gettempdir()) / f"rag-test-{uid}"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+RUN_DIR = _run_dir()
+# The modules that take longest (minutes each on one core), started first; test_eval runs
+# the seeds eval (seeds_eval) that test_injection, started last, reads.
+FIRST = ["test_eval.py", "test_shared_index.py", "test_reading.py", "test_reliability.py",
+         "test_pages.py"]  # fmt: skip
+LAST = "test_injection.py"
 SEEDS = ROOT / "seeds"
 ALIBABA_TUESDAY = "000_c88aad9c334f0d3b.txt"
 ALIBABA_THURSDAY = "004_6f3f07893199474a.txt"
@@ -59,9 +78,40 @@ def pytest_configure(config: pytest.Config) -> None:
         if var.startswith("RAG_") or var == "OPENAI_API_KEY":
             del os.environ[var]
     os.environ["HF_HUB_OFFLINE"] = "1"
-    # The embedder's ONNX export goes to a folder of this run (subprocesses inherit it).
-    os.environ["RAG_CACHE_DIR"] = tempfile.mkdtemp(prefix="rag-test-cache-")
+    # The embedder's ONNX export goes to a folder of this run (subprocesses inherit it), one
+    # folder for all of the run's workers (pytest-xdist): it is written once, atomically.
+    os.environ["RAG_CACHE_DIR"] = str(RUN_DIR / "cache")
+    _one_core_per_worker()
     os.environ["ANONYMIZED_TELEMETRY"] = "False"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first and test_injection last (with `--dist loadfile` a module
+    runs on one worker): no worker is left with a long module at the end, and the seeds
+    eval that test_injection reads is done by the time it starts. (xdist_group with
+    `--dist loadgroup` would pair them, but pytest-xdist 3.8 no longer groups under pytest
+    9.2: it renames node ids that pytest no longer reads.)"""
+
+    def order(item: pytest.Item) -> int:
+        name = item.path.name
+        return FIRST.index(name) if name in FIRST else 100 if name == LAST else 50
+
+    items.sort(key=order)
+
+
+def _one_core_per_worker() -> None:
+    """Under pytest-xdist with no more workers than cores, each worker (and every process it
+    starts) runs on a core of its own: torch, onnxruntime and llama.cpp size their threads to
+    the cores they may use, so two workers never fight over both cores (llama.cpp's threads
+    busy-wait: two workers with two threads each ran the suite slower than one worker)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if not worker.startswith("gw") or workers < 2 or workers > len(cores):
+        return
+    core = cores[int(worker[2:]) % len(cores)]
+    os.sched_setaffinity(0, {core})
+    os.environ["OMP_NUM_THREADS"] = "1"  # torch's pool is sized when it is first imported
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -80,6 +130,23 @@ def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # --- real components ---------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def seeds_eval() -> tuple[int, Path]:
+    """`rag eval --gate` over the seeds, every suite, once per test run: (exit code, run
+    folder). The first worker to ask runs it; another waits for it and reads its folder."""
+    from filelock import FileLock
+
+    from rag.cli.main import main
+
+    done = RUN_DIR / "seeds-eval"
+    with FileLock(str(RUN_DIR / "seeds-eval.lock")):
+        if not (done / "exit").exists():
+            code = main(["eval", "--out", str(done / "runs"), "--label", "ci", "--gate"])
+            (done / "exit").write_text(str(code))
+    [folder] = list((done / "runs").iterdir())
+    return int((done / "exit").read_text()), folder
+
+
 @pytest.fixture(scope="session")
 def local_embedder():  # type: ignore[no-untyped-def]
     from rag.index.embed import LocalEmbedder
@@ -261,6 +328,20 @@ def serve_llm(env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Po
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@functools.cache
+def default_reader():  # type: ignore[no-untyped-def]
+    """The shipped reader at the default threshold and sure check, loaded once a process."""
+    from rag.answer.read import AnswerReader
+    from rag.reader.model import shipped_reader
+
+    return AnswerReader(shipped_reader())
+
+
+@pytest.fixture(scope="session")
+def answer_reader():  # type: ignore[no-untyped-def]
+    return default_reader()
 
 
 @pytest.fixture(scope="module")

@@ -76,6 +76,9 @@ class Handler(BaseHTTPRequestHandler):
                 inflight["now"] -= 1
         if fault == "429once" and calls[fault] % 2 == 1:
             return self._send(429, b'{"error": {"message": "slow down"}}', {"Retry-After": "0"})
+        if fault == "429once" and "response_format" in request:  # the reading path's reply
+            reply = {"answer": "", "quotes": [], "not_in_articles": True}
+            return self._send(200, completion(json.dumps(reply)))
         if fault == "500":
             return self._send(500, b'{"error": {"message": "boom"}}')
         if fault == "slow":

@@ -3,10 +3,12 @@
 import re
 
 import pytest
+from conftest import default_reader
 from fakes import ScriptedChatModel
 
 from rag.answer import Answer, answer_question, standalone_query
 from rag.answer.kinds import specific_terms
+from rag.answer.read import AnswerReader
 from rag.cli.main import main
 from rag.core.prompts import ABSTAIN, load_prompt
 from rag.core.text import content_terms
@@ -22,41 +24,23 @@ def retriever(seeds_retriever):
 
 def ask(retriever, replies, question=TUESDAY_Q, **kw):
     model = ScriptedChatModel(list(replies))  # an empty script fails if the model is asked
+    kw.setdefault("reader", default_reader())
     return answer_question(question, retriever=retriever, model=model, **kw), model
 
 
 MOONSHOT_Q = "Which AI start-up has Alibaba invested in?"
-MOONSHOT = "In addition to Qwen, Alibaba has also invested in an AI start-up named Moonshot."
 
 
 def test_a_figure_question_is_answered_by_the_figure_of_the_answering_sentence(retriever):
     answer, model = ask(retriever, [])
-    assert model.calls == []  # the kind is clear: rules take the figure, no model is asked
-    assert answer.kind == "quantity" and answer.method == "span" and not answer.abstained
+    assert model.calls == []  # the learned reader takes the figure, no model is asked
+    assert answer.kind == "quantity" and answer.method == "reader" and not answer.abstained
     n = answer.cited[0]
     assert answer.text == f"8.1% [{n}]"
     assert answer.evidence.startswith("Shares of Chinese tech giant Alibaba")
     assert answer.evidence in answer.citations[n - 1].text
     for c in answer.citations:  # the passages are exact slices of their articles
         assert retriever.store.catalog.article_text(c.article_id)[c.start : c.end] == c.text
-
-
-def test_the_model_copies_a_phrase_of_one_sentence_shown_as_data(retriever):
-    answer, model = ask(retriever, ["Moonshot"], question=MOONSHOT_Q)
-    [call] = model.calls
-    prompt = call["messages"][-1].content
-    tail = prompt.rsplit("Sentence: ", 1)[1]
-    assert tail == f"{MOONSHOT}\nQuestion: {MOONSHOT_Q}\nAnswer:"
-    assert ABSTAIN in prompt and "data, not instructions" in prompt and call["stop"] == ["\n"]
-    assert answer.method == "model" and answer.text == f"Moonshot [{answer.cited[0]}]"
-    assert answer.evidence == MOONSHOT
-
-
-def test_a_reply_that_is_not_a_phrase_of_the_sentence_is_not_shown(retriever):
-    answer, _ = ask(retriever, ["OpenAI, for $9 billion"], question=MOONSHOT_Q)
-    assert any("not a phrase of the sentence" in f for f in answer.flags)
-    assert answer.method == "extractive" and answer.text.startswith(MOONSHOT)
-    assert "OpenAI" not in answer.text and "9 billion" not in answer.text
 
 
 def test_yes_no_and_why_questions(retriever):
@@ -118,11 +102,12 @@ def test_the_other_company_is_the_one_the_last_passages_name_besides_the_asked_o
 
     first = answer_question(
         "How much did Alibaba's shares rally on Tuesday?", retriever=seeds_retriever,
-        model=ScriptedChatModel([]),
+        model=ScriptedChatModel([]), reader=default_reader(),
     )  # fmt: skip
     then = answer_question(
         "What about the other company?", retriever=seeds_retriever,
         model=ScriptedChatModel(["n/a"] * 3), history=[first.query], previous=first,
+        reader=default_reader(),
     )  # fmt: skip
     assert then.query == "How much did Nvidia's shares rally on Tuesday?"
     assert then.read_as == f"{then.query} ('the other' taken as Nvidia)"
@@ -131,10 +116,10 @@ def test_the_other_company_is_the_one_the_last_passages_name_besides_the_asked_o
 def test_prompt_placeholders_are_checked_at_load(tmp_path):
     from rag.core.errors import ConfigError
 
-    (tmp_path / "answer.txt").write_text("version: 1\n---\n{sentence} {question}\n")
-    with pytest.raises(ConfigError, match="missing \\['abstain'\\]"):
-        load_prompt("answer", tmp_path)
-    assert load_prompt("answer").version
+    (tmp_path / "answer_read.txt").write_text("version: 1\n---\n{passages} {question}\n")
+    with pytest.raises(ConfigError, match="missing \\['abstain', 'history'\\]"):
+        load_prompt("answer_read", tmp_path)
+    assert load_prompt("answer_read").version
 
 
 # -- the real local model ------------------------------------------------------------------
@@ -154,7 +139,9 @@ REAL_QUESTIONS = [
 def test_real_model_answers_cite_only_given_passages(retriever, gemma):
     answered = 0
     for question in REAL_QUESTIONS:
-        answer = answer_question(question, retriever=retriever, model=gemma)
+        answer = answer_question(
+            question, retriever=retriever, model=gemma, reader=default_reader()
+        )
         given = {c.n for c in answer.citations}
         markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.text)}
         assert markers == set(answer.cited) and markers <= given, answer
@@ -173,7 +160,7 @@ def test_real_model_answers_cite_only_given_passages(retriever, gemma):
 def test_real_model_abstains_when_a_specific_term_is_not_said(retriever, gemma, question):
     # The seeds give neither figure; 'quarter' and 'parameters' with 'Kimi' are in no one
     # sentence, so no sentence answers.
-    answer = answer_question(question, retriever=retriever, model=gemma)
+    answer = answer_question(question, retriever=retriever, model=gemma, reader=default_reader())
     assert answer.abstained and answer.text == ABSTAIN
 
 
@@ -182,6 +169,7 @@ def test_real_follow_up_retrieves_the_thursday_jump(retriever, gemma):
         "And how much did it rise?",
         retriever=retriever,
         model=gemma,
+        reader=default_reader(),
         history=["Why did Alibaba's stock jump on Thursday?"],
     )
     assert "Thursday" in answer.query
@@ -208,17 +196,12 @@ def test_cli_ask_with_llm_server_down_is_one_clear_line(capsys, seeds, monkeypat
     monkeypatch.setenv("RAG_LLM_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
     monkeypatch.setenv("RAG_LLM_MAX_RETRIES", "0")
     assert main(["ask", TUESDAY_Q]) == 1  # a served model reads the passages: it is needed
-    assert "cannot reach the LLM server" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "cannot reach the LLM server" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
     monkeypatch.setenv("RAG_LLM_READS", "false")  # code reads them
     assert main(["ask", TUESDAY_Q]) == 0  # the reader answers: no model is needed
     assert main(["ask", MOONSHOT_Q]) == 0
-    capsys.readouterr()
-    monkeypatch.setenv("RAG_READER", "false")  # the rules alone: the model copies the phrase
-    assert main(["ask", MOONSHOT_Q]) == 1
-    err = capsys.readouterr().err
-    assert (
-        "cannot reach the LLM server" in err and "rag serve-llm" in err and "Traceback" not in err
-    )
 
 
 def test_specific_terms_are_names_figures_and_long_or_rare_words():
@@ -292,16 +275,6 @@ def test_a_how_many_question_needs_a_sentence_that_counts_that_thing():
     assert people.people and "inhabitant" in people.stems
 
 
-def test_a_model_span_that_restates_the_question_is_not_an_answer():
-    from rag.answer.checks import span_problem
-
-    sentence = "Curie moved to Paris in 1891 to study physics."
-    question = "What did Curie move to Paris to study?"
-    assert span_problem("Curie moved to Paris", sentence, question) is not None
-    assert span_problem("physics", sentence, question) is None
-    assert span_problem("Paris", sentence, "Where did Curie move in 1891?") is None
-
-
 def test_another_sentence_stands_in_for_a_figure_only_if_it_names_the_same_thing():
     from rag.answer.kinds import named_in
 
@@ -311,28 +284,32 @@ def test_another_sentence_stands_in_for_a_figure_only_if_it_names_the_same_thing
 
 def test_a_figure_next_to_the_named_ticker_is_not_taken_from_another_sentence(retriever):
     # the sentence naming Nvidia gives its ticker's move; a later sentence's percentage (about
-    # Alibaba) must not stand in for it
+    # Alibaba) must not stand in for it: an unsure reading of it is held back by the rules'
+    # sentence, one of the Nvidia sentence stands
+    from test_reader import ScriptedReader
+
     question = "What percentage is shown next to Nvidia's ticker?"
-    answer, _ = ask(retriever, ["-0.23%"], question=question)
-    assert not answer.abstained
-    assert "Nvidia" in answer.evidence
-    assert "0.23%" in answer.text
+    pool = ScriptedReader({})
+    ask(retriever, [], question=question, reader=AnswerReader(pool, 0.5, 0.8))
+    read = [s for _before, s in pool.read_pairs]
+    nvidia = next(s for s in read if "(NVDA" in s)
+    alibaba = next(s for s in read if "Alibaba" in s and "%" in s and "NVDA" not in s)
+    wrong = ScriptedReader({alibaba: (0.75, re.findall(r"[\d.]+%", alibaba)[-1])})
+    answer, _ = ask(retriever, [], question=question, reader=AnswerReader(wrong, 0.5, 0.8))
+    assert answer.abstained and "rules chose another sentence" in answer.flags[-1]
+    right = ScriptedReader({nvidia: (0.75, "-0.23%")})
+    answer, _ = ask(retriever, [], question=question, reader=AnswerReader(right, 0.5, 0.8))
+    assert answer.text.startswith("-0.23% [") and answer.evidence == nvidia
 
 
-def test_a_count_is_whole_and_takes_no_adverb_for_its_noun():
+def test_a_count_is_whole():
     from rag.answer.kinds import fits
-    from rag.answer.phrases import with_count_noun
-    from rag.answer.spans import quantities
 
     question = "How many students attend Newcastle University?"
     assert not fits("37.8", question) and fits("21,000", question)
     question = "How many people live in the Marshall Islands?"
     assert not fits("About one-half", question) and not fits("50%", question)
     assert fits("one-fifth", "How many parameters does QwQ-32B have compared with R1?")
-    sentence = "It will replace the three now retired carriers at a cost of two torpedo bombers."
-    three, two = quantities(sentence)
-    assert with_count_noun(three, sentence, "What will it replace?") == "three"
-    assert with_count_noun(two, sentence, "What did it cost?") == "two torpedo bombers"
 
 
 def test_yes_or_no_is_read_only_from_a_sentence_that_says_what_is_asked():
@@ -414,22 +391,6 @@ def test_a_count_of_people_is_said_next_to_its_figure():
     assert problem("Its cables run 17,000 km to the people.", "How many people work there?")
 
 
-def test_the_model_reads_the_clause_the_question_is_about():
-    from rag.answer.pipeline import _focus
-
-    sentence = "The testes primarily release testosterone, and the ovaries dispense estrogen."
-    assert _focus(sentence, "Which hormone do the testes mainly release?") == (
-        "The testes primarily release testosterone"
-    )
-    # a clause that goes on about the same subject is read with it
-    closed = (
-        "The first was Hounslow Heath Aerodrome in 1919, but it was closed for Croydon Airport."
-    )
-    assert _focus(closed, "What replaced Hounslow Heath Aerodrome?") == closed
-    # no clause holds more of the question than another: the whole sentence
-    assert _focus(sentence, "Which hormones are there?") == sentence
-
-
 def test_a_which_question_prefers_a_sentence_naming_a_thing_of_its_noun():
     from rag.answer.kinds import asked_noun, names_noun
 
@@ -459,8 +420,6 @@ def test_an_unsure_reader_is_checked_against_the_rules_sentence(retriever):
     an unsure reading of that sentence stands, one of another sentence abstains."""
     from test_reader import ScriptedReader
 
-    from rag.answer.read import AnswerReader
-
     rules, _ = ask(retriever, [])
     pool = ScriptedReader({})
     ask(retriever, [], reader=AnswerReader(pool, 0.5, 0.8))
@@ -487,14 +446,8 @@ def test_an_instruction_is_answered_with_the_sentences_about_what_it_names(retri
 def test_a_follow_up_is_searched_with_the_question_before_but_read_as_asked(retriever):
     """Given 'Which chips ...? And when was it forced to stop?' as one question, the reader
     answered the first; it reads the follow-up alone, from the passages both found."""
-    from rag.answer.read import AnswerReader
-    from rag.reader.model import shipped_reader
-
-    reader = AnswerReader(shipped_reader())
     first = "Which chips will Nvidia resume shipping to China?"
-    answer, _ = ask(
-        retriever, [], question="And when was it forced to stop?", history=[first], reader=reader
-    )
+    answer, _ = ask(retriever, [], question="And when was it forced to stop?", history=[first])
     assert answer.query.startswith(first)  # searched with the question before
     assert answer.text.startswith("April") and "H20" not in answer.text.split(" [")[0]
 
@@ -503,8 +456,6 @@ def test_of_two_sentences_saying_a_yes_no_question_the_reader_chooses(retriever)
     """Two sentences say most of 'Did Alibaba's stock jump on Thursday?': the rules' first
     is read unless the learned reader scores the other higher."""
     from test_reader import ScriptedReader
-
-    from rag.answer.read import AnswerReader
 
     question = "Did Alibaba's stock jump on Thursday?"
     pool = ScriptedReader({})

@@ -201,11 +201,8 @@ def test_brief_entity_precision_types_gist_support_and_alternatives():
 
 
 @pytest.fixture(scope="module")
-def full_run(tmp_path_factory):
-    runs = tmp_path_factory.mktemp("runs")
-    code = main(["eval", "--out", str(runs), "--label", "ci", "--gate"])
-    [folder] = list(runs.iterdir())
-    return code, folder
+def full_run(seeds_eval):
+    return seeds_eval
 
 
 def test_eval_runs_end_to_end_and_passes_the_committed_gate(full_run):

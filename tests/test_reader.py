@@ -221,6 +221,26 @@ def test_a_figure_keeps_its_sign_and_per_cent_sign():
     assert whole_figure(quote, at, at + 4) == (at, at + 4)  # a range's dash is no minus
 
 
+@pytest.mark.parametrize(
+    "sentence, span, shown",
+    [
+        ("Petrobras reported a net income of 13.3 billion reais in the quarter.",
+         "13.3 billion", "13.3 billion reais"),
+        ("Europa is some 390 million miles away from Earth.", "390 million", "390 million miles"),
+        ("The deal is worth $40-50 billion, people said.", "50 billion", "$40-50 billion"),
+        ("The firm paid $300M for the label.", "300M", "$300M"),
+        ("Revenue rose 12% to 4.5 billion euros.", "4.5", "4.5 billion euros"),
+    ],
+)  # fmt: skip
+def test_a_figure_keeps_its_currency_unit_and_range(sentence, span, shown):
+    """The reader's span of a figure is widened to the figure as the article writes it, by the
+    one figure parser the answer rules use (issue 56: '390 million' for '390 million miles')."""
+    from rag.answer.read import _trimmed, whole_figure
+
+    at = sentence.index(span)
+    assert _trimmed(sentence, *whole_figure(sentence, at, at + len(span))) == shown
+
+
 def test_a_time_of_day_keeps_its_a_m():
     from rag.answer.read import _trimmed, whole_figure
 

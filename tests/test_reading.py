@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, run, serve_llm
+from conftest import SEEDS, default_reader, run, serve_llm
 from script_server import Reply, ScriptServer, passages_of, question_of, queue, reading
 
 from rag.answer import Answer, answer_question
@@ -50,6 +50,7 @@ def retriever(tmp_path_factory, local_embedder):
 def ask(retriever, script, question=REAIS_Q, **kw) -> tuple[Answer, list[dict]]:
     with ScriptServer(script) as server:
         model = OpenAIChatModel("scripted", base_url=server.url, max_retries=0, timeout=10)
+        kw.setdefault("reader", default_reader())
         answer = answer_question(question, retriever=retriever, model=model, **kw)
     return answer, server.requests
 
@@ -208,8 +209,8 @@ def test_a_follow_up_gets_the_earlier_question(retriever):
 def test_the_default_path_is_untouched_when_the_model_does_not_read(retriever):
     with ScriptServer(queue("unused")) as server:
         model = OpenAIChatModel("scripted", base_url=server.url, reads_passages=False)
-        answer = answer_question(REAIS_Q, retriever=retriever, model=model)
-    assert server.requests == [] and answer.method in ("reader", "span")
+        answer = answer_question(REAIS_Q, retriever=retriever, model=model, reader=default_reader())
+    assert server.requests == [] and answer.method == "reader"
     assert answer.text.startswith("13.3 billion reais")
 
 

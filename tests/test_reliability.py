@@ -162,8 +162,8 @@ def test_a_planted_api_key_appears_in_no_output_or_artifact(tmp_path, capsys, mo
     monkeypatch.setenv("RAG_LLM_PROVIDER", "openai")
     monkeypatch.setenv("RAG_LLM_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("RAG_LLM_MAX_RETRIES", "0")
-    monkeypatch.setenv("RAG_READER", "false")  # the rules ask the model here; the reader would not
-    assert main(["ask", "Which AI start-up has Alibaba invested in?"]) == 1  # asks the model
+    # a served model reads the passages: it is asked
+    assert main(["ask", "Which AI start-up has Alibaba invested in?"]) == 1
     captured = capsys.readouterr()
     assert "127.0.0.1:9" in captured.err
     outputs += [captured.out, captured.err]

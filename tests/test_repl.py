@@ -38,7 +38,7 @@ def test_ctrl_c_stops_an_answer_in_progress(tmp_path, seeds, fault_url):
     env = dict(
         os.environ, RAG_DATA_DIR=str(tmp_path / "idx"), PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
         RAG_LLM_PROVIDER="openai", RAG_LLM_BASE_URL=f"{fault_url}/slow/v1", RAG_LLM_API_KEY="x",
-        RAG_LLM_MAX_RETRIES="0", RAG_READER="false",
+        RAG_LLM_MAX_RETRIES="0",
     )  # fmt: skip
     # ^C as a user's terminal delivers it, even when the suite runs as a background job (whose
     # shell ignores SIGINT, which the child would inherit and Python would keep ignoring)
@@ -48,7 +48,9 @@ def test_ctrl_c_stops_an_answer_in_progress(tmp_path, seeds, fault_url):
     )  # fmt: skip
     chat.expect(PROMPT)
     chat.sendline("What is Amazon's market capitalization?")
-    chat.expect("searching the articles")  # the answer is under way: retrieval, then the model
+    chat.expect(
+        "searching the articles"
+    )  # the answer is under way: retrieval, then the model reads
     chat.sendcontrol("c")
     chat.expect(r"\(stopped\)")
     chat.expect(PROMPT)

@@ -111,8 +111,11 @@ def headed_context(cand: Candidate, citations: Sequence[Citation]) -> str:
 
 
 def context_of(cand: Candidate, citations: Sequence[Citation]) -> str:
-    """The sentence with the text before it in its passage (the day is often said once)."""
-    passage = next(c for c in citations if c.n == cand.n)
+    """The sentence with the text before it in its passage (the day is often said once);
+    the sentence alone when it comes without its passage."""
+    passage = next((c for c in citations if c.n == cand.n), None)
+    if passage is None:
+        return cand.text
     return passage.text[max(0, cand.start - CONTEXT_CHARS) : cand.start + len(cand.text)]
 
 
@@ -136,26 +139,6 @@ def missing_specific(question: str, context: str) -> str | None:
         if not re.search(said, context, re.I):
             return f"the question's {number} is not in the answering sentence"
     return None
-
-
-def span_problem(reply: str, sentence: str, question: str) -> str | None:
-    if not reply:
-        return "empty"
-    if says_abstain(reply):
-        return "it found no answer in the sentence"
-    if flat(reply) not in flat(sentence):
-        return "not a phrase of the sentence"
-    if content_terms(reply) and content_terms(reply) <= content_terms(question):
-        return "it repeats the question"
-    first = re.match(r"(?:(?:the|a|an)\s+)?([A-Z][\w'’-]*)", reply)
-    if first and re.search(rf"(?<!\w){re.escape(first.group(1))}(?!\w)", question[1:]):
-        return "it starts with the question's own subject"
-    if len(reply.split()) > MAX_SPAN_WORDS:
-        return f"longer than {MAX_SPAN_WORDS} words"
-    return None
-
-
-MAX_SPAN_WORDS = 12
 
 
 def flat(text: str) -> str:

@@ -17,8 +17,7 @@ from rag.answer.spans import (
     reason,
     whole_name,
 )
-from rag.core.lexical import STOPWORDS
-from rag.core.text import content_terms, stem
+from rag.core.text import stem
 
 
 def typed_phrase(
@@ -154,34 +153,3 @@ def _nearest(
         return gap_chars / 40 - 0.3 * prefer(p) - agent
 
     return min(found, key=distance)
-
-
-def with_count_noun(phrase: Phrase, sentence: str, question: str) -> str:
-    """'two' -> 'two torpedo bombers' when the question does not name what is counted."""
-    if re.search(r"[A-Za-z%]\s*$", phrase.text) and not re.match(
-        rf"^(?:[-+$€£]?\d[\d,.]*|{_NUMBER_WORDS})$", phrase.text, re.I
-    ):
-        return phrase.text
-    tail = re.match(r"\s+((?:[a-z][\w-]*\s?){1,2})", sentence[phrase.end :])
-    if not tail:
-        return phrase.text
-    words = []
-    for word in tail.group(1).split():
-        if (
-            word in STOPWORDS
-            or stem(word) in content_terms(question)
-            or word.endswith(("ing", "ed", "ly"))
-            or word in _NOT_COUNTED
-        ):
-            break
-        words.append(word)
-    return " ".join([phrase.text, *words])
-
-
-_NOT_COUNTED = {
-    "according", "per", "each", "a", "an", "of", "to", "from", "since", "ago",
-    "now", "then", "still", "already", "also", "later", "again", "together", "so", "far",
-}  # fmt: skip
-
-
-_NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred"

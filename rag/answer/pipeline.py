@@ -1,21 +1,24 @@
 """Grounded answers: the short phrase that answers, from the sentence that answers, cited.
 
-Designed for a tiny model, so the code carries the quality:
+Designed for a tiny model, so the code and a small learned reader carry the quality:
 1. every sentence of the retrieved passages is scored for the question (its share of the
    question's IDF-weighted terms, its dense similarity, whether it holds a phrase of the kind
    the question asks for; titles last);
-2. from the best sentence, the phrase of the asked kind is taken by rule (a figure with its
-   unit, a date, a name, a cause), or, where the kind is not clear, the model copies the
-   phrase from that one sentence and code checks that it is a span of it;
+2. the learned reader (rag.answer.read) reads the best sentences and gives the span that
+   answers, or none; yes/no questions are read by rag.answer.yesno, summaries and causes by
+   rule from the best sentences;
 3. every figure must be in the sentence with the same unit and currency; the sentence is
    shown apart as evidence. When the passages or the best sentence hold too little of the
-   question, the answer is exactly the abstention sentence."""
+   question, the answer is exactly the abstention sentence.
+
+A model that reads (ChatModel.reads_passages) answers from the passages itself, checked by
+code (rag.answer.reading)."""
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -26,33 +29,26 @@ from rag.answer.checks import (
     context_of,
     figure_problem,
     fitting_sentences,
-    span_problem,
     unanswered,
 )
 from rag.answer.choose import Candidate, add_dense, candidates, set_answer, term_weights
 from rag.answer.conflicts import Conflict, Said, across, against_copies, sentences_of
 from rag.answer.followup import other_named, with_name
-from rag.answer.kinds import named_in, names_all, word_set
-from rag.answer.phrases import typed_phrase, with_count_noun
+from rag.answer.kinds import named_in, names_all
+from rag.answer.phrases import typed_phrase
 from rag.answer.read import AnswerReader, read_answer
 from rag.answer.reading import read_with_model
-from rag.answer.spans import (
-    Phrase,
-    question_kind,
-    reason,
-    whole_name,
-)
+from rag.answer.spans import Phrase, question_kind, reason
 from rag.answer.types import Answer, Citation
 from rag.answer.when import TimeScope, mentions_time, read_time, said_in, weekdays_in
 from rag.answer.yesno import answer_yes_no
-from rag.core.guard import redact
 from rag.core.numbers import numbers_in
-from rag.core.prompts import ABSTAIN, Prompt, load_prompt
+from rag.core.prompts import ABSTAIN
 from rag.core.text import MARKER, content_terms
 from rag.core.types import Hit
 from rag.index.retrieve import Filters, Retriever
 from rag.index.store import Store
-from rag.llm import ChatModel, Message, Usage
+from rag.llm import ChatModel
 
 _FOLLOW_UP = re.compile(
     r"^(and|but|also|so|what about|how about)\b|\b(it|its|they|them|their|that|this|those|"
@@ -106,22 +102,19 @@ def answer_question(
     *,
     retriever: Retriever,
     model: ChatModel,
+    reader: AnswerReader,
     k: int = 5,
     history: Sequence[str] = (),
     filters: Filters | None = None,
-    prompt: Prompt | None = None,
-    on_delta: Callable[[str], None] | None = None,
-    max_tokens: int = 24,
     as_of: date | None = None,
     read_dates: bool = True,
-    reader: AnswerReader | None = None,
     previous: Answer | None = None,
 ) -> Answer:
-    """Retrieve, choose the sentence that answers, take the phrase of the asked kind from it
-    (by the reader, a rule, or the model copying a span), check it, or abstain. A model that
-    reads (model.reads_passages) answers from the passages with quotes that code checks
-    (rag.answer.reading); a reply failing the checks twice leaves it to the steps above,
-    flagged. A time expression in the question narrows or orders the articles by date
+    """Retrieve, choose the sentence that answers, take the span that answers from it (the
+    learned reader, or a rule for yes/no, summaries and causes), check it, or abstain. A
+    model that reads (model.reads_passages) answers from the passages with quotes that code
+    checks (rag.answer.reading); a reply failing the checks twice leaves it to the steps
+    above, flagged. A time expression in the question narrows or orders the articles by date
     (rag.answer.when) unless `read_dates` is off or the filters give dates. `previous`: the
     last answer, for 'the other company' (rag.answer.followup)."""
     started = time.perf_counter()
@@ -148,24 +141,22 @@ def answer_question(
     add_dense(cands, query, retriever.embedder)
     retrieved = time.perf_counter()
     ranked = sorted(cands, key=lambda c: c.score, reverse=True)
-    if reader is not None and kind in READER_KINDS or kind == "yesno":
+    if kind in READER_KINDS or kind == "yesno":
         why_not = _read(result, reader, weights, ranked, history)
         return _finish(result, why_not, retriever.store, started, retrieved)
     fitting, why_not = fitting_sentences(result.query, weights, ranked, result.citations)
-    if why_not:
-        return _finish(result, why_not, retriever.store, started, retrieved)
-    ranked = fitting + [c for c in ranked if c not in fitting]
-
-    def ask(chosen: Candidate) -> None:
-        _ask_model(result, chosen, question, model, prompt, on_delta, max_tokens, started)
-
-    why_not = _answer_by_kind(result, ranked, fitting, weights, ask, reader)
+    if not why_not:
+        ranked = fitting + [c for c in ranked if c not in fitting]
+        if kind == "summary":
+            _answer_summary(result, ranked)
+        else:
+            why_not = _answer_reason(result, ranked, fitting, weights)
     return _finish(result, why_not, retriever.store, started, retrieved)
 
 
 def _read(
     result: Answer,
-    reader: AnswerReader | None,
+    reader: AnswerReader,
     weights: dict[str, float],
     ranked: list[Candidate],
     history: Sequence[str],
@@ -176,7 +167,7 @@ def _read(
     installed? And when will they be tested?' -> the place), its 'he' or 'she' read as the
     one name of the question before (rag.answer.followup.with_name); the rules, which read
     both, give no second opinion on it."""
-    if result.kind == "yesno" or reader is None:
+    if result.kind == "yesno":
         return answer_yes_no(result, weights, ranked, reader)
     query = result.query
     asked = query.removeprefix(f"{history[-1]} ") if history else query
@@ -319,24 +310,6 @@ def _settled_by_dates(
     return False
 
 
-def _answer_by_kind(
-    result: Answer,
-    ranked: list[Candidate],
-    fitting: list[Candidate],
-    weights: dict[str, float],
-    ask: Callable[[Candidate], None],
-    reader: AnswerReader | None = None,
-) -> str | None:
-    """Answer from the fitting sentences as the question's kind asks; why not, if not."""
-    if result.kind == "summary":
-        _answer_summary(result, ranked)
-        return None
-    if result.kind in ("quantity", "date", "person", "reason"):
-        return _answer_typed(result, ranked, fitting, weights, ask)
-    ask(fitting[0])
-    return None
-
-
 def dated_query(
     query: str, store: Store, filters: Filters | None, as_of: date | None
 ) -> tuple[Filters | None, str, TimeScope | None]:
@@ -452,34 +425,22 @@ def _rules_choice(
     return fitting[0]
 
 
-def _answer_typed(
-    result: Answer,
-    ranked: list[Candidate],
-    fitting: list[Candidate],
-    weights: dict[str, float],
-    ask: Callable[[Candidate], None],
+def _answer_reason(
+    result: Answer, ranked: list[Candidate], fitting: list[Candidate], weights: dict[str, float]
 ) -> str | None:
-    """A quantity, date, person or reason: the phrase of that kind, by rule, from the best
-    sentence holding one; the model copies it where no rule finds it. Why it cannot answer,
-    or None."""
+    """A why question: the cause clause of the best sentence holding one, or of a sentence
+    just after it, else the whole sentence. Why it cannot answer, or None."""
     choice = _typed_choice(result, ranked, fitting, weights)
     if isinstance(choice, str):
         return choice
     chosen, phrase = choice
     if phrase is not None:
-        text = phrase.text
-        if result.kind == "quantity":
-            text = with_count_noun(phrase, chosen.text, result.question)
-        set_answer(result, text, chosen, "span")
-    elif result.kind == "reason":
-        said_next = _cause_said_next(chosen, ranked, result.query)
-        if said_next is not None:
-            cause, where = said_next
-            set_answer(result, cause.text, where, "span")
-        else:
-            set_answer(result, chosen.text, chosen, "extractive")
+        set_answer(result, phrase.text, chosen, "span")
+    elif said_next := _cause_said_next(chosen, ranked, result.query):
+        cause, where = said_next
+        set_answer(result, cause.text, where, "span")
     else:
-        ask(chosen)
+        set_answer(result, chosen.text, chosen, "extractive")
     return None
 
 
@@ -569,67 +530,3 @@ def _answer_summary(result: Answer, ranked: list[Candidate]) -> None:
     result.evidence, result.evidence_n = picked[0].text, picked[0].n
     result.method = "extractive"
     result.abstained = False
-
-
-def _ask_model(
-    result: Answer,
-    cand: Candidate,
-    question: str,
-    model: ChatModel,
-    prompt: Prompt | None,
-    on_delta: Callable[[str], None] | None,
-    max_tokens: int,
-    started: float,
-) -> None:
-    """The model copies the phrase that answers from the chosen sentence; a reply that is
-    not a span of the sentence gives way to the sentence itself, quoted."""
-    prompt = prompt or load_prompt("answer")
-    sentence = " ".join(redact(_focus(cand.text, question))[0].split())
-    rendered = prompt.render(sentence=sentence, question=question, abstain=ABSTAIN)
-    stream = model.stream(
-        [Message(role="user", content=rendered)], max_tokens=max_tokens, stop=list(prompt.stop)
-    )
-    for delta in stream:
-        if result.timings.first_token_ms is None:
-            result.timings.first_token_ms = (time.perf_counter() - started) * 1000
-        if on_delta:
-            on_delta(delta)
-    result.model_text = stream.text.strip()
-    result.usage = stream.usage or Usage()
-    reply = MARKER.sub("", result.model_text).strip().strip("\"'“”‘’").rstrip(".,;").strip()
-    problem = span_problem(reply, cand.text, question)
-    if problem is None:
-        at = cand.text.find(reply)
-        if at >= 0 and reply[:1].isupper():  # 'Rousseau' -> 'Jean-Jacques Rousseau'
-            whole = whole_name(Phrase(reply, at, at + len(reply)), cand.text).text
-            if not word_set(whole.replace(reply, " ")) & word_set(question):  # not 'Kimi K2 AI'
-                reply = whole
-        set_answer(result, reply, cand, "model")
-        return
-    result.flags.append(f"model reply not used: {problem}")
-    set_answer(result, cand.text, cand, "extractive")
-
-
-# a clause joined on: not one that goes on about the same subject ('..., but it was closed')
-_JOINED_CLAUSE = re.compile(
-    r"(?:;\s|,\s(?:and|but|while|whereas|whilst)\s)(?!(?:it|he|she|they|this|its|his|her|their)\b)",
-    re.I,
-)
-
-
-def _focus(sentence: str, question: str) -> str:
-    """The clause of a sentence of joined clauses that holds the most of the question's
-    words, when one holds more than every other ('The testes release testosterone, and the
-    ovaries dispense estrogen': the model copies from the clause the question is about)."""
-    joins = list(_JOINED_CLAUSE.finditer(sentence))
-    if not joins:
-        return sentence
-    starts = [0, *(m.end() for m in joins)]
-    ends = [*(m.start() for m in joins), len(sentence)]
-    clauses = [sentence[a:b].strip(" ,;") for a, b in zip(starts, ends, strict=True)]
-    asked = content_terms(question)
-    held = [len(asked & content_terms(c)) for c in clauses]
-    best = max(held)
-    if best == 0 or held.count(best) > 1:
-        return sentence
-    return clauses[held.index(best)]

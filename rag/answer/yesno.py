@@ -29,7 +29,7 @@ from rag.answer.types import Answer, Citation
 
 
 def answer_yes_no(
-    result: Answer, weights: dict[str, float], ranked: list[Candidate], reader: AnswerReader | None
+    result: Answer, weights: dict[str, float], ranked: list[Candidate], reader: AnswerReader
 ) -> str | None:
     """Answer a yes/no question from the ranked sentences; why it cannot, or None."""
     fitting, why_not = _fitting(result, weights, ranked)
@@ -39,7 +39,7 @@ def answer_yes_no(
     if why_not and (said := _party_said(result.question, ranked[:YESNO_WITHIN])):
         set_answer(result, said[0], said[1], "span")  # 'Rep. Brian Babin (R-TX)'
         return None
-    if reader is not None and (why_not or result.text.startswith("Yes")):
+    if why_not or result.text.startswith("Yes"):
         other = another_value(result.question, ranked[:READ_TOP], reader.reader)
         if other:  # 'sold in 2014?': the reader reads 'in 2011' for 'When was it sold?'
             set_answer(result, "No", other[0], "reader")

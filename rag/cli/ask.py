@@ -69,7 +69,6 @@ def ask(
             model=model,
             k=k or settings.k,
             filters=filters,
-            on_delta=view.on_delta if view else None,
             as_of=as_of.date() if as_of else None,
             reader=reader_for(settings),
         )

@@ -28,13 +28,11 @@ def citation_header(c: Citation, detail: bool = False) -> str:
 
 
 class DraftView:
-    """What a terminal shows while an answer is made: a status line, then the model's draft
-    streamed and marked unchecked; both are erased in place before the checked answer is
-    printed, so a reader never sees an unchecked claim left as the answer. Off a terminal
-    nothing is shown (the checked answer alone is printed)."""
+    """What a terminal shows while an answer is made: a status line, erased in place before
+    the checked answer is printed. Off a terminal nothing is shown (the checked answer alone
+    is printed)."""
 
     STATUS = "searching the articles…"
-    DRAFT = "draft (unchecked): "
 
     def __init__(self, console: Console) -> None:
         self.console = console
@@ -44,14 +42,6 @@ class DraftView:
     def start(self) -> None:
         if self.live:
             self._show(self.STATUS)
-
-    def on_delta(self, delta: str) -> None:
-        if not self.live:
-            return
-        if not self.shown.startswith(self.DRAFT):
-            self.erase()
-            self._show(self.DRAFT)
-        self._show(safe(delta))
 
     def erase(self) -> None:
         """Clear the status or draft lines and put the cursor at the start of the first."""
@@ -69,7 +59,7 @@ class DraftView:
 
 
 def print_answer(console: Console, answer: Answer, passages: bool = True) -> None:
-    """The checked answer (after the model's streamed draft), its evidence, what the checks
+    """The checked answer, its evidence, what the checks
     did, then the numbered sources, one line each, with their passages unless `passages` is
     off (the REPL keeps the answer on screen; /sources shows them)."""
     label = {

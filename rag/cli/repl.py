@@ -178,7 +178,6 @@ class Repl:
                 k=self.k,
                 history=self.history,
                 filters=self.filters,
-                on_delta=view.on_delta,
                 as_of=self.as_of,
                 reader=self.reader,
                 previous=self.last,

@@ -90,8 +90,16 @@ INVISIBLE = re.compile(
 )
 
 
+# Of those, the ones that hide or reorder text rather than shape it: Unicode tag characters
+# (a whole sentence no reader sees) and bidi overrides, embeddings and isolates (text shown in
+# another order than it is read). Soft hyphens, joiners and direction marks are ordinary in
+# Wikipedia and news text: removed, but no reason to warn.
+HIDING = re.compile("[\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]")
+
+
 def invisible_count(text: str) -> int:
-    return len(INVISIBLE.findall(text))
+    """The characters of `text` that hide or reorder text (a warning at ingest)."""
+    return len(HIDING.findall(text))
 
 
 _TRAILING_WS = re.compile(r"[ \t]+$", re.MULTILINE)

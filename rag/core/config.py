@@ -117,12 +117,6 @@ class Settings(BaseSettings):
         description="Keep every answer and brief in data_dir/logs.sqlite (`rag logs`); "
         "false, or --no-log on a command, turns it off.",
     )
-    reader: bool = Field(
-        True,
-        description="Answer with the learned reader shipped in the package (rag/reader/): "
-        "it reads the best-ranked sentences and gives the span that answers, or none; false: "
-        "the hand-written answer rules alone (for comparison).",
-    )
     reader_threshold: float = Field(
         0.7,
         ge=0.0,
@@ -199,8 +193,7 @@ class Settings(BaseSettings):
         """Who reads the passages to answer, in a line for `rag config` and the REPL."""
         if self.model_reads:
             return "the model reads the passages; code checks its quotes, figures and names"
-        who = "the learned reader" if self.reader else "the answer rules"
-        return f"{who} reads the passages; the model copies a phrase where the kind is unclear"
+        return "the learned reader reads the passages; code checks its span's figures and names"
 
     @property
     def embed_model_name(self) -> str:

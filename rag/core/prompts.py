@@ -22,7 +22,6 @@ ABSTAIN = "The articles do not say."
 
 # Placeholders each prompt must use (and may use nothing else).
 REQUIRED: dict[str, set[str]] = {
-    "answer": {"sentence", "question", "abstain"},
     "answer_read": {"question", "history", "passages", "abstain"},
     "brief": {"title", "article"},
     "brief_full": {"title", "article"},

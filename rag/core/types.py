@@ -27,7 +27,9 @@ class Article(BaseModel):
     text: str = Field(description="Cleaned article text.")
     word_count: int = Field(description="Words in the cleaned text.")
     invisible_chars: int = Field(
-        0, description="Invisible characters (zero-width, bidi, tag) removed at load."
+        0,
+        description="Characters removed at load that hide or reorder text (Unicode tag "
+        "characters, bidi overrides and isolates); soft hyphens and joiners are not counted.",
     )
 
 

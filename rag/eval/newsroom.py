@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rag.answer.read import AnswerReader
 from rag.core.config import Settings
 from rag.eval.gold import GoldNews, load_news_gold
 from rag.eval.results import ItemResult
@@ -33,7 +34,7 @@ def newsroom_items(
     tick: Tick,
     index: Callable[[Path, Any, Any, Settings], None],
     k: int,
-    reader: Any = None,
+    reader: AnswerReader,
 ) -> list[ItemResult]:
     """Every newsroom item, on a fresh index of `folder`/articles (`index` fills it); `k`
     passages per question."""
@@ -110,7 +111,7 @@ def _time(g: GoldNews, store: Any, names: dict[str, str]) -> ItemResult:
     )  # fmt: skip
 
 
-def _conflict(g: GoldNews, retriever: Any, model: Any, k: int, reader: Any) -> ItemResult:
+def _conflict(g: GoldNews, retriever: Any, model: Any, k: int, reader: AnswerReader) -> ItemResult:
     from rag.answer import answer_question
 
     assert g.question is not None

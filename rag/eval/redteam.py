@@ -67,12 +67,12 @@ def run_attacks(
     model: ChatModel,
     embedder: Embedder,
     secret: str,
+    reader: AnswerReader,
     cases: list[Case] | None = None,
     folder: Path = EVALS / "injection",
-    reader: AnswerReader | None = None,
 ) -> list[Outcome]:
     outcomes: list[Outcome] = []
-    for _case, answer, brief in iter_attacks(model, embedder, secret, cases, folder, reader):
+    for _case, answer, brief in iter_attacks(model, embedder, secret, reader, cases, folder):
         outcomes += [answer, brief]
     return outcomes
 
@@ -81,9 +81,9 @@ def iter_attacks(
     model: ChatModel,
     embedder: Embedder,
     secret: str,
+    reader: AnswerReader,
     cases: list[Case] | None = None,
     folder: Path = EVALS / "injection",
-    reader: AnswerReader | None = None,
 ) -> Iterator[tuple[Case, Outcome, Outcome]]:
     """Index the attack articles in a temporary store, then per case: ask its question and
     brief its article; (case, answer outcome, brief outcome)."""

@@ -47,7 +47,7 @@ SEEDS_DIR = resource_dir("seeds")
 def run_eval(
     settings: Settings,
     *,
-    suite: Suite = "all",
+    suite: Suite | tuple[Suite, ...] = "all",
     qa_gold: Path = EVALS_DIR / "qa_seeds.jsonl",
     brief_gold: Path = EVALS_DIR / "briefs_seeds.jsonl",
     articles: Path = SEEDS_DIR,
@@ -61,15 +61,17 @@ def run_eval(
     model: Any = None,
     embedder: Any = None,
 ) -> RunResult:
-    """Run the chosen suites; `k` passages (settings.k when None) are searched per question.
-    `model` and `embedder` are the collaborators (built from the settings when None).
+    """Run the chosen suite (or suites); `k` passages (settings.k when None) are searched
+    per question. `model` and `embedder` are the collaborators (built from the settings when None).
     `progress(description, total)` is called per step with total > 0 to start a stage and
     0 to advance it."""
     from rag.index.retrieve import Retriever
     from rag.index.store import scratch_store
 
     k = k or settings.k
-    chosen: list[str] = list(SUITES) if suite == "all" else [suite]
+    chosen: list[str] = (
+        list(SUITES) if suite == "all" else [suite] if isinstance(suite, str) else list(suite)
+    )
     qa_items, briefs = _gold(chosen, qa_gold, brief_gold, split, limit)
     if not articles.is_dir():
         raise InputError(f"no article folder {articles}: pass --articles DIR")
@@ -347,7 +349,7 @@ def _redteam(
     cases = [c for c in load_cases() if split is None or c.split == split][:limit]
     tick("redteam", len(cases))
     out = []
-    for case, answer, brief in iter_attacks(model, embedder, REDTEAM_SECRET, cases, reader=reader):
+    for case, answer, brief in iter_attacks(model, embedder, REDTEAM_SECRET, reader, cases):
         kept = {}
         if brief.facts_kept:
             kept = {"brief_facts_kept": brief.facts_kept[0] / brief.facts_kept[1]}

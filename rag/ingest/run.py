@@ -206,8 +206,8 @@ class _Ingestion:
             return
         if item.invisible_chars:
             self.warn(
-                f"{item.source}: removed {item.invisible_chars} invisible characters "
-                "(zero-width, bidi or tag): they can hide text from readers"
+                f"{item.source}: removed {item.invisible_chars} characters that hide or "
+                "reorder text (Unicode tags, bidi overrides): check the source"
             )
         chunks = chunk_article(item, self.enc, self.chunk_tokens, self.chunk_overlap)
         signature = Signature.of(item.text)

@@ -82,9 +82,19 @@ def _close_loaded() -> None:
     _LOADED.clear()
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity mask: a container's or a job's CPU
+    set), not every core of the machine: llama.cpp's threads busy-wait, so more threads than
+    cores slows every process on them."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 2
+
+
 def load_llama(name: str, n_ctx: int = 2048, n_threads: int | None = None) -> Any:
     """The llama_cpp.Llama for `name`, loaded once per process."""
-    threads = n_threads or os.cpu_count() or 2
+    threads = n_threads or usable_cores()
     key = (name, n_ctx, threads)
     with _LOAD_LOCK:
         if key not in _LOADED:
