@@ -43,9 +43,10 @@ postgresql:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
 # The tests include the eval gate: a full `rag eval` on the embedded defaults checked against
-# evals/thresholds.toml (tests/test_eval.py).
+# evals/thresholds.toml (tests/test_eval.py). One worker per core, each pinned to its core
+# (tests/conftest.py); a module's tests stay on one worker.
 test: install chromium postgresql
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # A full eval run into evals/runs/<time>-<label>/, and the same with the CI gate.
 eval: install
