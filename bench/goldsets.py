@@ -55,6 +55,8 @@ def run_set(name: str, work: Path, yesno: bool = False) -> dict[str, dict[str, o
             splits[item["id"]] = item.get("split", "dev")
             if not yesno or question_kind(item["question"]) == "yesno":
                 kept.append(line)
+    if yesno and not kept:
+        return {}
     if yesno:
         asked = {json.loads(line).get("follow_up_of") for line in kept}
         lines = [ln for ln in gold.read_text(encoding="utf-8").splitlines() if ln.startswith("{")]

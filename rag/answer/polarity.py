@@ -3,26 +3,24 @@ of these readings that applies decides:
 
 1. who won: 'Did Russia win?' against '... a 2-1 win over Russia' (the question's names as
    the winner or the beaten side of a win, a defeat or a beat);
-2. figures compared: 'more than 200 million light-years' against 'some 230 million
-   light-years' (the question's bound against the evidence's value of the same unit);
-3. another figure: the question's figure is not said, another is, for the same word
+2. another figure: the question's figure is not said, another is, for the same word
    ('retire at age 65?' against 'retired ... at age 51', 'speak only once' against 'speak
    twice', 'six rounds' against 'four rounds');
-4. instead: the evidence names the question's words as what did not happen ('a fraction of
+3. instead: the evidence names the question's words as what did not happen ('a fraction of
    an inch of rain ... instead of the usual 5 inches' for 'Did it get its usual 5 inches?');
-5. the opposite said: the clause of the evidence that holds the question's words says the
+4. the opposite said: the clause of the evidence that holds the question's words says the
    opposite of a question word and not the word itself ('fall' / 'rallied', 'stop' /
    'recommence', 'raise' / 'cut', 'praised' / 'criticism', 'first' / 'fourth', 'up' /
    'down 5%');
-6. another in the asked one's place: the evidence says all but the question's last phrase
+5. another in the asked one's place: the evidence says all but the question's last phrase
    and puts another after the same word ('Does Locksley work at the University of
    Pennsylvania?' against '... at the University of California');
-7. another qualifier: the evidence gives the question's last word after another word than
+6. another qualifier: the evidence gives the question's last word after another word than
    the one the question puts before it ('a flat panel?' against 'a curved IPS panel');
-8. only possible: a question of fact finds its verb after a 'would', 'could', 'may',
+7. only possible: a question of fact finds its verb after a 'would', 'could', 'may',
    'should' in the evidence ('it would be better off adopting commercial alternatives' does
    not say it did);
-9. negation in scope: a 'not', 'yet to', 'no longer', 'unlikely to', 'cancelled' ... in the
+8. negation in scope: a 'not', 'yet to', 'no longer', 'unlikely to', 'cancelled' ... in the
    clause of the evidence that holds the question's words (or right before one of them),
    once in the question or the evidence, not in both (a negated word both say, 'without
    penalty', is part of what is asked).
@@ -57,7 +55,6 @@ def yes_or_no(question: str, evidence: str) -> Polarity:
     readings = (
         party,
         _who_won,
-        _compared,
         _superseded,
         other_figure,
         _only_some,
@@ -135,42 +132,13 @@ def _winners(evidence: str) -> tuple[set[str], set[str]]:
     return won - lost, lost - won
 
 
-# -- figures compared ----------------------------------------------------------------------
+# -- a figure the question bounds (other_figure leaves it alone) ----------------------
 _BOUND = re.compile(
     r"\b(?P<cmp>more|greater|higher|larger|bigger|over|above|at least|less|fewer|lower|"
     r"smaller|under|below|at most)(?: than)?\s+(?P<num>" + NUMBER.pattern + r")"
     r"(?P<scale>\s+(?:thousand|million|billion|trillion))?\s*(?P<unit>[a-z%-]+)?",
     re.I,
 )
-_UPPER = {"less", "fewer", "lower", "smaller", "under", "below", "at most"}
-
-
-def _compared(question: str, evidence: str) -> Polarity | None:
-    """The question's bound ('more than 200 million light-years') against the evidence's
-    value of the same unit."""
-    bound = _BOUND.search(question)
-    if bound is None:
-        return None
-    limit = _value(bound.group("num"), bound.group("scale") or "")
-    unit = (bound.group("unit") or "").lower()
-    kind = bound.group("cmp").lower()
-    same = rf"\b{re.escape(kind)}(?: than)?\s+{re.escape(bound.group('num'))}(?![\d.,]\d)"
-    if re.search(same, evidence, re.I):  # 'over 100 clients?' against 'over 100 clients'
-        return Polarity("Yes", f"the evidence says {kind} {bound.group('num')} too")
-    for m in NUMBER.finditer(evidence):
-        after = evidence[m.end() : m.end() + 40]
-        words = re.findall(r"[a-z%-]+", after.lower())[:3]
-        if unit and unit not in words and unit not in ("than", "a", "the"):
-            continue
-        value = _value(m.group(), after)
-        if value is None or limit is None:
-            continue
-        if kind in ("at least", "at most"):
-            holds = value <= limit if kind == "at most" else value >= limit
-        else:
-            holds = value < limit if kind in _UPPER else value > limit
-        return Polarity("Yes" if holds else "No", f"{m.group().strip()} against {bound.group(0)}")
-    return None
 
 
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6}
