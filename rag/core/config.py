@@ -130,7 +130,7 @@ class Settings(BaseSettings):
         le=1.0,
         description="Under this answers-here probability the reader answers only from the "
         "sentence the hand-written answer rules would also choose; 0 turns the check off "
-        "(evals/README.md, the reader and the rules agreeing).",
+        "(docs/answers.md, the learned reader).",
     )
     llm_provider: Literal["local", "openai"] = Field(
         "local",
@@ -165,12 +165,12 @@ class Settings(BaseSettings):
         None,
         description="Who reads the passages to answer: true, the model (it answers with "
         "verbatim quotes, and code checks each quote, figure and name); false, code (the "
-        "reader or rules pick the sentence and span). Unset: the model when it is served "
+        "learned reader picks the sentence and span). Unset: the model when it is served "
         "at RAG_LLM_BASE_URL, code for the embedded models.",
     )
     llm_n_ctx: int = Field(2048, ge=512, le=32768, description="Local model context window.")
     llm_threads: int | None = Field(
-        None, ge=1, description="Local model threads; default: all cores."
+        None, ge=1, description="Local model threads; default: the cores this process may use."
     )
 
     @model_validator(mode="after")
