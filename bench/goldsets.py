@@ -48,20 +48,16 @@ def run_set(name: str, work: Path, yesno: bool = False) -> dict[str, dict[str, o
     if articles is None:
         articles = work / name
         subprocess.run(["bash", str(gold.parent / "articles.sh"), str(articles)], check=True)
-    splits, kept = {}, []
-    for line in gold.read_text(encoding="utf-8").splitlines():
-        if line.strip().startswith("{"):
-            item = json.loads(line)
-            splits[item["id"]] = item.get("split", "dev")
-            if not yesno or question_kind(item["question"]) == "yesno":
-                kept.append(line)
-    if yesno and not kept:
-        return {}
+    lines = [ln for ln in gold.read_text(encoding="utf-8").splitlines() if ln.startswith("{")]
+    items = [json.loads(line) for line in lines]
+    splits = {item["id"]: item.get("split", "dev") for item in items}
     if yesno:
-        asked = {json.loads(line).get("follow_up_of") for line in kept}
-        lines = [ln for ln in gold.read_text(encoding="utf-8").splitlines() if ln.startswith("{")]
-        kept = [ln for ln in lines if ln in kept or json.loads(ln)["id"] in asked]
+        asked = [item for item in items if question_kind(item["question"]) == "yesno"]
+        if not asked:
+            return {}
+        wanted = {i["id"] for i in asked} | {i.get("follow_up_of") for i in asked}
         gold = work / f"{name}-yesno.jsonl"
+        kept = [line for line, item in zip(lines, items, strict=True) if item["id"] in wanted]
         gold.write_text("\n".join(kept) + "\n", encoding="utf-8")
     result = run_eval(
         load_settings(), suite="qa", qa_gold=gold, articles=articles, label=f"gold-{name}"

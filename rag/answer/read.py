@@ -61,10 +61,10 @@ def read_answer(
     question = asked or result.query
     # a day or figure the question names must be said in the sentence or just before it:
     # 'on Friday' is not answered by 'jumped 7% on Thursday'
-    stated = [c for c in pool if not missing_specific(question, context_of(c, result.citations))]
-    if not stated:
-        return missing_specific(question, context_of(pool[0], result.citations))
-    pool = stated
+    missing = [missing_specific(question, context_of(c, result.citations)) for c in pool]
+    if all(missing):
+        return missing[0]
+    pool = [c for c, why in zip(pool, missing, strict=True) if why is None]
     # Each sentence is read alone: given the sentence before it, the reader sometimes took
     # that sentence's answer for the next one's ('Trading was calm.' for the forecast the
     # sentence before gave); alone, dev lost ~2 answers per set and the red-team kept 67/67.
@@ -143,10 +143,6 @@ def whole_figure(sentence: str, start: int, end: int) -> tuple[int, int]:
             opens = _FIGURE_OPENS.search(figure.text)  # its hedge ('about', 'some') aside
             start = min(start, figure.start + (opens.start() if opens else 0))
             end = max(end, figure.end)
-    if _SIGNED.search(sentence[:start]) and sentence[start : start + 1].isdigit():
-        start -= 1
-    if sentence[end - 1 : end].isdigit() and sentence[end : end + 1] == "%":
-        end += 1
     if sentence[end - 1 : end].isdigit() and (clock := _CLOCK_AFTER.match(sentence, end)):
         end = clock.end()  # '4:30' of 'left about 4:30 a.m. for the rally'
     return start, end
@@ -155,7 +151,6 @@ def whole_figure(sentence: str, start: int, end: int) -> tuple[int, int]:
 _FIGURE_OPENS = re.compile(r"[-−+$€£¥\d]")
 _YEARS = re.compile(r"(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?")  # a date, not a figure
 _CLOCK_AFTER = re.compile(r"\s?(?:[ap]\.m\.|[ap]m\b|[AP]M\b)")
-_SIGNED = re.compile(r"(?:^|[\s(\[])[-−+]$")  # a sign opening a figure, not a range's dash
 
 
 def _trimmed(sentence: str, start: int, end: int) -> str:

@@ -50,13 +50,13 @@ def ask(
     """
     from rag.answer import answer_question
     from rag.answer.read import reader_for
-    from rag.cli.render import DraftView, print_answer
+    from rag.cli.render import StatusLine, print_answer
     from rag.index.retrieve import Retriever
     from rag.llm import make_chat_model
 
     settings = settings_of(ctx)
     model = make_chat_model(settings)
-    view = DraftView(out) if not as_json else None
+    view = StatusLine(out) if not as_json else None
     filters = filters_of(articles_, source, since, until, latest)
     with open_store(settings, need_articles=True) as (store, embedder):
         if view:

@@ -27,7 +27,7 @@ def citation_header(c: Citation, detail: bool = False) -> str:
     return line
 
 
-class DraftView:
+class StatusLine:
     """What a terminal shows while an answer is made: a status line, erased in place before
     the checked answer is printed. Off a terminal nothing is shown (the checked answer alone
     is printed)."""
@@ -44,7 +44,7 @@ class DraftView:
             self._show(self.STATUS)
 
     def erase(self) -> None:
-        """Clear the status or draft lines and put the cursor at the start of the first."""
+        """Clear the status line (however many rows it wraps to) and put the cursor at its start."""
         if not self.live or not self.shown:
             return
         width = max(self.console.width, 1)

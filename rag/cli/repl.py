@@ -17,7 +17,7 @@ from rich.console import Console
 
 from rag.answer import Answer, answer_question
 from rag.answer.read import reader_for
-from rag.cli.render import DraftView, citation_header, print_answer
+from rag.cli.render import StatusLine, citation_header, print_answer
 from rag.core.config import Settings
 from rag.core.errors import RagError, question_problem
 from rag.core.textsafe import safe
@@ -168,7 +168,7 @@ class Repl:
         if empty := self._empty_scope():
             self.console.print(empty, style="yellow", markup=False)
             return
-        view = DraftView(self.console)
+        view = StatusLine(self.console)
         view.start()
         try:
             answer = answer_question(
